@@ -1,0 +1,1 @@
+"""Subcommands of ``draftreview``; each module defines ``register(subparsers)``."""

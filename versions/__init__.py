@@ -1,0 +1,12 @@
+"""Pure domain code: parse drafts into article trees, align versions, diff texts.
+
+No web or database imports here: plain functions and frozen dataclasses.
+"""
+
+from versions.model import Article, Chapter, Division, Draft, Item, Paragraph, Warning
+from versions.parser import ParseError, parse_bytes, parse_file, parse_text
+
+__all__ = [
+    "Article", "Chapter", "Division", "Draft", "Item", "Paragraph", "ParseError", "Warning",
+    "parse_bytes", "parse_file", "parse_text",
+]
