@@ -1,0 +1,338 @@
+"""Parse a draft regulation into a ``Draft``: 编/分编/章/节, 条, 款, 项, 目.
+
+Reads text (or bytes, or a file), returns a frozen tree and the warnings for every repair made.
+Page-break splits are joined back (each join reported), tables of contents are dropped, numbering
+problems are warnings, never failures. Input with no article at all raises ``ParseError``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from versions import oddities
+from versions.clean import Line, clean, normalise
+from versions.decode import decode_bytes
+from versions.errors import ParseError
+from versions.model import Article, Division, Draft, Item, Paragraph, Warning
+from versions.numerals import NUMERAL_CHARS, article_label, to_chinese, to_int
+from versions.structure import assemble_divisions, find_title
+
+__all__ = ["ParseError", "parse_bytes", "parse_file", "parse_text"]
+
+NUM = f"[{NUMERAL_CHARS}]+"
+DIVISION = re.compile(rf"^第({NUM})(分编|编|章|节)(.*)$")
+ARTICLE = re.compile(rf"^第({NUM})条(?:之({NUM}))?")
+ITEM = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]")
+SUB_ITEM = re.compile(r"^(?:(\d{1,2})[.．、](?!\d)|[（(](\d{1,2})[）)])")
+TOC_TAIL = re.compile(r"[.…·．\s]{3,}\d*$|\s\d{1,3}$")
+TERMINAL = set("。；：！？;:!?…")
+CLOSERS = set("”’」』）)】〗》\"'")
+REFERENCE_CONTINUATION = ("规定", "的", "、", "至", "和", "或", "第", "中", "所", "之", "款", "项", "以", "及", "有关", "关于")
+CAPTION_PAIRS = {"【": "】", "〖": "〗", "［": "］", "[": "]"}
+PAREN_PAIRS = {"（": "）", "(": ")"}
+OPENERS = ("鼓励", "支持", "县级以上", "省人民政府", "市人民政府", "国家", "任何", "本条例", "本法", "前款", "违反")
+
+
+def parse_file(path: str | Path) -> Draft:
+    """Reads a .txt, .md or .docx file; returns its Draft. Raises ParseError when it is not a regulation."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ParseError("unreadable", f"无法读取文件“{path.name}”：{error.strerror or error}。") from None
+    return parse_bytes(data, path.name)
+
+
+def parse_bytes(data: bytes, filename: str = "") -> Draft:
+    """Decodes bytes (UTF-8, UTF-8 with BOM, GB18030, .docx) and parses them."""
+    text, _encoding = decode_bytes(data, filename)
+    return parse_text(text)
+
+
+def parse_text(text: str) -> Draft:
+    """Parses decoded text; returns the Draft with its warnings. Raises ParseError without any 第…条."""
+    if not text.strip():
+        raise ParseError("empty", "文件为空，没有可读取的条文。")
+    cleaned = clean(text)
+    builder = _Builder(cleaned.lines)
+    builder.run()
+    if not builder.articles:
+        raise ParseError("no-articles", "没有找到任何“第…条”，这似乎不是一部法规草案。")
+    divisions, remap, division_warnings = assemble_divisions(builder.divisions, builder.article_divisions())
+    articles = builder.freeze_articles(divisions, remap)
+    title, stage, preamble = find_title(builder.preamble, cleaned.front_matter)
+    enactment = oddities.enactment_date(articles)
+    warnings = [*cleaned.warnings, *builder.warnings, *division_warnings]
+    for line in cleaned.lines:
+        warnings.extend(oddities.scan(line.number, line.text))
+    warnings.sort(key=lambda w: w.line)
+    return Draft(title, stage, preamble, enactment, divisions, articles, tuple(warnings))
+
+
+@dataclass
+class _Block:
+    """A paragraph (款), item (项) or sub-item (目) while it is being read."""
+
+    label: str
+    parts: list[str]
+    line: int
+    last_line: int
+    children: list[_Block] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+@dataclass
+class _ArticleDraft:
+    number: int
+    sub: int
+    caption: str | None
+    line: int
+    context: tuple[int | None, int | None, int | None]  # indexes of 编, 章, 节 in builder.divisions
+    paragraphs: list[_Block] = field(default_factory=list)
+
+
+class _Builder:
+    """Walks the cleaned lines once, building divisions and articles."""
+
+    def __init__(self, lines: tuple[Line, ...]) -> None:
+        self.lines = lines
+        self.divisions: list[dict] = []
+        self.articles: list[_ArticleDraft] = []
+        self.preamble: list[Line] = []
+        self.warnings: list[Warning] = []
+        self.context: dict[str, int | None] = {"编": None, "分编": None, "章": None, "节": None}
+        self.wrapped = _is_hard_wrapped(lines)
+        self.wrap_joins: list[int] = []
+        self.seams = _SeamStats(lines) if not self.wrapped else None
+
+    def run(self) -> None:
+        for line in self.lines:
+            if self._division(line) or self._article(line):
+                continue
+            if not self.articles:
+                self.preamble.append(line)
+                continue
+            self._body(line)
+        if self.wrap_joins:
+            self.warnings.append(Warning(self.wrap_joins[0], "hard-wrap",
+                                         f"检测到硬换行排版，已将 {len(self.wrap_joins)} 处折行接合为段落"
+                                         f"（首见第{self.wrap_joins[0]}行）。"))
+
+    def _division(self, line: Line) -> bool:
+        match = DIVISION.match(line.norm)
+        if not match:
+            return False
+        title = TOC_TAIL.sub("", match.group(3)).lstrip(":：")
+        if len(title) > 40 or any(mark in title for mark in "。；，,;"):
+            return False
+        try:
+            number = to_int(match.group(1))
+        except ValueError:
+            return False
+        kind = match.group(2)
+        parent = {"编": None, "分编": self.context["编"], "章": self.context["分编"] if self.context["分编"]
+                  is not None else self.context["编"], "节": self.context["章"]}[kind]
+        self.divisions.append({"kind": kind, "number": number, "title": title, "line": line.number,
+                               "parent": parent})
+        index = len(self.divisions) - 1
+        self.context[kind] = index
+        for lower in {"编": ("分编", "章", "节"), "分编": ("章", "节"), "章": ("节",), "节": ()}[kind]:
+            self.context[lower] = None
+        return True
+
+    def _article(self, line: Line) -> bool:
+        match = ARTICLE.match(line.norm)
+        if not match:
+            return False
+        try:
+            number = to_int(match.group(1))
+            sub = to_int(match.group(2)) if match.group(2) else 0
+        except ValueError:
+            return False
+        rest_norm = line.norm[match.end():]
+        rest = _original_after(line.text, match.end())
+        expected = self.articles[-1].number + 1 if self.articles else 1
+        separated = rest[:1] in ("", " ", "\t", "\u3000") or rest_norm[:1] in CAPTION_PAIRS or rest_norm[:1] in PAREN_PAIRS
+        if not separated and (number != expected or rest_norm.startswith(REFERENCE_CONTINUATION)):
+            return False
+        caption, body = _caption(rest.strip(" \t\u3000"))
+        self._check_number(number, sub, line.number)
+        context = (self.context["编"], self.context["章"], self.context["节"])
+        article = _ArticleDraft(number, sub, caption, line.number, context)
+        if body:
+            article.paragraphs.append(_Block("", [body], line.number, line.number))
+        self.articles.append(article)
+        return True
+
+    def _check_number(self, number: int, sub: int, line: int) -> None:
+        if not self.articles:
+            if number != 1:
+                self.warnings.append(Warning(line, "article-gap", f"第一个条文编号为{article_label(number, sub)}，不是第一条。"))
+            return
+        previous = self.articles[-1]
+        label = article_label(number, sub)
+        if (number, sub) == (previous.number, previous.sub):
+            self.warnings.append(Warning(line, "article-duplicate", f"{label}重复出现。"))
+        elif (sub and number == previous.number and sub == previous.sub + 1) or (sub == 0 and number == previous.number + 1):
+            return
+        elif number < previous.number:
+            code = "article-restart" if number == 1 else "article-order"
+            self.warnings.append(Warning(line, code, f"{label}出现在{article_label(previous.number, previous.sub)}之后，编号倒退。"))
+        elif number > previous.number + 1:
+            missing = f"第{to_chinese(previous.number + 1)}条" + (
+                f"至第{to_chinese(number - 1)}条" if number - 1 > previous.number + 1 else "")
+            self.warnings.append(Warning(line, "article-gap", f"条文编号不连续：缺少{missing}。"))
+
+    def _body(self, line: Line) -> None:
+        article = self.articles[-1]
+        item = ITEM.match(line.norm)
+        sub = None if item else SUB_ITEM.match(line.norm)
+        if item or sub:
+            label_length = (item or sub).end()
+            label = line.text[:len(_original_prefix(line.text, label_length))]
+            text = line.text[len(label):].lstrip(" \t\u3000")
+            block = _Block(label.strip(), [text], line.number, line.number)
+            if not article.paragraphs:
+                article.paragraphs.append(_Block("", [], line.number, line.number))
+            paragraph = article.paragraphs[-1]
+            if sub and paragraph.children:
+                paragraph.children[-1].children.append(block)
+            else:
+                paragraph.children.append(block)
+            return
+        open_block = _open_block(article)
+        if (open_block is not None and open_block.text and not _ends_sentence(open_block.text)
+                and self._joins(open_block, line)):
+            open_block.parts.append(line.text)
+            open_block.last_line = line.number
+            return
+        article.paragraphs.append(_Block("", [line.text], line.number, line.number))
+
+    def _joins(self, block: _Block, line: Line) -> bool:
+        if self.wrapped:
+            self.wrap_joins.append(block.last_line)
+            return True
+        assert self.seams is not None
+        if self.seams.looks_truncated(block.text, line.norm):
+            self.warnings.append(Warning(block.last_line, "truncated-paragraph",
+                                         f"第{block.last_line}行段落疑似残缺（以“{block.text[-8:]}”结尾、没有句末标点），"
+                                         "原文保留，未与下一段接合。"))
+            return False
+        self.warnings.append(Warning(block.last_line, "joined-break",
+                                     f"第{block.last_line}行以“{block.text[-6:]}”结尾、句子未完，"
+                                     f"已与第{line.number}行“{line.text[:6]}”接合（疑为分页断开）。"))
+        return True
+
+    def article_divisions(self) -> list[tuple[int | None, int | None, int | None]]:
+        return [article.context for article in self.articles]
+
+    def freeze_articles(self, divisions: tuple[Division, ...], remap: dict[int, int]) -> tuple[Article, ...]:
+        seen: dict[tuple[int, int], int] = {}
+        frozen = []
+        for article in self.articles:
+            key = (article.number, article.sub)
+            seen[key] = seen.get(key, 0) + 1
+            article_id = f"art-{article.number}" + (f"-{article.sub}" if article.sub else "")
+            if seen[key] > 1:
+                article_id += f"-d{seen[key]}"
+            part, chapter, section = (divisions[remap[i]] if i is not None and i in remap else None
+                                      for i in article.context)
+            paragraphs = tuple(_freeze_paragraph(block, f"{article_id}-p{n}")
+                               for n, block in enumerate(article.paragraphs, 1))
+            frozen.append(Article(
+                article_id, article.number, article_label(article.number, article.sub), article.caption,
+                paragraphs, article.line, article.sub,
+                part.label if part else None, chapter.label if chapter else None, section.label if section else None,
+                chapter.id if chapter else None, section.id if section else None,
+            ))
+        return tuple(frozen)
+
+
+def _freeze_paragraph(block: _Block, paragraph_id: str) -> Paragraph:
+    items = tuple(_freeze_item(child, f"{paragraph_id}-i{n}", "s") for n, child in enumerate(block.children, 1))
+    return Paragraph(paragraph_id, block.text, block.line, items)
+
+
+def _freeze_item(block: _Block, item_id: str, child_prefix: str) -> Item:
+    children = tuple(_freeze_item(child, f"{item_id}-{child_prefix}{n}", "s")
+                     for n, child in enumerate(block.children, 1))
+    return Item(item_id, block.label, block.text, block.line, children)
+
+
+def _open_block(article: _ArticleDraft) -> _Block | None:
+    if not article.paragraphs:
+        return None
+    block = article.paragraphs[-1]
+    while block.children:
+        block = block.children[-1]
+    return block
+
+
+def _ends_sentence(text: str) -> bool:
+    text = text.rstrip()
+    while text and text[-1] in CLOSERS:
+        if len(text) >= 2 and text[-2] in TERMINAL:
+            return True
+        text = text[:-1]
+    return bool(text) and text[-1] in TERMINAL
+
+
+def _is_hard_wrapped(lines: tuple[Line, ...]) -> bool:
+    # Hard-wrapped (PDF-extracted) text leaves most lines without sentence-final punctuation;
+    # one-paragraph-per-line text leaves only headings and page-break splits so.
+    body = [line for line in lines if not DIVISION.match(line.norm)]
+    if len(body) < 10:
+        return False
+    open_lines = sum(1 for line in body if not _ends_sentence(line.text))
+    return open_lines / len(body) > 0.35
+
+
+class _SeamStats:
+    """Tells a page-break split from a truncated paragraph by how the document itself writes."""
+
+    def __init__(self, lines: tuple[Line, ...]) -> None:
+        self.text = "\n".join(line.norm for line in lines)
+        self.openings: dict[str, int] = {}
+        for line in lines:
+            self.openings[line.norm[:2]] = self.openings.get(line.norm[:2], 0) + 1
+
+    def looks_truncated(self, before: str, after_norm: str) -> bool:
+        """True when the next line opens as paragraphs in this document open, and the two never meet."""
+        tail = normalise(before)[-1:]
+        if not tail or tail in "，、,（(“":
+            return False
+        if (tail + after_norm[:1]) in self.text:
+            return False
+        return self.openings.get(after_norm[:2], 0) >= 3 or after_norm.startswith(OPENERS)
+
+
+def _original_prefix(text: str, norm_length: int) -> str:
+    """The shortest prefix of ``text`` whose matching copy is ``norm_length`` characters long."""
+    consumed = 0
+    for index, char in enumerate(text):
+        if consumed >= norm_length:
+            return text[:index]
+        consumed += len(normalise(char))
+    return text
+
+
+def _original_after(text: str, norm_length: int) -> str:
+    return text[len(_original_prefix(text, norm_length)):]
+
+
+def _caption(rest: str) -> tuple[str | None, str]:
+    """Splits 【caption】, 〖caption〗 or （caption） off the start of an article's first line."""
+    opener = rest[:1]
+    closer = CAPTION_PAIRS.get(opener) or PAREN_PAIRS.get(opener)
+    if closer:
+        end = rest.find(closer, 1)
+        inner = rest[1:end] if end > 0 else ""
+        if end > 0 and (opener in CAPTION_PAIRS or (len(inner) <= 16 and not any(m in inner for m in "，。；：,;"))):
+            caption = inner.strip()
+            return caption or None, rest[end + 1:].strip(" \t\u3000")
+    return None, rest
