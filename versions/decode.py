@@ -104,7 +104,7 @@ class _Numbering:
         self.counters: dict[tuple[str, str], int] = {}
         try:
             part = document.part.numbering_part
-        except (NotImplementedError, KeyError, AttributeError):
+        except (NotImplementedError, KeyError, ValueError, AttributeError):
             return
         root = part.element
         abstract = {}

@@ -7,33 +7,26 @@ problems are warnings, never failures. Input with no article at all raises ``Par
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from versions import oddities
-from versions.clean import Line, clean, normalise
+from versions.clean import Line, clean
 from versions.decode import decode_bytes
 from versions.errors import ParseError
+from versions.headings import (
+    DIVISION,
+    SeamStats,
+    article_heading,
+    division_heading,
+    ends_sentence,
+    item_label,
+)
 from versions.model import Article, Division, Draft, Item, Paragraph, Warning
-from versions.numerals import NUMERAL_CHARS, article_label, to_chinese, to_int
+from versions.numerals import article_label, to_chinese
 from versions.structure import assemble_divisions, find_title
 
 __all__ = ["ParseError", "parse_bytes", "parse_file", "parse_text"]
-
-NUM = f"[{NUMERAL_CHARS}]+"
-DIVISION = re.compile(rf"^第({NUM})(分编|编|章|节)(.*)$")
-ARTICLE = re.compile(rf"^第({NUM})条(?:之({NUM}))?")
-ITEM = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]")
-SUB_ITEM = re.compile(r"^(?:(\d{1,2})[.．、](?!\d)|[（(](\d{1,2})[）)])")
-TOC_TAIL = re.compile(r"[.…·．\s]{3,}\d*$|\s\d{1,3}$")
-TERMINAL = set("。；：！？;:!?…")
-CLOSERS = set("”’」』）)】〗》\"'")
-REFERENCE_CONTINUATION = ("规定", "的", "、", "至", "和", "或", "第", "中", "所", "之", "款", "项", "以", "及", "有关", "关于")
-CAPTION_PAIRS = {"【": "】", "〖": "〗", "［": "］", "[": "]"}
-PAREN_PAIRS = {"（": "）", "(": ")"}
-OPENERS = ("鼓励", "支持", "县级以上", "省人民政府", "市人民政府", "国家", "任何", "本条例", "本法", "前款", "违反")
-
 
 def parse_file(path: str | Path) -> Draft:
     """Reads a .txt, .md or .docx file; returns its Draft. Raises ParseError when it is not a regulation."""
@@ -108,33 +101,35 @@ class _Builder:
         self.context: dict[str, int | None] = {"编": None, "分编": None, "章": None, "节": None}
         self.wrapped = _is_hard_wrapped(lines)
         self.wrap_joins: list[int] = []
-        self.seams = _SeamStats(lines) if not self.wrapped else None
+        self.seams = SeamStats(lines) if not self.wrapped else None
 
     def run(self) -> None:
+        orphan = False  # between a heading and the first article under it
         for line in self.lines:
-            if self._division(line) or self._article(line):
+            if self._division(line):
+                orphan = bool(self.articles)
+                continue
+            if self._article(line):
+                orphan = False
                 continue
             if not self.articles:
                 self.preamble.append(line)
-                continue
-            self._body(line)
+            elif orphan:
+                self.warnings.append(Warning(line.number, "orphan-text",
+                                             f"第{line.number}行在章节标题之后、条文之前，已作为上一条的一段保留，请核对。"))
+                self.articles[-1].paragraphs.append(_Block("", [line.text], line.number, line.number))
+            else:
+                self._body(line)
         if self.wrap_joins:
             self.warnings.append(Warning(self.wrap_joins[0], "hard-wrap",
                                          f"检测到硬换行排版，已将 {len(self.wrap_joins)} 处折行接合为段落"
                                          f"（首见第{self.wrap_joins[0]}行）。"))
 
     def _division(self, line: Line) -> bool:
-        match = DIVISION.match(line.norm)
-        if not match:
+        heading = division_heading(line)
+        if heading is None:
             return False
-        title = TOC_TAIL.sub("", match.group(3)).lstrip(":：")
-        if len(title) > 40 or any(mark in title for mark in "。；，,;"):
-            return False
-        try:
-            number = to_int(match.group(1))
-        except ValueError:
-            return False
-        kind = match.group(2)
+        kind, number, title = heading
         parent = {"编": None, "分编": self.context["编"], "章": self.context["分编"] if self.context["分编"]
                   is not None else self.context["编"], "节": self.context["章"]}[kind]
         self.divisions.append({"kind": kind, "number": number, "title": title, "line": line.number,
@@ -146,26 +141,14 @@ class _Builder:
         return True
 
     def _article(self, line: Line) -> bool:
-        match = ARTICLE.match(line.norm)
-        if not match:
+        heading = article_heading(line, self.articles[-1].number + 1 if self.articles else 1)
+        if heading is None:
             return False
-        try:
-            number = to_int(match.group(1))
-            sub = to_int(match.group(2)) if match.group(2) else 0
-        except ValueError:
-            return False
-        rest_norm = line.norm[match.end():]
-        rest = _original_after(line.text, match.end())
-        expected = self.articles[-1].number + 1 if self.articles else 1
-        separated = rest[:1] in ("", " ", "\t", "\u3000") or rest_norm[:1] in CAPTION_PAIRS or rest_norm[:1] in PAREN_PAIRS
-        if not separated and (number != expected or rest_norm.startswith(REFERENCE_CONTINUATION)):
-            return False
-        caption, body = _caption(rest.strip(" \t\u3000"))
-        self._check_number(number, sub, line.number)
+        self._check_number(heading.number, heading.sub, line.number)
         context = (self.context["编"], self.context["章"], self.context["节"])
-        article = _ArticleDraft(number, sub, caption, line.number, context)
-        if body:
-            article.paragraphs.append(_Block("", [body], line.number, line.number))
+        article = _ArticleDraft(heading.number, heading.sub, heading.caption, line.number, context)
+        if heading.body:
+            article.paragraphs.append(_Block("", [heading.body], line.number, line.number))
         self.articles.append(article)
         return True
 
@@ -190,23 +173,20 @@ class _Builder:
 
     def _body(self, line: Line) -> None:
         article = self.articles[-1]
-        item = ITEM.match(line.norm)
-        sub = None if item else SUB_ITEM.match(line.norm)
-        if item or sub:
-            label_length = (item or sub).end()
-            label = line.text[:len(_original_prefix(line.text, label_length))]
-            text = line.text[len(label):].lstrip(" \t\u3000")
-            block = _Block(label.strip(), [text], line.number, line.number)
+        opened = item_label(line)
+        if opened:
+            label, text, is_sub = opened
+            block = _Block(label, [text], line.number, line.number)
             if not article.paragraphs:
                 article.paragraphs.append(_Block("", [], line.number, line.number))
             paragraph = article.paragraphs[-1]
-            if sub and paragraph.children:
+            if is_sub and paragraph.children:
                 paragraph.children[-1].children.append(block)
             else:
                 paragraph.children.append(block)
             return
         open_block = _open_block(article)
-        if (open_block is not None and open_block.text and not _ends_sentence(open_block.text)
+        if (open_block is not None and open_block.text and not ends_sentence(open_block.text)
                 and self._joins(open_block, line)):
             open_block.parts.append(line.text)
             open_block.last_line = line.number
@@ -273,66 +253,13 @@ def _open_block(article: _ArticleDraft) -> _Block | None:
     return block
 
 
-def _ends_sentence(text: str) -> bool:
-    text = text.rstrip()
-    while text and text[-1] in CLOSERS:
-        if len(text) >= 2 and text[-2] in TERMINAL:
-            return True
-        text = text[:-1]
-    return bool(text) and text[-1] in TERMINAL
-
-
 def _is_hard_wrapped(lines: tuple[Line, ...]) -> bool:
     # Hard-wrapped (PDF-extracted) text leaves most lines without sentence-final punctuation;
     # one-paragraph-per-line text leaves only headings and page-break splits so.
     body = [line for line in lines if not DIVISION.match(line.norm)]
     if len(body) < 10:
         return False
-    open_lines = sum(1 for line in body if not _ends_sentence(line.text))
+    open_lines = sum(1 for line in body if not ends_sentence(line.text))
     return open_lines / len(body) > 0.35
 
 
-class _SeamStats:
-    """Tells a page-break split from a truncated paragraph by how the document itself writes."""
-
-    def __init__(self, lines: tuple[Line, ...]) -> None:
-        self.text = "\n".join(line.norm for line in lines)
-        self.openings: dict[str, int] = {}
-        for line in lines:
-            self.openings[line.norm[:2]] = self.openings.get(line.norm[:2], 0) + 1
-
-    def looks_truncated(self, before: str, after_norm: str) -> bool:
-        """True when the next line opens as paragraphs in this document open, and the two never meet."""
-        tail = normalise(before)[-1:]
-        if not tail or tail in "，、,（(“":
-            return False
-        if (tail + after_norm[:1]) in self.text:
-            return False
-        return self.openings.get(after_norm[:2], 0) >= 3 or after_norm.startswith(OPENERS)
-
-
-def _original_prefix(text: str, norm_length: int) -> str:
-    """The shortest prefix of ``text`` whose matching copy is ``norm_length`` characters long."""
-    consumed = 0
-    for index, char in enumerate(text):
-        if consumed >= norm_length:
-            return text[:index]
-        consumed += len(normalise(char))
-    return text
-
-
-def _original_after(text: str, norm_length: int) -> str:
-    return text[len(_original_prefix(text, norm_length)):]
-
-
-def _caption(rest: str) -> tuple[str | None, str]:
-    """Splits 【caption】, 〖caption〗 or （caption） off the start of an article's first line."""
-    opener = rest[:1]
-    closer = CAPTION_PAIRS.get(opener) or PAREN_PAIRS.get(opener)
-    if closer:
-        end = rest.find(closer, 1)
-        inner = rest[1:end] if end > 0 else ""
-        if end > 0 and (opener in CAPTION_PAIRS or (len(inner) <= 16 and not any(m in inner for m in "，。；：,;"))):
-            caption = inner.strip()
-            return caption or None, rest[end + 1:].strip(" \t\u3000")
-    return None, rest

@@ -55,7 +55,11 @@ def to_text(draft: Draft) -> str:
         first = True
         for paragraph in node.paragraphs:
             if first:
-                lines.append(head + (paragraph.text if node.caption or not paragraph.text else " " + paragraph.text))
+                if not node.caption and paragraph.text[:1] in "【〖［[（(":
+                    # On the label's line this would read as a caption: give it a line of its own.
+                    lines.extend([head, paragraph.text])
+                else:
+                    lines.append(head + (paragraph.text if node.caption or not paragraph.text else " " + paragraph.text))
                 first = False
             elif paragraph.text:
                 lines.append(paragraph.text)

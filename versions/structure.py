@@ -38,6 +38,11 @@ def assemble_divisions(
         warnings.append(Warning(raw[dropped[0]]["line"], "toc-skipped",
                                 f"已跳过目录（{len(dropped)} 个标题，第{raw[dropped[0]]['line']}—{raw[dropped[-1]]['line']}行）。"))
     dropped_set = set(dropped)
+    for index, division in enumerate(raw):
+        # A heading under a dropped table-of-contents entry, holding no article, was part of that table too.
+        if index not in used and division["parent"] in dropped_set:
+            dropped_set.add(index)
+    dropped = sorted(dropped_set)
     remap: dict[int, int] = {}
     kept: list[Division] = []
     ids: set[str] = set()
