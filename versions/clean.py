@@ -72,15 +72,17 @@ def clean(text: str) -> Cleaned:
                 continue
             value = value.split("-->", 1)[1]
             in_comment = False
-        value = HTML_COMMENT.sub("", value)
         if "<!--" in value:
-            value, in_comment = value.split("<!--", 1)[0], True
+            value = HTML_COMMENT.sub("", value)
+            if "<!--" in value:
+                value, in_comment = value.split("<!--", 1)[0], True
         if ZERO_WIDTH.search(value):
             zero_width_lines.append(number)
             value = ZERO_WIDTH.sub("", value)
-        heading = bool(MD_HEADING.match(value))
-        value = MD_HEADING.sub("", value)
-        if BOLD.search(value):
+        heading = value.lstrip(" ").startswith("#") and bool(MD_HEADING.match(value))
+        if heading:
+            value = MD_HEADING.sub("", value)
+        if ("*" in value or "__" in value) and BOLD.search(value):
             value = BOLD_CAPTION.sub(r"\1【\2】", BOLD_LABEL.sub(r"\1", value.lstrip()))
             warnings.append(Warning(number, "markup", "已去除 Markdown 加粗标记（**）。"))
             value = BOLD.sub("", value)
@@ -88,14 +90,15 @@ def clean(text: str) -> Cleaned:
         if not value:
             blank = True
             continue
-        norm = normalise(value)
-        if PAGE_NUMBER.match(value):
+        nfkc = unicodedata.normalize("NFKC", value)
+        norm = SPACES.sub("", nfkc)
+        if len(norm) <= 12 and PAGE_NUMBER.match(value):
             warnings.append(Warning(number, "page-number", f"已跳过页码行“{value}”。"))
             continue
-        if PRINT_NOISE.match(unicodedata.normalize("NFKC", value)):
+        if PRINT_NOISE.match(nfkc):
             warnings.append(Warning(number, "page-noise", f"已跳过网页打印的页眉页脚“{value[:30]}”。"))
             continue
-        if KANGXI.search(value):
+        if nfkc != value and KANGXI.search(value):
             count = len(KANGXI.findall(value))
             warnings.append(Warning(number, "kangxi", f"本行有 {count} 个康熙部首形近字（如“⼀”），比对时按规范字处理，原文未改。"))
         lines.append(Line(number, value, norm, blank, heading))

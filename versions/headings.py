@@ -148,7 +148,10 @@ def original_prefix(text: str, norm_length: int) -> str:
     for index, char in enumerate(text):
         if consumed >= norm_length:
             return text[:index]
-        consumed += len(normalise(char))
+        if "\u4e00" <= char <= "\u9fff" or ("!" <= char <= "~"):
+            consumed += 1  # already normal: no need to ask unicodedata
+        else:
+            consumed += len(normalise(char))
     return text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
           "六": 6, "七": 7, "八": 8, "九": 9}
 UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
@@ -44,6 +46,7 @@ def _digit_by_digit(numeral: str) -> int:
     raise ValueError(f"not a Chinese numeral: {numeral!r}")
 
 
+@lru_cache(maxsize=4096)
 def to_chinese(number: int) -> str:
     """Writes 1..99999 as legal texts do: 十, 十三, 二十, 一百零一, 一千零二十."""
     if number <= 0:

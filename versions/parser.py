@@ -101,7 +101,7 @@ class _Builder:
         self.context: dict[str, int | None] = {"编": None, "分编": None, "章": None, "节": None}
         self.wrapped = _is_hard_wrapped(lines)
         self.wrap_joins: list[int] = []
-        self.seams = SeamStats(lines) if not self.wrapped else None
+        self._seams: SeamStats | None = None
 
     def run(self) -> None:
         orphan = False  # between a heading and the first article under it
@@ -197,8 +197,9 @@ class _Builder:
         if self.wrapped:
             self.wrap_joins.append(block.last_line)
             return True
-        assert self.seams is not None
-        if self.seams.looks_truncated(block.text, line.norm):
+        if self._seams is None:
+            self._seams = SeamStats(self.lines)  # only documents with an unfinished line need it
+        if self._seams.looks_truncated(block.text, line.norm):
             self.warnings.append(Warning(block.last_line, "truncated-paragraph",
                                          f"第{block.last_line}行段落疑似残缺（以“{block.text[-8:]}”结尾、没有句末标点），"
                                          "原文保留，未与下一段接合。"))
