@@ -1,0 +1,114 @@
+"""Engines and sessions. SQLite gets WAL, a busy timeout, foreign keys and explicit BEGIN control.
+
+Two engines: ``read`` (a small pool; plain deferred BEGIN, so pages never wait for the writer under WAL)
+and ``write`` (on SQLite a single connection whose transactions start with ``BEGIN IMMEDIATE``, so a
+transaction that reads before it writes takes the write lock first and cannot hit "database is locked").
+On PostgreSQL both are the same engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out, on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    """Now, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def is_sqlite(url: str) -> bool:
+    """True for sqlite URLs."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, *, writer: bool = False, connect_args: dict | None = None) -> Engine:
+    """An engine for ``url``; on SQLite the pragmas above, and BEGIN IMMEDIATE when ``writer``."""
+    if not is_sqlite(url):
+        return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True,
+                             connect_args=connect_args or {})
+    engine = create_engine(
+        url,
+        pool_size=1 if writer else 8,
+        max_overflow=0 if writer else 8,
+        connect_args={"check_same_thread": False, "timeout": 30, **(connect_args or {})},
+    )
+    begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        # The driver's own transaction handling is switched off so that BEGIN below is the only one.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql(begin)
+
+    return engine
+
+
+@dataclass
+class Database:
+    """The read and write engines of one database, with session factories."""
+
+    url: str
+    read: Engine
+    write: Engine
+
+    @classmethod
+    def connect(cls, url: str, connect_args: dict | None = None) -> Database:
+        """Engines for ``url`` (one shared engine on PostgreSQL)."""
+        if is_sqlite(url):
+            return cls(url, make_engine(url, connect_args=connect_args),
+                       make_engine(url, writer=True, connect_args=connect_args))
+        engine = make_engine(url, connect_args=connect_args)
+        return cls(url, engine, engine)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session on the read engine; closing it ends the (read-only) transaction, and the objects
+        it loaded stay readable afterwards."""
+        with sessionmaker(self.read, expire_on_commit=False)() as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session on the write engine: commits on success, rolls back on any error."""
+        with sessionmaker(self.write, expire_on_commit=False)() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        """Closes every pooled connection."""
+        self.read.dispose()
+        if self.write is not self.read:
+            self.write.dispose()

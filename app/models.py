@@ -1,0 +1,152 @@
+"""Database tables: consultations, their versions, each version's stored article tree, and comments.
+
+Articles and paragraphs are rows keyed by (version, node id) — ``art-13``, ``art-13-p2`` — so a comment
+points at exactly the text it was written against, and a later version never changes what an old comment
+meant. Items (项/目) are kept as JSON on their paragraph: nobody comments on an item alone.
+A comment's ``status`` starts as ``received``; the drafters' workspace adds a Disposition table
+(采纳/部分采纳/不采纳/已有规定 with a reason) that references ``comment.id``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Consultation(Base):
+    """A draft put out for comment; its versions are successive texts (征求意见稿, 二次征求意见稿…)."""
+
+    __tablename__ = "consultation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="consultation", order_by="Version.number", cascade="all, delete-orphan")
+
+
+class Version(Base):
+    """One text of a consultation, with the period during which it takes comments."""
+
+    __tablename__ = "version"
+    __table_args__ = (UniqueConstraint("consultation_id", "number", name="uq_version_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    stage: Mapped[str] = mapped_column(String(40))
+    preamble: Mapped[str] = mapped_column(Text, default="")
+    enactment_date: Mapped[str | None] = mapped_column(String(80))
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source_name: Mapped[str] = mapped_column(String(300), default="")
+    warnings: Mapped[str] = mapped_column(Text, default="[]")  # the parser's warnings, JSON
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    consultation: Mapped[Consultation] = relationship(back_populates="versions")
+
+
+class Division(Base):
+    """编/分编/章/节 of a version, in document order."""
+
+    __tablename__ = "division"
+    __table_args__ = (UniqueConstraint("version_id", "node_id", name="uq_division_node"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"))
+    node_id: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(8))
+    number: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    parent_node_id: Mapped[str | None] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    line: Mapped[int] = mapped_column(Integer)
+
+
+class Article(Base):
+    """条 of a version."""
+
+    __tablename__ = "article"
+    __table_args__ = (UniqueConstraint("version_id", "node_id", name="uq_article_node"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"))
+    node_id: Mapped[str] = mapped_column(String(40))
+    number: Mapped[int] = mapped_column(Integer)
+    sub: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String(40))
+    caption: Mapped[str | None] = mapped_column(String(300))
+    chapter_node_id: Mapped[str | None] = mapped_column(String(40))
+    section_node_id: Mapped[str | None] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    line: Mapped[int] = mapped_column(Integer)
+    paragraphs: Mapped[list[Paragraph]] = relationship(order_by="Paragraph.position")
+
+
+class Paragraph(Base):
+    """款 of an article; ``items`` holds its 项 and 目 as JSON ``[{id,label,text,line,items}]``."""
+
+    __tablename__ = "paragraph"
+    __table_args__ = (UniqueConstraint("version_id", "node_id", name="uq_paragraph_node"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"))
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"), index=True)
+    node_id: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    items: Mapped[str] = mapped_column(Text, default="[]")
+    line: Mapped[int] = mapped_column(Integer)
+
+
+class Comment(Base):
+    """意见 on a version as a whole (``target`` = "draft"), an article or one paragraph of it.
+
+    ``client_hash`` is a keyed hash of the sender's address (for rate limits and duplicates); the raw
+    address is never stored. Personal fields are optional and kept only with ``consent``.
+    """
+
+    __tablename__ = "comment"
+    __table_args__ = (
+        Index("ix_comment_client_created", "client_hash", "created_at"),
+        Index("ix_comment_version_article", "version_id", "article_id"),
+        Index("ix_comment_content_hash", "content_hash"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt: Mapped[str] = mapped_column(String(32), unique=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    paragraph_id: Mapped[int | None] = mapped_column(ForeignKey("paragraph.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(40))
+    content: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100), default="")
+    commenter_type: Mapped[str] = mapped_column(String(20), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    region: Mapped[str] = mapped_column(String(100), default="")
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    client_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="received")

@@ -1,0 +1,1 @@
+"""Thin route handlers: read input, call one service, return a template or a schema."""

@@ -1,0 +1,221 @@
+"""The JSON API, mirroring the pages. Errors: ``{"error": {"code", "message", "fields"}}`` with stable codes.
+
+Not CSRF-protected: it uses no cookies, and it only accepts ``application/json`` bodies, which a
+cross-site HTML form cannot send.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from litestar import Request, Response, Router, get, post
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, JSONBody
+
+from app.routes.common import client_address, db, settings, writer
+from app.services import comments as comment_service
+from app.services.comments import CommentInput, Submission
+from app.services.consultations import ConsultationSummary, list_consultations, version_view
+from app.services.errors import MESSAGES, STATUS, ServiceError
+
+
+@dataclass
+class PeriodOut:
+    opens_at: datetime
+    closes_at: datetime
+    closing_day: str
+    state: str
+    days_left: int
+
+
+@dataclass
+class ConsultationOut:
+    slug: str
+    title: str
+    stage: str
+    version: int
+    period: PeriodOut
+    comment_count: int
+
+
+@dataclass
+class ParagraphOut:
+    id: str
+    text: str
+    items: list[dict]
+
+
+@dataclass
+class ArticleOut:
+    id: str
+    number: int
+    sub: int
+    label: str
+    caption: str | None
+    chapter_id: str | None
+    section_id: str | None
+    comment_count: int
+    paragraphs: list[ParagraphOut]
+
+
+@dataclass
+class DivisionOut:
+    id: str
+    kind: str
+    number: int
+    label: str
+    title: str
+    parent: str | None
+
+
+@dataclass
+class VersionOut:
+    slug: str
+    consultation_title: str
+    version: int
+    versions: list[int]
+    title: str
+    stage: str
+    preamble: str
+    period: PeriodOut
+    comment_count: int
+    draft_comment_count: int
+    divisions: list[DivisionOut]
+    articles: list[ArticleOut]
+
+
+@dataclass
+class CommentIn:
+    """A comment: ``target`` is "draft", an article id ("art-13") or a paragraph id ("art-13-p2")."""
+
+    content: str
+    target: str = "draft"
+    name: str = ""
+    commenter_type: str = ""
+    organisation: str = ""
+    region: str = ""
+    contact: str = ""
+    consent: bool = False
+
+
+@dataclass
+class AcceptedOut:
+    receipt: str
+    created_at: datetime
+    duplicate: bool
+    receipt_url: str
+
+
+@dataclass
+class ReceiptOut:
+    receipt: str
+    slug: str
+    consultation_title: str
+    version: int
+    target: str
+    target_label: str
+    content: str
+    name: str
+    commenter_type: str
+    organisation: str
+    region: str
+    contact: str
+    created_at: datetime
+    status: str
+
+
+@dataclass
+class ErrorBody:
+    code: str
+    message: str
+    fields: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class ErrorOut:
+    error: ErrorBody
+
+
+def _period(p) -> PeriodOut:
+    return PeriodOut(p.opens_at, p.closes_at, p.closing_day.isoformat(), p.state, p.days_left)
+
+
+def _consultation(s: ConsultationSummary) -> ConsultationOut:
+    return ConsultationOut(s.slug, s.title, s.stage, s.version_number, _period(s.period), s.comment_count)
+
+
+@get("/consultations", sync_to_thread=True)
+def consultations(request: Request) -> list[ConsultationOut]:
+    """Every consultation, open ones first."""
+    return [_consultation(s) for s in list_consultations(db(request))]
+
+
+@get("/consultations/{slug:str}/versions/{number:int}", sync_to_thread=True)
+def read_version(request: Request, slug: FromPath[str], number: FromPath[int]) -> VersionOut:
+    """A version's article tree with comment counts per article."""
+    v = version_view(db(request), slug, number)
+    return VersionOut(
+        v.slug, v.consultation_title, v.number, v.versions, v.title, v.stage, v.preamble, _period(v.period),
+        v.comment_count, v.draft_comment_count,
+        [DivisionOut(d.node_id, d.kind, d.number, d.label, d.title, d.parent_node_id) for d in v.divisions],
+        [ArticleOut(a.id, a.number, a.sub, a.label, a.caption, a.chapter_id, a.section_id, a.comment_count,
+                    [ParagraphOut(p.id, p.text, p.items) for p in a.paragraphs]) for a in v.articles])
+
+
+_ERRORS = {status: ResponseSpec(data_container=ErrorOut, description=", ".join(
+    sorted(code for code, s in STATUS.items() if s == status))) for status in sorted(set(STATUS.values()))}
+
+
+@post("/consultations/{slug:str}/comments", status_code=201, responses=_ERRORS)
+async def submit_comment(request: Request, slug: FromPath[str], data: JSONBody[CommentIn]) -> Response[AcceptedOut]:
+    """Comments on the current version. 201 with the receipt; 200 when it repeats one just sent."""
+    if request.content_type[0] != "application/json":
+        raise ServiceError("unsupported_media_type")
+    clean = comment_service.validate(CommentInput(
+        data.target, data.content, data.name, data.commenter_type, data.organisation, data.region,
+        data.contact, data.consent))
+    client = comment_service.client_hash(settings(request).secret_key, client_address(request))
+    accepted = await writer(request).submit(Submission(slug, clean, client))
+    body = AcceptedOut(accepted.receipt, accepted.created_at, accepted.duplicate,
+                       f"/api/v1/receipts/{accepted.receipt}")
+    return Response(body, status_code=200 if accepted.duplicate else 201)
+
+
+@get("/receipts/{number:str}", sync_to_thread=True)
+def read_receipt(request: Request, number: FromPath[str]) -> ReceiptOut:
+    """A comment by its receipt number, personal data masked."""
+    r = comment_service.get_receipt(db(request), number)
+    return ReceiptOut(r.receipt, r.slug, r.consultation_title, r.version_number, r.target, r.target_label,
+                      r.content, r.name, r.commenter_type, r.organisation, r.region, r.contact, r.created_at,
+                      r.status)
+
+
+def error_response(code: str, fields: dict[str, str] | None = None, headers: dict | None = None) -> Response:
+    """The API's error body for ``code``."""
+    body = {"error": {"code": code, "message": MESSAGES[code],
+                      "fields": {name: {"code": c, "message": MESSAGES[c]} for name, c in (fields or {}).items()}}}
+    return Response(body, status_code=STATUS[code], headers=headers)
+
+
+def _service_error(_: Request, error: ServiceError) -> Response:
+    headers = {"Retry-After": "60"} if error.code == "rate_limited" else None
+    return error_response(error.code, error.fields, headers)
+
+
+def _http_error(_: Request, error: HTTPException) -> Response:
+    if isinstance(error, ValidationException) or error.status_code == 400:
+        return error_response("invalid_request")
+    if error.status_code == 404:
+        return Response({"error": {"code": "not_found", "message": "找不到该地址。", "fields": {}}},
+                        status_code=404)
+    if error.status_code == 415:
+        return error_response("unsupported_media_type")
+    return Response({"error": {"code": "http_error", "message": str(error.detail), "fields": {}}},
+                    status_code=error.status_code)
+
+
+api_router = Router(
+    path="/api/v1", route_handlers=[consultations, read_version, submit_comment, read_receipt],
+    exception_handlers={ServiceError: _service_error, HTTPException: _http_error}, tags=["public"])

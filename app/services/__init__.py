@@ -1,0 +1,1 @@
+"""Services: all database access, shared by the web routes and the CLI."""

@@ -1,0 +1,286 @@
+"""Comments: validating what the public sends, masking it for the receipt page, and reading receipts.
+
+Writing goes through ``app.services.writer.CommentWriter`` (group commit), which calls ``apply`` here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, func, insert, select
+
+from app import models
+from app.db import Database
+from app.services.errors import N_, ServiceError
+from app.timeutil import CST
+
+MAX_CONTENT = 5000
+COMMENTER_TYPES = (N_("个人"), N_("企业"), N_("社会组织"), N_("国家机关"), N_("专家学者"), N_("其他"))
+STATUS_LABELS = {"received": N_("已收到")}
+PERSONAL_FIELDS = ("name", "organisation", "region", "contact")
+MAX_LENGTH = {"name": 50, "organisation": 100, "region": 50, "contact": 100}
+BLANK = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]*$")
+MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
+LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}(?:\d{1,5})?$")
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
+RECEIPT = re.compile(r"^YJ-\d{8}-[2-9A-HJ-NP-Z]{8}$")
+TARGET = re.compile(r"^(?:draft|art-\d+(?:-\d+)?(?:-d\d+)?(?:-p\d+)?)$")
+
+
+@dataclass(frozen=True)
+class CommentInput:
+    """A comment as the public sent it, before validation (strings as typed)."""
+
+    target: str = "draft"
+    content: str = ""
+    name: str = ""
+    commenter_type: str = ""
+    organisation: str = ""
+    region: str = ""
+    contact: str = ""
+    consent: bool = False
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A validated comment on the current version of consultation ``slug``, from ``client_hash``."""
+
+    slug: str
+    comment: CommentInput
+    client_hash: str
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A stored comment: its receipt; ``duplicate`` when it repeated one sent moments before."""
+
+    receipt: str
+    created_at: datetime
+    duplicate: bool = False
+
+
+def _contact_ok(contact: str) -> bool:
+    compact = re.sub(r"[\s()\-]", "", contact)
+    return bool(MOBILE.match(compact) or LANDLINE.match(compact) or EMAIL.match(contact))
+
+
+def validate(raw: CommentInput) -> CommentInput:
+    """The cleaned comment (content trimmed, CRLF→LF, contact NFKC); ServiceError naming every bad field."""
+    content = raw.content.replace("\r\n", "\n").replace("\r", "\n").strip()
+    fields = {f: unicodedata.normalize("NFKC", getattr(raw, f)).strip() for f in PERSONAL_FIELDS}
+    errors: dict[str, str] = {}
+    if BLANK.match(content):
+        errors["content"] = "content_required"
+    elif len(content) > MAX_CONTENT:
+        errors["content"] = "content_too_long"
+    for name, limit in MAX_LENGTH.items():
+        if len(fields[name]) > limit:
+            errors[name] = "field_too_long"
+    if raw.commenter_type and raw.commenter_type not in COMMENTER_TYPES:
+        errors["commenter_type"] = "commenter_type_invalid"
+    if fields["contact"] and "contact" not in errors and not _contact_ok(fields["contact"]):
+        errors["contact"] = "contact_invalid"
+    if any(fields.values()) and not raw.consent:
+        errors["consent"] = "consent_required"
+    if not TARGET.match(raw.target or ""):
+        errors.setdefault("target", "target_not_found")
+    if errors:
+        raise ServiceError(next(iter(errors.values())), errors)
+    return CommentInput(raw.target, content, commenter_type=raw.commenter_type, consent=raw.consent,
+                        **fields)
+
+
+def client_hash(secret: bytes, address: str) -> str:
+    """A keyed hash of the client's address: stable for rate limits, useless for finding the address."""
+    return hmac.new(secret, b"client:" + address.encode(), hashlib.sha256).hexdigest()
+
+
+def content_hash(comment: CommentInput) -> str:
+    """Hash of everything the commenter typed, to recognise a repeated submission."""
+    return hashlib.sha256(json.dumps(list(vars(comment).values()), ensure_ascii=False).encode()).hexdigest()
+
+
+def new_receipt(now: datetime) -> str:
+    """YJ-YYYYMMDD-XXXXXXXX: the Beijing date and 8 random characters (40 bits)."""
+    tail = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"YJ-{now.astimezone(CST):%Y%m%d}-{tail}"
+
+
+def normalise_receipt(text: str) -> str:
+    """The receipt number as typed, in canonical form (upper case, no spaces, full-width folded)."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text or "")).upper()
+
+
+T = {name: model.__table__ for name, model in
+     {"c": models.Consultation, "v": models.Version, "a": models.Article, "p": models.Paragraph,
+      "m": models.Comment}.items()}
+
+
+def _current_version(conn: Connection, slug: str):
+    c, v = T["c"], T["v"]
+    row = conn.execute(select(v.c.id, v.c.opens_at, v.c.closes_at).join(c, c.c.id == v.c.consultation_id)
+                       .where(c.c.slug == slug).order_by(v.c.number.desc()).limit(1)).first()
+    if row is None:
+        raise ServiceError("consultation_not_found")
+    return row
+
+
+def _target_ids(conn: Connection, version_id: int, target: str) -> tuple[int | None, int | None]:
+    if target == "draft":
+        return None, None
+    a, p = T["a"], T["p"]
+    article = conn.scalar(select(a.c.id).where(a.c.version_id == version_id, a.c.node_id == target))
+    if article is not None:
+        return article, None
+    row = conn.execute(select(p.c.article_id, p.c.id)
+                       .where(p.c.version_id == version_id, p.c.node_id == target)).first()
+    if row is None:
+        raise ServiceError("target_not_found")
+    return row.article_id, row.id
+
+
+def _check_period(version, now: datetime) -> None:
+    if now < version.opens_at:
+        raise ServiceError("consultation_not_open")
+    if now >= version.closes_at:
+        raise ServiceError("consultation_closed")
+
+
+def store_batch(conn: Connection, subs: list[Submission], now: datetime, *, limit: int, window: int,
+                duplicate_window: int) -> list[Accepted | ServiceError]:
+    """Checks each submission and inserts the accepted ones with one executemany, inside the caller's
+    transaction. Returns, in order, an Accepted or the ServiceError (consultation_not_found,
+    consultation_not_open, consultation_closed, target_not_found, rate_limited) of each; a refused one
+    writes nothing. Lookups are shared by the whole batch, so a batch costs a handful of statements."""
+    m = T["m"]
+    digests = [content_hash(sub.comment) for sub in subs]
+    earlier = {(r.client_hash, r.version_id, r.target, r.content_hash): Accepted(r.receipt, r.created_at, True)
+               for r in conn.execute(select(m.c.receipt, m.c.created_at, m.c.client_hash, m.c.version_id,
+                                            m.c.target, m.c.content_hash).where(
+                   m.c.content_hash.in_(set(digests)),
+                   m.c.created_at >= now - timedelta(seconds=duplicate_window)))}
+    recent: dict[str, int] = {}
+    if limit > 0:
+        recent = dict(conn.execute(select(m.c.client_hash, func.count()).where(
+            m.c.client_hash.in_({sub.client_hash for sub in subs}),
+            m.c.created_at >= now - timedelta(seconds=window))
+            .group_by(m.c.client_hash)).all())
+    versions: dict[str, object] = {}
+    targets: dict[tuple[int, str], tuple[int | None, int | None]] = {}
+    results: list[Accepted | ServiceError] = []
+    rows = []
+    for sub, digest in zip(subs, digests, strict=True):
+        try:
+            if sub.slug not in versions:
+                versions[sub.slug] = _current_version(conn, sub.slug)
+            version = versions[sub.slug]
+            _check_period(version, now)
+            key = (version.id, sub.comment.target)
+            if key not in targets:
+                targets[key] = _target_ids(conn, *key)
+            same = (sub.client_hash, version.id, sub.comment.target, digest)
+            if same in earlier:
+                results.append(earlier[same])
+                continue
+            if limit > 0 and recent.get(sub.client_hash, 0) >= limit:
+                raise ServiceError("rate_limited")
+        except ServiceError as error:
+            results.append(error)
+            continue
+        recent[sub.client_hash] = recent.get(sub.client_hash, 0) + 1
+        article_id, paragraph_id = targets[key]
+        receipt = new_receipt(now)
+        rows.append({"receipt": receipt, "version_id": version.id, "article_id": article_id,
+                     "paragraph_id": paragraph_id, "content_hash": digest, "client_hash": sub.client_hash,
+                     "created_at": now, "status": "received", **vars(sub.comment)})
+        results.append(Accepted(receipt, now))
+        earlier[same] = Accepted(receipt, now, True)
+    if rows:
+        conn.execute(insert(m), rows)
+    return results
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the receipt page shows: the comment with personal data masked."""
+
+    receipt: str
+    slug: str
+    consultation_title: str
+    version_number: int
+    target: str
+    target_label: str
+    content: str
+    name: str
+    commenter_type: str
+    organisation: str
+    region: str
+    contact: str
+    created_at: datetime
+    status: str
+
+
+def mask(value: str, kind: str) -> str:
+    """Personal data as the receipt page shows it: 张*, 138****5678, a***@example.com."""
+    if not value:
+        return ""
+    if kind == "contact" and "@" in value:
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    if kind == "contact":
+        digits = re.sub(r"\D", "", value)
+        return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else "****"
+    return value[:1] + "*" * max(len(value) - 1, 1)
+
+
+def get_receipt(db: Database, number: str) -> Receipt:
+    """The comment with receipt ``number`` (any case/spacing); ServiceError receipt_not_found."""
+    number = normalise_receipt(number)
+    if not RECEIPT.match(number):
+        raise ServiceError("receipt_not_found")
+    with db.reading() as session:
+        row = session.execute(
+            select(models.Comment, models.Version, models.Consultation, models.Article.label)
+            .join(models.Version, models.Version.id == models.Comment.version_id)
+            .join(models.Consultation, models.Consultation.id == models.Version.consultation_id)
+            .outerjoin(models.Article, models.Article.id == models.Comment.article_id)
+            .where(models.Comment.receipt == number)).first()
+        if row is None:
+            raise ServiceError("receipt_not_found")
+        comment, version, consultation, article_label = row
+        paragraph_no = None
+        if comment.paragraph_id is not None:
+            paragraph_no = session.scalar(select(models.Paragraph.position)
+                                          .where(models.Paragraph.id == comment.paragraph_id)) + 1
+    return Receipt(
+        comment.receipt, consultation.slug, consultation.title, version.number, comment.target,
+        target_label(article_label, paragraph_no), comment.content, mask(comment.name, "name"),
+        comment.commenter_type, comment.organisation, comment.region, mask(comment.contact, "contact"),
+        comment.created_at, comment.status)
+
+
+PARAGRAPH_NUMERALS = "一二三四五六七八九十"
+
+
+def paragraph_label(number: int) -> str:
+    """第二款 for 2 (up to 第二十款, enough for any real article)."""
+    if number <= 10:
+        return f"第{PARAGRAPH_NUMERALS[number - 1]}款"
+    tens, ones = divmod(number, 10)
+    head = "" if tens == 1 else PARAGRAPH_NUMERALS[tens - 1]
+    return f"第{head}十{PARAGRAPH_NUMERALS[ones - 1] if ones else ''}款"
+
+
+def target_label(article_label: str | None, paragraph_no: int | None) -> str:
+    """总体意见, 第十三条 or 第十三条第二款."""
+    if article_label is None:
+        return "总体意见"
+    return article_label + (paragraph_label(paragraph_no) if paragraph_no else "")

@@ -1,0 +1,69 @@
+"""Stable error codes with their Chinese messages (the English ones live in the gettext catalog).
+
+The codes are the JSON API's contract: never rename one. Messages are gettext msgids, marked with ``N_``
+so that ``pybabel extract`` finds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction without translating it here."""
+    return message
+
+
+MESSAGES: dict[str, str] = {
+    "content_required": N_("请填写意见内容。"),
+    "content_too_long": N_("意见内容不能超过 5000 字。"),
+    "field_too_long": N_("内容过长，请删减。"),
+    "commenter_type_invalid": N_("请选择列表中的身份类别。"),
+    "contact_invalid": N_("请填写有效的手机号码（11 位）、固定电话或电子邮箱。"),
+    "consent_required": N_("填写了个人信息，须勾选同意处理个人信息后才能提交。"),
+    "target_not_found": N_("找不到要提意见的条文或款，请从草案页面重新进入。"),
+    "consultation_not_found": N_("找不到该征求意见项目。"),
+    "version_not_found": N_("找不到该版本。"),
+    "consultation_closed": N_("本次征求意见已经截止，不再接收意见。"),
+    "consultation_not_open": N_("本次征求意见尚未开始，暂不接收意见。"),
+    "csrf_failed": N_("页面已过期或无法确认提交来源，请再次点击提交（您填写的内容已保留）。"),
+    "rate_limited": N_("提交过于频繁，请稍后再试。"),
+    "receipt_not_found": N_("没有找到这个回执编号，请核对后重试。"),
+    "invalid_request": N_("请求格式不正确。"),
+    "unsupported_media_type": N_("请以 JSON 格式提交（Content-Type: application/json）。"),
+    "internal_error": N_("保存时出现问题，意见未保存，请稍后重试。"),
+    "slug_invalid": N_("项目标识只能由小写字母、数字和连字符组成（2–80 个字符）。"),
+    "period_invalid": N_("截止日期不能早于开始日期。"),
+    "stage_invalid": N_("请填写草案阶段（例如 征求意见稿）。"),
+}
+
+# The HTTP status each code answers with in the API and on pages.
+STATUS: dict[str, int] = {
+    "content_required": 422, "content_too_long": 422, "field_too_long": 422,
+    "commenter_type_invalid": 422, "contact_invalid": 422, "consent_required": 422,
+    "target_not_found": 404, "consultation_not_found": 404, "version_not_found": 404,
+    "receipt_not_found": 404, "consultation_closed": 409, "consultation_not_open": 409,
+    "csrf_failed": 403, "rate_limited": 429, "invalid_request": 400, "unsupported_media_type": 415,
+    "internal_error": 503, "slug_invalid": 422, "period_invalid": 422, "stage_invalid": 422,
+}
+
+
+@dataclass
+class ServiceError(Exception):
+    """A refusal with a stable ``code``; ``fields`` maps form fields to their own codes."""
+
+    code: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """The Chinese message for ``code``."""
+        return MESSAGES[self.code]
+
+    @property
+    def status(self) -> int:
+        """The HTTP status for ``code``."""
+        return STATUS[self.code]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"

@@ -1,0 +1,131 @@
+"""Comment ingest benchmark: the real server under 32 concurrent clients, next to a trivial GET.
+
+    uv run python bench/ingest.py [--seconds 10] [--connections 32]
+
+Starts ``draftreview serve`` (uvicorn, embedded SQLite in WAL mode, fresh temp data dir) on a free
+port of 127.0.0.1, runs wrk (Debian's ``wrk``; apt-get install wrk) for a fixed time against
+``GET /healthz`` and then against ``POST /api/v1/consultations/…/comments`` (every body different, so
+none is a duplicate), prints requests/s, p50/p99 and errors for both and the ratio, and finally checks
+that every receipt acknowledged with 201 is in the database. The per-client comment limit is switched
+off for the run (DRAFTREVIEW_COMMENT_LIMIT=0): every request comes from one address.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SLUG = "hlj-digital-economy"
+LUA = r"""
+local counter = 0
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("id", #threads)
+end
+function init(args)
+  out = io.open(args[1] .. "/receipts-" .. id .. ".txt", "w")
+end
+function request()
+  counter = counter + 1
+  local body = string.format('{"target":"art-13-p2","content":"压测意见 %d-%d：建议明确责任主体。"}', id, counter)
+  return wrk.format("POST", "/api/v1/consultations/SLUG/comments", {["Content-Type"] = "application/json"}, body)
+end
+function response(status, headers, body)
+  if status == 201 then
+    out:write(body:match('"receipt":"([^"]+)"'), "\n")
+    out:flush()
+  end
+end
+""".replace("SLUG", SLUG)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server did not answer {url}")
+
+
+def to_ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path | None, workdir: Path) -> dict:
+    """Runs wrk and returns req/s, p50, p99 (ms), non-2xx responses and socket errors."""
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "--latency"]
+    if script:
+        cmd += ["-s", str(script)]
+    cmd += [url] + ([str(workdir)] if script else [])
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50": to_ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
+            "p99": to_ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "non2xx": int((re.search(r"Non-2xx or 3xx responses: (\d+)", out) or [0, 0])[1]),
+            "socket_errors": sum(map(int, errors.groups())) if errors else 0}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    work = Path(tempfile.mkdtemp(prefix="draftreview-bench-"))
+    port = free_port()
+    env = {**os.environ, "DRAFTREVIEW_DATA_DIR": str(work / "data"), "DRAFTREVIEW_COMMENT_LIMIT": "0"}
+    env.pop("DATABASE_URL", None)
+    server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port)], cwd=ROOT,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_ready(base + "/healthz")
+        script = work / "post.lua"
+        script.write_text(LUA)
+        get = wrk(base + "/healthz", args.seconds, args.connections, None, work)
+        post = wrk(base + "/", args.seconds, args.connections, script, work)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    acked = [line for f in work.glob("receipts-*.txt") for line in f.read_text().split()]
+    with sqlite3.connect(work / "data" / "draftreview.sqlite3") as conn:
+        stored = {row[0] for row in conn.execute("SELECT receipt FROM comment")}
+    lost = [r for r in acked if r not in stored]
+    print(f"{'':12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}")
+    for name, r in (("GET /healthz", get), ("POST comment", post)):
+        print(f"{name:12}{r['rps']:9.0f}{r['p50']:9.1f}{r['p99']:9.1f}{r['requests']:10d}"
+              f"{r['non2xx'] + r['socket_errors']:8d}")
+    print(f"ratio POST/GET: {post['rps'] / get['rps']:.2f}")
+    print(f"acknowledged receipts: {len(acked)}, stored comments: {len(stored)}, lost: {len(lost)}")
+    shutil.rmtree(work, ignore_errors=True)
+    return 1 if lost or post["non2xx"] or post["socket_errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Helpers for the app tests: reading tokens out of pages, counting stored comments."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from app import models
+
+TOKEN = re.compile(r'name="_csrf_token" value="([0-9a-f]+)"')
+
+
+def csrf_token(client, target: str = "art-13", slug: str = "hlj-digital-economy") -> str:
+    """Opens the comment form (which sets the CSRF cookie) and returns the form's token."""
+    page = client.get(f"/c/{slug}/comment", params={"target": target})
+    assert page.status_code == 200, page.text
+    return TOKEN.search(page.text).group(1)
+
+
+def comment_count(db) -> int:
+    """Comments stored in ``db``."""
+    with db.reading() as session:
+        return session.scalar(select(func.count(models.Comment.id)))
+
+
+def comments(db) -> list[models.Comment]:
+    """Every stored comment, oldest first."""
+    with db.reading() as session:
+        return list(session.scalars(select(models.Comment).order_by(models.Comment.id)))

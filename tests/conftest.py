@@ -1,0 +1,88 @@
+"""Database and app fixtures: every database test runs on a fresh SQLite file and, when
+TEST_DATABASE_URL is set, again on PostgreSQL in a schema of its own (dropped afterwards)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+SAMPLE = Path(__file__).resolve().parent.parent / "app" / "data" / "sample-draft.txt"
+SLUG = "hlj-digital-economy"
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> Iterator[str]:
+    """A URL to an empty database: a SQLite file in tmp_path, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return
+    base = os.environ["TEST_DATABASE_URL"]
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path, database_url):
+    """Settings for one test: its own data dir and database, a fixed secret, a limit of 5 comments."""
+    from app.settings import Settings
+
+    return Settings(data_dir=tmp_path, database_url=database_url, secret_key=b"test-secret",
+                    comment_limit=5, comment_window=600, duplicate_window=600)
+
+
+@pytest.fixture
+def db(settings):
+    """The migrated, empty database."""
+    from app.services.bootstrap import migrate
+
+    database = migrate(settings)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def sample_draft():
+    """The shipped sample draft, parsed once per session."""
+    from versions import parse_file
+
+    return parse_file(SAMPLE)
+
+
+@pytest.fixture
+def seeded(db, sample_draft):
+    """The database holding the sample draft as consultation ``hlj-digital-economy``, open for 30 days."""
+    from app.db import utcnow
+    from app.services.importing import import_draft
+    from app.timeutil import today
+
+    start = today(utcnow())
+    import_draft(db, sample_draft, slug=SLUG, stage="征求意见稿", opens=start - timedelta(days=1),
+                 closes=start + timedelta(days=29))
+    return db
+
+
+@pytest.fixture
+def client(settings, seeded):
+    """A Litestar test client on the seeded database (the comment writer running)."""
+    from litestar.testing import TestClient
+
+    from app.web import create_app
+
+    with TestClient(create_app(settings, seeded)) as test_client:
+        yield test_client
