@@ -3,10 +3,25 @@
 No web or database imports here: plain functions and frozen dataclasses.
 """
 
+from versions.align import Alignment, Pair, align
+from versions.diff import diff
 from versions.model import Article, Chapter, Division, Draft, Item, Paragraph, Warning
 from versions.parser import ParseError, parse_bytes, parse_file, parse_text
 
 __all__ = [
-    "Article", "Chapter", "Division", "Draft", "Item", "Paragraph", "ParseError", "Warning",
-    "parse_bytes", "parse_file", "parse_text",
+    "Alignment",
+    "Article",
+    "Chapter",
+    "Division",
+    "Draft",
+    "Item",
+    "Pair",
+    "Paragraph",
+    "ParseError",
+    "Warning",
+    "align",
+    "diff",
+    "parse_bytes",
+    "parse_file",
+    "parse_text",
 ]

@@ -1,0 +1,61 @@
+"""The character diff that every renderer shares."""
+
+import random
+from itertools import pairwise
+
+import pytest
+
+from versions.diff import containment, diff, new_text, old_text, similarity, similarity_of
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "segments"),
+    [
+        ("", "", []),
+        ("同一文本。", "同一文本。", [("equal", "同一文本。")]),
+        ("", "新增。", [("insert", "新增。")]),
+        ("删除。", "", [("delete", "删除。")]),
+        ("依照食品卫生法的规定执行。", "依照食品安全法的规定执行。",
+         [("equal", "依照食品"), ("delete", "卫生"), ("insert", "安全"), ("equal", "法的规定执行。")]),
+        # A renumbered reference changes as a whole, not as one numeral inside it.
+        ("本条例第二十一条规定", "本条例第二十三条规定",
+         [("equal", "本条例"), ("delete", "第二十一条"), ("insert", "第二十三条"), ("equal", "规定")]),
+        ("支持5G网络建设", "支持IPv6网络建设",
+         [("equal", "支持"), ("delete", "5G"), ("insert", "IPv6"), ("equal", "网络建设")]),
+        # Short equal runs between changes are folded into one phrase-sized change.
+        ("甲乙丙丁戊己庚", "甲X丙Y戊Z庚", [("equal", "甲"), ("delete", "乙丙丁戊己"), ("insert", "X丙Y戊Z"), ("equal", "庚")]),
+    ],
+)
+def test_diff(old, new, segments):
+    assert diff(old, new) == segments
+
+
+def test_an_insertion_snaps_to_punctuation():
+    segments = diff("应当加强领导。鼓励创新。", "应当加强领导。支持研发。鼓励创新。")
+    assert segments == [("equal", "应当加强领导。"), ("insert", "支持研发。"), ("equal", "鼓励创新。")]
+
+
+def test_segments_rebuild_both_texts():
+    rng = random.Random(7)
+    alphabet = "数字经济发展应当促进，。、；的和县级以上人民政府第一二三条款"
+    for _ in range(500):
+        old = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        new = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        segments = diff(old, new)
+        assert (old_text(segments), new_text(segments)) == (old, new)
+        assert all(text for _op, text in segments)
+        assert all(a[0] != b[0] for a, b in pairwise(segments))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [("甲乙丙", "甲乙丙", 1.0), ("甲乙丙", "甲乙丁", 2 * 2 / 6), ("", "", 1.0), ("甲乙", "丙丁", 0.0)],
+)
+def test_similarity(old, new, expected):
+    assert similarity(old, new) == pytest.approx(expected)
+    assert similarity_of(diff(old, new)) == pytest.approx(expected)
+
+
+def test_containment():
+    assert containment("保障安全", "应当保障数据安全") == 1.0
+    assert containment("甲乙", "丙丁") == 0.0

@@ -1,0 +1,221 @@
+"""Character diff of Chinese legal text, cleaned into phrase-sized changes.
+
+A diff is a list of segments ``(op, text)`` where ``op`` is one of the strings ``"equal"``,
+``"insert"`` and ``"delete"`` (constants ``EQUAL``, ``INSERT``, ``DELETE``). Joining the ``equal``
+and ``delete`` texts gives the old text back exactly, joining ``equal`` and ``insert`` the new one:
+nothing is normalised or dropped. Where old and new differ at one place, the ``delete`` comes
+before the ``insert``, and two segments in a row never have the same op. The HTML page, the JSON of
+``draftreview compare`` and the Word exporter all read this one representation.
+
+The raw diff is fast-diff-match-patch (C++) at character level without its own cleanup: its
+semantic cleanup ignores punctuation and merges a rewritten sentence into one block, while the raw
+diff is confetti of single characters. The cleanup here sits in between: changes slide to start
+after, and end with, Chinese punctuation; short runs of equal text between two changes are absorbed
+into them, but never across punctuation, so a rewrite reads clause by clause.
+"""
+
+from __future__ import annotations
+
+import re
+
+import fast_diff_match_patch as fdmp
+
+from versions.numerals import NUMERAL_CHARS
+
+EQUAL = "equal"
+INSERT = "insert"
+DELETE = "delete"
+
+Segment = tuple[str, str]
+
+# Clause ends: a change that stops here reads as a whole phrase, and equal text holding one of them
+# is never swallowed into a change.
+SEPARATORS = frozenset("，。；：、！？,.;:!?\n")
+
+_OPS = {"=": EQUAL, "+": INSERT, "-": DELETE}
+# Whole references (第二十一条, 第三款) and runs of Latin letters or digits (5G, IPv6, 2023) change as one
+# token, so a renumbering reads [-第二十一条-][+第二十三条+], not 第二十[-一-][+三+]条.
+TOKEN = re.compile(rf"第[{NUMERAL_CHARS}]+[条款项章节编目](?:之[{NUMERAL_CHARS}]+)?|[A-Za-z0-9]{{2,}}")
+PRIVATE_USE = 0xE000  # the BMP private use area (the C++ diff splits characters beyond the BMP)
+PRIVATE_USE_SIZE = 0x1900
+PRIVATE_CHARS = re.compile("[\ue000-\uf8ff]")
+
+
+def diff(old: str, new: str) -> list[Segment]:
+    """Reads two texts; returns their phrase-level diff as (op, text) segments. Identical texts give one segment."""
+    if old == new:
+        return [(EQUAL, old)] if old else []
+    encoded_old, encoded_new, tokens = _encode(old, new)
+    raw = fdmp.diff(encoded_old, encoded_new, timelimit=0, cleanup="No", counts_only=False)
+    # The C++ diff sometimes reports an empty insertion; it says nothing, so it goes.
+    raw = [(op, "".join(tokens.get(char, char) for char in text) if tokens else text) for op, text in raw if text]
+    if len(raw) <= 3:
+        # One change between a common prefix and suffix: nothing to absorb, only to slide.
+        return _flatten(_slide(_clusters(raw)))
+    return _flatten(_absorb(_slide(_clusters(raw))))
+
+
+def _encode(old: str, new: str) -> tuple[str, str, dict[str, str]]:
+    """Replaces each token by one private-use character; returns both texts and the way back."""
+    codes: dict[str, str] = {}
+
+    def code(match: re.Match) -> str:
+        return codes.setdefault(match.group(0), chr(PRIVATE_USE + len(codes)))
+
+    encoded = TOKEN.sub(code, old), TOKEN.sub(code, new)
+    if len(codes) > PRIVATE_USE_SIZE or PRIVATE_CHARS.search(old) or PRIVATE_CHARS.search(new):
+        return old, new, {}  # too many tokens, or the text uses the area itself: plain characters then
+    return encoded[0], encoded[1], {value: key for key, value in codes.items()}
+
+
+def similarity(old: str, new: str) -> float:
+    """Reads two texts; returns 2 × equal characters / (old length + new length) of their raw character diff."""
+    if old == new:
+        return 1.0
+    equal = sum(length for op, length in fdmp.diff(old, new, timelimit=0, cleanup="No", counts_only=True) if op == "=")
+    return 2 * equal / (len(old) + len(new))
+
+
+def containment(part: str, whole: str) -> float:
+    """Reads two texts; returns the share of ``part``'s characters that the raw diff finds in ``whole``."""
+    if not part:
+        return 1.0
+    counts = fdmp.diff(part, whole, timelimit=0, cleanup="No", counts_only=True)
+    return sum(length for op, length in counts if op == "=") / len(part)
+
+
+def similarity_of(segments: list[Segment]) -> float:
+    """Reads segments; returns 2 × equal characters / (old length + new length), 1.0 for two empty texts."""
+    equal = changed = 0
+    for op, text in segments:
+        if op == EQUAL:
+            equal += len(text)
+        else:
+            changed += len(text)
+    total = 2 * equal + changed
+    return 1.0 if total == 0 else 2 * equal / total
+
+
+def old_text(segments: list[Segment]) -> str:
+    """Reads segments; returns the old text they were made from."""
+    return "".join(text for op, text in segments if op != INSERT)
+
+
+def new_text(segments: list[Segment]) -> str:
+    """Reads segments; returns the new text they were made from."""
+    return "".join(text for op, text in segments if op != DELETE)
+
+
+# A cleaned diff while it is built: equal texts (str) alternating with changes [deleted, inserted].
+_Part = str | list
+
+
+def _clusters(raw: list[tuple[str, str]]) -> list[_Part]:
+    """Raw (op, text) tuples as equal strings alternating with [deleted, inserted] changes; starts and ends with equal."""
+    parts: list[_Part] = [""]
+    for op, text in raw:
+        if op == "=":
+            if isinstance(parts[-1], str):
+                parts[-1] += text
+            else:
+                parts.append(text)
+        else:
+            if isinstance(parts[-1], str):
+                parts.append(["", ""])
+            parts[-1][0 if op == "-" else 1] += text
+    if not isinstance(parts[-1], str):
+        parts.append("")
+    return parts
+
+
+def _slide(parts: list[_Part]) -> list[_Part]:
+    """Moves every pure insertion or deletion to where it starts after, and ends with, punctuation."""
+    for index in range(1, len(parts) - 1, 2):
+        change = parts[index]
+        if change[0] and change[1]:
+            continue
+        side = 0 if change[0] else 1
+        left, edit, right = parts[index - 1], change[side], parts[index + 1]
+        # Shift fully left first, then try each position to the right.
+        shift = _common_suffix(left, edit)
+        if shift:
+            left, edit, right = left[:-shift], left[-shift:] + edit[:-shift], edit[-shift:] + right
+        best = (_score(left, edit, right), left, edit, right)
+        while right and edit[0] == right[0]:
+            left, edit, right = left + edit[0], edit[1:] + right[0], right[1:]
+            score = _score(left, edit, right)
+            if score > best[0]:
+                best = (score, left, edit, right)
+        _, parts[index - 1], change[side], parts[index + 1] = best
+    return parts
+
+
+def _score(left: str, edit: str, right: str) -> int:
+    """How well an insertion or deletion sits: 2 when it starts a clause, 1 more when it ends one."""
+    starts = not left or left[-1] in SEPARATORS
+    ends = not right or edit[-1] in SEPARATORS
+    return 2 * starts + ends
+
+
+def _absorb(parts: list[_Part]) -> list[_Part]:
+    """Folds short equal runs between two changes into one change, never across punctuation."""
+    changed = True
+    while changed and len(parts) > 3:
+        changed = False
+        merged: list[_Part] = [parts[0]]
+        index = 1
+        while index < len(parts) - 1:
+            change = parts[index]
+            if index + 2 < len(parts) - 1 and _absorbable(change, parts[index + 1], parts[index + 2]):
+                following = parts[index + 2]
+                equal = parts[index + 1]
+                parts[index + 2] = [change[0] + equal + following[0], change[1] + equal + following[1]]
+                index += 2
+                changed = True
+                continue
+            merged.extend((change, parts[index + 1]))
+            index += 2
+        parts = merged
+    return parts
+
+
+def _absorbable(before: list, equal: str, after: list) -> bool:
+    """True when ``equal`` is no longer than the larger side of each neighbouring change and no clause ends at it."""
+    if len(equal) > max(len(before[0]), len(before[1])) or len(equal) > max(len(after[0]), len(after[1])):
+        return False
+    if any(char in SEPARATORS for char in equal):
+        return False
+    # A change ending a clause, or one starting with punctuation, is a phrase of its own.
+    if any(text and text[-1] in SEPARATORS for text in before):
+        return False
+    return not any(text and text[0] in SEPARATORS for text in after)
+
+
+def _flatten(parts: list[_Part]) -> list[Segment]:
+    """The cleaned parts as (op, text) segments, empty texts dropped, delete before insert."""
+    segments: list[Segment] = []
+    for part in parts:
+        if isinstance(part, str):
+            if part:
+                if segments and segments[-1][0] == EQUAL:
+                    segments[-1] = (EQUAL, segments[-1][1] + part)
+                else:
+                    segments.append((EQUAL, part))
+            continue
+        for op, text in ((DELETE, part[0]), (INSERT, part[1])):
+            if not text:
+                continue
+            if segments and segments[-1][0] == op:
+                segments[-1] = (op, segments[-1][1] + text)
+            else:
+                segments.append((op, text))
+    return segments
+
+
+def _common_suffix(first: str, second: str) -> int:
+    """Length of the longest common suffix."""
+    limit = min(len(first), len(second))
+    count = 0
+    while count < limit and first[-1 - count] == second[-1 - count]:
+        count += 1
+    return count
