@@ -3,16 +3,19 @@
 Articles and paragraphs are rows keyed by (version, node id) — ``art-13``, ``art-13-p2`` — so a comment
 points at exactly the text it was written against, and a later version never changes what an old comment
 meant. Items (项/目) are kept as JSON on their paragraph: nobody comments on an item alone.
-A comment's ``status`` starts as ``received``; the drafters' workspace adds a Disposition table
-(采纳/部分采纳/不采纳/已有规定 with a reason) that references ``comment.id``.
+A comment's ``status`` starts as ``received``. The drafters' workspace (issue 5) adds accounts and
+sessions, the Disposition history (采纳/部分采纳/不采纳/已有规定/待研究 with a reason, who and when; the
+latest is copied onto ``comment.disposition`` for filtering), offline sources, near-duplicate clusters and
+a bigram index for Chinese substring search.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -132,6 +135,8 @@ class Comment(Base):
         Index("ix_comment_client_created", "client_hash", "created_at"),
         Index("ix_comment_version_article", "version_id", "article_id"),
         Index("ix_comment_content_hash", "content_hash"),
+        Index("ix_comment_version_disposition", "version_id", "disposition"),
+        Index("ix_comment_version_cluster", "version_id", "cluster_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     receipt: Mapped[str] = mapped_column(String(32), unique=True)
@@ -150,3 +155,55 @@ class Comment(Base):
     client_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default="received")
+    source: Mapped[str] = mapped_column(String(20), default="online", server_default="online")
+    source_detail: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    received_on: Mapped[date | None] = mapped_column(Date)
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    disposition: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    cluster_id: Mapped[int | None] = mapped_column(Integer)  # the representative comment's id
+
+
+class User(Base):
+    """A drafter or administrator of the workspace; ``password_hash`` is argon2id."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class UserSession(Base):
+    """A logged-in browser: the cookie holds a random token, the table only its SHA-256."""
+
+    __tablename__ = "user_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Disposition(Base):
+    """One answer given to a comment; the rows of a comment are its history, newest last."""
+
+    __tablename__ = "disposition"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    value: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    user_name: Mapped[str] = mapped_column(String(80))  # kept even if the account is removed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CommentGram(Base):
+    """Bigram index of comment texts: Chinese has no word boundaries, so search looks up 2-character
+    substrings (lower-cased) and verifies the candidates with LIKE."""
+
+    __tablename__ = "comment_gram"
+    gram: Mapped[str] = mapped_column(String(2), primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)

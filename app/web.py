@@ -6,9 +6,9 @@ import logging
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from litestar import Litestar, Request
+from litestar import Litestar, Request, Router
 from litestar.datastructures import State
-from litestar.exceptions import HTTPException, NotFoundException
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
@@ -17,10 +17,16 @@ from litestar.template.config import TemplateConfig
 
 from app import i18n
 from app.db import Database
+from app.routes.admin_api import ADMIN_API, EXCEPTION_HANDLERS
+from app.routes.admin_auth import login, login_form, logout
+from app.routes.admin_common import api_unauthorized, drafter_guard, to_login
+from app.routes.admin_review import REVIEW_PAGES
+from app.routes.admin_versions import VERSION_PAGES
 from app.routes.api import api_router
 from app.routes.common import render
 from app.routes.pages import PAGES
-from app.services.bootstrap import prepare
+from app.services.auth import LoginThrottle
+from app.services.bootstrap import first_start
 from app.services.errors import N_
 from app.services.writer import CommentWriter
 from app.settings import Settings, load_settings
@@ -54,9 +60,10 @@ def _server_error(request: Request, error: Exception) -> Template:
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
-    """The app on ``settings`` (default: from the environment); migrates and seeds ``db`` when not given."""
+    """The app on ``settings`` (default: from the environment); when ``db`` is not given, migrates the
+    database and on first start seeds the demo (the sample draft, its 修改稿 and demo comments)."""
     settings = settings or load_settings()
-    db = db or prepare(settings)
+    db = db or first_start(settings)
     writer = CommentWriter(db, settings)
 
     async def start(app: Litestar) -> None:
@@ -66,7 +73,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         writer.stop()
 
     return Litestar(
-        route_handlers=[*PAGES, api_router,
+        route_handlers=[*PAGES, api_router, login_form, login,
+                        Router(path="/admin", route_handlers=[logout, *REVIEW_PAGES, *VERSION_PAGES],
+                               guards=[drafter_guard], exception_handlers={NotAuthorizedException: to_login}),
+                        Router(path="/api/v1/admin", route_handlers=ADMIN_API, guards=[drafter_guard],
+                               exception_handlers={**EXCEPTION_HANDLERS,
+                                                   NotAuthorizedException: api_unauthorized},
+                               tags=["drafters"]),
                         create_static_files_router(path="/static", directories=[STATIC],
                                                    cache_control=None)],
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(_environment())),
@@ -74,5 +87,5 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         exception_handlers={NotFoundException: _not_found, HTTPException: _http_error,
                             Exception: _server_error},
         openapi_config=OpenAPIConfig(title="draftreview public API", version="1", path="/api/schema"),
-        state=State({"db": db, "settings": settings, "writer": writer}),
+        state=State({"db": db, "settings": settings, "writer": writer, "login_throttle": LoginThrottle()}),
         on_startup=[start], on_shutdown=[stop], debug=False)

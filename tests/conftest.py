@@ -86,3 +86,23 @@ def client(settings, seeded):
 
     with TestClient(create_app(settings, seeded)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def demo(db):
+    """The database holding the whole demo: the sample draft (closed round, demo comments) and its 修改稿."""
+    from app.services.demo import seed_demo
+
+    assert seed_demo(db)
+    return db
+
+
+@pytest.fixture
+def demo_client(settings, demo):
+    """A Litestar test client on the demo database, not logged in."""
+    from litestar.testing import TestClient
+
+    from app.web import create_app
+
+    with TestClient(create_app(settings, demo)) as test_client:
+        yield test_client

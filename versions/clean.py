@@ -16,7 +16,9 @@ from versions.model import Warning
 
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 HTML_COMMENT = re.compile(r"<!--.*?-->")
-MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+# Chinese drafts indent lines with tabs and full-width spaces, so any indentation is allowed before the
+# marks (CommonMark would read a tab-indented line as code); legal text never starts with "# ".
+MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 BOLD = re.compile(r"\*\*|__")
 # **第一条** → 第一条; 第一条 **立法目的** 为了… → 第一条【立法目的】为了…: a bold caption is a caption.
 BOLD_LABEL = re.compile(r"^\*\*(第[^*\s]{1,12}?条(?:之[^*\s]{1,3})?)\*\*")
@@ -79,7 +81,7 @@ def clean(text: str) -> Cleaned:
         if ZERO_WIDTH.search(value):
             zero_width_lines.append(number)
             value = ZERO_WIDTH.sub("", value)
-        heading = value.lstrip(" ").startswith("#") and bool(MD_HEADING.match(value))
+        heading = value.lstrip().startswith("#") and bool(MD_HEADING.match(value))
         if heading:
             value = MD_HEADING.sub("", value)
         if ("*" in value or "__" in value) and BOLD.search(value):

@@ -1,4 +1,5 @@
-"""First start: migrate the database and, when it holds no consultation, load the sample draft."""
+"""First start: migrate the database and, when it holds no consultation, load the sample draft
+(``prepare``) or the whole demo (``first_start``, what the server uses: see app/services/demo.py)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,15 @@ def seed_sample(db: Database, now: datetime | None = None) -> ImportResult | Non
     start = today(now)
     return import_file(db, SAMPLE, slug=SAMPLE_SLUG, stage="征求意见稿", opens=start,
                        closes=start + timedelta(days=SAMPLE_DAYS), now=now)
+
+
+def first_start(settings: Settings) -> Database:
+    """Migrated and, on first start, seeded with the demo (two versions and demo comments)."""
+    from app.services.demo import seed_demo
+
+    db = migrate(settings)
+    seed_demo(db)
+    return db
 
 
 def prepare(settings: Settings) -> Database:

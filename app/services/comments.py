@@ -19,6 +19,7 @@ from sqlalchemy import Connection, func, insert, select
 from app import models
 from app.db import Database
 from app.services.errors import N_, ServiceError
+from app.services.search import index_comments
 from app.timeutil import CST
 
 MAX_CONTENT = 5000
@@ -204,7 +205,8 @@ def store_batch(conn: Connection, subs: list[Submission], now: datetime, *, limi
         results.append(Accepted(receipt, now))
         earlier[same] = Accepted(receipt, now, True)
     if rows:
-        conn.execute(insert(m), rows)
+        ids = conn.execute(insert(m).returning(m.c.id, sort_by_parameter_order=True), rows).scalars().all()
+        index_comments(conn, [(i, row["content"]) for i, row in zip(ids, rows, strict=True)])
     return results
 
 

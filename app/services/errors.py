@@ -35,6 +35,29 @@ MESSAGES: dict[str, str] = {
     "slug_invalid": N_("项目标识只能由小写字母、数字和连字符组成（2–80 个字符）。"),
     "period_invalid": N_("截止日期不能早于开始日期。"),
     "stage_invalid": N_("请填写草案阶段（例如 征求意见稿）。"),
+    "user_name_invalid": N_("用户名应为 2–40 个字母、数字、汉字或 . _ -。"),
+    "role_invalid": N_("角色只能是 drafter（起草人员）或 admin（管理员）。"),
+    "password_too_short": N_("密码至少 10 个字符。"),
+    "user_exists": N_("该用户名已存在。"),
+    "login_failed": N_("用户名或密码不正确。"),
+    "login_locked": N_("连续登录失败次数过多，账号已锁定 15 分钟，请稍后再试。"),
+    "login_throttled": N_("登录尝试过于频繁，请稍后再试。"),
+    "not_authenticated": N_("请先登录。"),
+    "disposition_invalid": N_("请选择处理意见：采纳、部分采纳、不采纳、已有规定或待研究。"),
+    "reason_required": N_("除“采纳”“待研究”外，须填写理由。"),
+    "reason_too_long": N_("理由不能超过 2000 字。"),
+    "comment_not_found": N_("找不到该意见。"),
+    "selection_empty": N_("请至少选择一条意见。"),
+    "source_invalid": N_("请选择意见来源。"),
+    "date_invalid": N_("日期应写作 YYYY-MM-DD，且不能晚于今天。"),
+    "upload_missing": N_("请选择要上传的草案文件。"),
+    "upload_too_large": N_("文件过大：上传的草案不能超过 5 MB。"),
+    "upload_type_invalid": N_("只能上传 .txt、.md 或 .docx 格式的草案。"),
+    "upload_expired": N_("上传的文件已失效，请重新上传。"),
+    "parse_failed": N_("无法读取这个草案文件。"),
+    "versions_invalid": N_("请选择两个不同的版本进行比对。"),
+    "export_not_found": N_("没有这种导出文件。"),
+    "no_earlier_version": N_("这是该项目的第一个版本，没有可以比对的前一版本。"),
 }
 
 # The HTTP status each code answers with in the API and on pages.
@@ -45,6 +68,12 @@ STATUS: dict[str, int] = {
     "receipt_not_found": 404, "consultation_closed": 409, "consultation_not_open": 409,
     "csrf_failed": 403, "rate_limited": 429, "invalid_request": 400, "unsupported_media_type": 415,
     "internal_error": 503, "slug_invalid": 422, "period_invalid": 422, "stage_invalid": 422,
+    "user_name_invalid": 422, "role_invalid": 422, "password_too_short": 422, "user_exists": 409,
+    "login_failed": 401, "login_locked": 423, "login_throttled": 429, "not_authenticated": 401,
+    "disposition_invalid": 422, "reason_required": 422, "reason_too_long": 422, "comment_not_found": 404,
+    "selection_empty": 422, "source_invalid": 422, "date_invalid": 422, "upload_missing": 422,
+    "upload_too_large": 413, "upload_type_invalid": 415, "upload_expired": 410, "parse_failed": 422,
+    "versions_invalid": 422, "export_not_found": 404, "no_earlier_version": 409,
 }
 
 

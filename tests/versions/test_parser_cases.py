@@ -94,6 +94,12 @@ def test_markdown_front_matter_and_comments_are_not_text():
     assert [w.code for w in draft.warnings] == ["front-matter"]
 
 
+@pytest.mark.parametrize("heading", ["## 第一章 总则", "\t## 第一章 总则", "\u3000\u3000##\t第一章 总则", "    # 第一章 总则"])
+def test_indented_markdown_headings_are_headings(heading):
+    draft = parse_text(f"{heading}\n第一条 甲。\n")
+    assert (draft.chapters[0].division.title, draft.article(1).text, draft.preamble) == ("总则", "甲。", "")
+
+
 def test_zero_width_spaces_are_whitespace():
     draft = parse_text("第一条 甲\u200b乙。\n\u200b\n第二条 丙。\n")
     assert draft.article(1).text == "甲乙。"

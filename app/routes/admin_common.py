@@ -1,0 +1,89 @@
+"""What every drafter page and API handler shares: the session cookie, the login guard, CSRF on forms,
+running services off the event loop, and rendering with the logged-in user."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+from urllib.parse import quote
+
+from anyio import to_thread
+from litestar import Request, Response
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
+from litestar.exceptions import NotAuthorizedException
+from litestar.handlers import BaseRouteHandler
+from litestar.response import Redirect, Template
+
+from app import csrf
+from app.routes.common import db, render, settings
+from app.services import auth
+from app.services.errors import MESSAGES, ServiceError
+
+SESSION_COOKIE = "draftreview_session"
+
+
+def session_cookie(request: Request, token: str, *, expire: bool = False) -> Cookie:
+    """The session cookie: HttpOnly, SameSite=Lax, Secure when the site is served over https."""
+    return Cookie(key=SESSION_COOKIE, value="" if expire else token, httponly=True, samesite="lax",
+                  secure=request.url.scheme == "https", path="/", max_age=0 if expire else None)
+
+
+def current_user(connection: ASGIConnection) -> auth.UserInfo | None:
+    """The logged-in user of this request (looked up once per request)."""
+    if "user" not in connection.scope.setdefault("state", {}):
+        connection.scope["state"]["user"] = auth.session_user(
+            connection.app.state.db, connection.cookies.get(SESSION_COOKIE))
+    return connection.scope["state"]["user"]
+
+
+def drafter_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Refuses anonymous requests (pages then redirect to the login, the API answers 401)."""
+    if current_user(connection) is None:
+        raise NotAuthorizedException()
+
+
+def user(request: Request) -> auth.UserInfo:
+    """The logged-in user (the guard has run)."""
+    found = current_user(request)
+    assert found is not None
+    return found
+
+
+def to_login(request: Request, _: NotAuthorizedException) -> Redirect:
+    """Sends an anonymous visitor of a drafter page to the login, then back."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return Redirect(path=f"/admin/login?next={quote(target, safe='')}", status_code=303)
+
+
+def api_unauthorized(_: Request, __: NotAuthorizedException) -> Response:
+    """401 with the API's error body."""
+    return Response({"error": {"code": "not_authenticated", "message": MESSAGES["not_authenticated"],
+                               "fields": {}}}, status_code=401)
+
+
+async def call(fn, *args, **kwargs):
+    """Runs a (blocking, database) service function in a worker thread."""
+    return await to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+
+
+def check_csrf(request: Request, form) -> None:
+    """ServiceError csrf_failed unless the form carries the token of this browser's CSRF cookie."""
+    if not csrf.verify(settings(request).secret_key, request.cookies.get(csrf.COOKIE), form.get(csrf.FIELD)):
+        raise ServiceError("csrf_failed")
+
+
+def page(request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200,
+         partial: str | None = None) -> Template:
+    """``render`` with the logged-in user in the context."""
+    return render(request, template, {"user": current_user(request), **(context or {})}, status=status,
+                  partial=partial)
+
+
+def admin_error(request: Request, error: ServiceError) -> Template:
+    """A drafter page's error: the message in the workspace layout."""
+    return page(request, "admin/error.html", {"code": error.code, "message": MESSAGES[error.code]},
+                status=error.status, partial="admin/_error.html")
+
+
+__all__ = ["admin_error", "call", "check_csrf", "current_user", "db", "drafter_guard", "page", "user"]

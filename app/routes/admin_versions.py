@@ -1,0 +1,114 @@
+"""Drafter pages for versions: upload a new one (warnings shown before it is confirmed), compare two side
+by side, and download the Word exports."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from litestar import Request, get, post
+from litestar.background_tasks import BackgroundTask
+from litestar.exceptions import HTTPException
+from litestar.params import FromPath, FromQuery
+from litestar.response import File, Redirect, Template
+
+from app.db import utcnow
+from app.routes.admin_common import admin_error, call, check_csrf, page
+from app.routes.common import db, settings
+from app.services import compare as compare_service
+from app.services import exports, uploads
+from app.services.errors import MESSAGES, ServiceError
+from app.services.review import DISPOSITIONS, version_ref
+from app.timeutil import today
+
+
+def _upload_page(request: Request, slug: str, error: ServiceError | None = None, status: int = 200) -> Template:
+    try:
+        ref = version_ref(db(request), slug)
+    except ServiceError as missing:
+        return admin_error(request, missing)
+    detail = getattr(error, "detail", "") if error else ""
+    return page(request, "admin/upload.html", {
+        "ref": ref, "error": MESSAGES[error.code] if error else None, "detail": detail,
+        "limit_mb": uploads.MAX_UPLOAD // (1024 * 1024)}, status=status)
+
+
+@get("/c/{slug:str}/versions/new", name="admin_upload_form")
+async def upload_form(request: Request, slug: FromPath[str]) -> Template:
+    """The form to upload the next version."""
+    return await call(_upload_page, request, slug)
+
+
+def _too_large(request: Request, error: HTTPException) -> Template:
+    code = "upload_too_large" if error.status_code == 413 else "invalid_request"
+    return _upload_page(request, request.path_params["slug"], ServiceError(code), error.status_code)
+
+
+@post("/c/{slug:str}/versions/upload", name="admin_upload", request_max_body_size=uploads.MAX_UPLOAD + 65536,
+      exception_handlers={HTTPException: _too_large})
+async def upload(request: Request, slug: FromPath[str]) -> Template:
+    """Parses the upload and shows what was read and the parser's warnings, with the confirm form."""
+    form = await request.form()
+    try:
+        check_csrf(request, form)
+        file = form.get("file")
+        if file is None or isinstance(file, str):
+            raise uploads.UploadRefused("upload_missing")
+        data = await file.read()
+        pending = await call(uploads.stage, settings(request).data_dir, file.filename or "", data)
+        ref = await call(version_ref, db(request), slug)
+    except ServiceError as error:
+        return await call(_upload_page, request, slug, error, error.status)
+    start = today(utcnow())
+    return page(request, "admin/preview.html", {
+        "ref": ref, "pending": pending, "stage": pending.draft.stage or "", "opens": start,
+        "closes": start + timedelta(days=30)})
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ServiceError("date_invalid") from None
+
+
+@post("/c/{slug:str}/versions/confirm", name="admin_upload_confirm")
+async def confirm(request: Request, slug: FromPath[str]) -> Template | Redirect:
+    """Imports the previewed upload as the next version."""
+    form = await request.form()
+    try:
+        check_csrf(request, form)
+        result = await call(uploads.confirm, db(request), settings(request).data_dir, str(form.get("token") or ""),
+                            slug, stage_name=str(form.get("stage") or ""), opens=_date(str(form.get("opens") or "")),
+                            closes=_date(str(form.get("closes") or "")), filename=str(form.get("filename") or ""))
+    except ServiceError as error:
+        return await call(_upload_page, request, slug, error, error.status)
+    return Redirect(path=f"/admin/c/{slug}?version={result.version_number}&imported=1", status_code=303)
+
+
+@get("/c/{slug:str}/compare", name="admin_compare")
+async def compare(request: Request, slug: FromPath[str], old: FromQuery[int] = 1, new: FromQuery[int] = 2) -> Template:
+    """Two versions side by side: aligned rows, character highlights, renumbering and moves, stale
+    references, and beside each old article its comments with their dispositions."""
+    try:
+        view = await call(compare_service.compare, db(request), slug, old, new)
+    except ServiceError as error:
+        return admin_error(request, error)
+    return page(request, "admin/compare.html", {"view": view, "ref": view.new_ref, "dispositions": DISPOSITIONS})
+
+
+@get("/c/{slug:str}/export/{kind:str}", name="admin_export")
+async def export(request: Request, slug: FromPath[str], kind: FromPath[str],
+                 version: FromQuery[int | None] = None, personal: FromQuery[bool] = False) -> File | Template:
+    """A Word document: 意见汇总表 (summary) of a version, or 条文对照表 (comparison) / 修订模式 (redline)
+    of a version against the one before it. Personal data is masked unless ``personal`` is asked for."""
+    try:
+        path, name = await call(exports.export, db(request), settings(request).data_dir, slug, kind, version,
+                                personal)
+    except ServiceError as error:
+        return admin_error(request, error)
+    # Exports carry comments and, when asked, personal data: the file lives only until it has been sent.
+    return File(path=path, filename=name, background=BackgroundTask(path.unlink, missing_ok=True),
+                media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+VERSION_PAGES = [upload_form, upload, confirm, compare, export]

@@ -1,0 +1,154 @@
+"""Comparing two stored versions: the article trees rebuilt from the database, aligned once per version
+pair (versions are never edited, so the alignment is cached for the life of the process), the comments
+of the old version beside the articles they were written on, and carried forward to the matching
+article(s) of the new version."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from app import models
+from app.db import Database
+from app.services.errors import ServiceError
+from app.services.review import VersionRef, version_ref
+from versions import Article, Division, Draft, Item, Paragraph, align
+
+CACHE_SIZE = 32
+_cache: OrderedDict[tuple[int, int], tuple[Draft, Draft, object]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _items(raw: list[dict]) -> tuple[Item, ...]:
+    return tuple(Item(i["id"], i["label"], i["text"], i["line"], _items(i.get("items", []))) for i in raw)
+
+
+def load_draft(db: Database, version_id: int) -> Draft:
+    """The stored version ``version_id`` as the parser's Draft (warnings left out)."""
+    with db.reading() as session:
+        version = session.get(models.Version, version_id)
+        divisions = session.scalars(select(models.Division).where(models.Division.version_id == version_id)
+                                    .order_by(models.Division.position)).all()
+        articles = session.scalars(select(models.Article).where(models.Article.version_id == version_id)
+                                   .order_by(models.Article.position)).all()
+        paragraphs: dict[int, list[Paragraph]] = {}
+        for p in session.scalars(select(models.Paragraph).where(models.Paragraph.version_id == version_id)
+                                 .order_by(models.Paragraph.article_id, models.Paragraph.position)):
+            paragraphs.setdefault(p.article_id, []).append(Paragraph(p.node_id, p.text, p.line,
+                                                                     _items(json.loads(p.items))))
+        labels = {d.node_id: d.label for d in divisions}
+        return Draft(
+            version.title, version.stage, version.preamble, version.enactment_date,
+            tuple(Division(d.node_id, d.kind, d.number, d.label, d.title, d.line, d.parent_node_id)
+                  for d in divisions),
+            tuple(Article(a.node_id, a.number, a.label, a.caption, tuple(paragraphs.get(a.id, ())), a.line, a.sub,
+                          None, labels.get(a.chapter_node_id or ""), labels.get(a.section_node_id or ""),
+                          a.chapter_node_id, a.section_node_id) for a in articles))
+
+
+def aligned(db: Database, old_id: int, new_id: int):
+    """(old Draft, new Draft, Alignment) of two versions, computed once per pair and then cached."""
+    key = (old_id, new_id)
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    old, new = load_draft(db, old_id), load_draft(db, new_id)
+    result = (old, new, align(old, new))
+    with _lock:
+        _cache[key] = result
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return result
+
+
+@dataclass(frozen=True)
+class OldComment:
+    """A comment on the old version, as the comparison shows it."""
+
+    id: int
+    receipt: str
+    article: str  # node id of the old article
+    content: str
+    disposition: str
+
+
+@dataclass
+class Row:
+    """One aligned row: the pair, its place among the changes, its comments and its stale references."""
+
+    index: int
+    pair: object
+    change: int | None  # 1-based number among changed rows (None when unchanged)
+    comments: list[OldComment] = field(default_factory=list)
+    references: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two versions side by side."""
+
+    old_ref: VersionRef
+    new_ref: VersionRef
+    rows: list[Row]
+    summary: dict[str, int]
+    changes: int
+    carried: dict[str, tuple[str, ...]]  # old article node id -> new article node ids
+
+
+def carried_forward(alignment) -> dict[str, tuple[str, ...]]:
+    """Where each old article went: {old node id: node ids of the matching new articles} (empty when
+    the article was deleted). A comment on an old article applies to those new articles."""
+    result: dict[str, tuple[str, ...]] = {}
+    for pair in alignment.pairs:
+        for article in pair.old:
+            result[article.id] = tuple(a.id for a in pair.new)
+    return result
+
+
+def compare(db: Database, slug: str, old_number: int, new_number: int) -> Comparison:
+    """The comparison of versions ``old_number`` and ``new_number`` of ``slug``, with the old version's
+    comments (and dispositions) on their rows. ServiceError versions_invalid / version_not_found."""
+    if old_number == new_number:
+        raise ServiceError("versions_invalid")
+    old_ref, new_ref = version_ref(db, slug, old_number), version_ref(db, slug, new_number)
+    _, _, alignment = aligned(db, old_ref.version_id, new_ref.version_id)
+    C, A = models.Comment.__table__, models.Article.__table__
+    by_article: dict[str, list[OldComment]] = {}
+    with db.read.connect() as conn:
+        for r in conn.execute(select(C.c.id, C.c.receipt, C.c.content, C.c.disposition, A.c.node_id)
+                              .join(A, A.c.id == C.c.article_id).where(C.c.version_id == old_ref.version_id)
+                              .order_by(C.c.id)):
+            by_article.setdefault(r.node_id, []).append(OldComment(r.id, r.receipt, r.node_id, r.content,
+                                                                   r.disposition))
+    stale: dict[str, list] = {}
+    for ref in alignment.references:
+        stale.setdefault(ref.article.id, []).append(ref)
+    rows, changes = [], 0
+    for n, pair in enumerate(alignment.pairs):
+        changed = pair.status != "unchanged" or pair.renumbered or pair.moved
+        changes += changed
+        rows.append(Row(n, pair, changes if changed else None,
+                        [c for a in pair.old for c in by_article.get(a.id, [])],
+                        [s for a in pair.new for s in stale.get(a.id, [])]))
+    return Comparison(old_ref, new_ref, rows, alignment.summary(), changes, carried_forward(alignment))
+
+
+def carried_to(db: Database, slug: str, number: int, article_node: str | None) -> tuple[int, list[str]] | None:
+    """For a comment on article ``article_node`` of version ``number``: (the next version's number, the
+    labels of the articles it was carried forward to), or None when there is no later version."""
+    ref = version_ref(db, slug, number)
+    later = [n for n in ref.numbers if n > number]
+    if not later or not article_node:
+        return None
+    try:
+        next_ref = version_ref(db, slug, later[0])
+        _, new, alignment = aligned(db, ref.version_id, next_ref.version_id)
+    except ServiceError:
+        return None
+    labels = {a.id: a.label for a in new.articles}
+    return later[0], [labels[i] for i in carried_forward(alignment).get(article_node, ())]

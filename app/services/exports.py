@@ -1,0 +1,56 @@
+"""The Word exports a drafter downloads: the 意见汇总表 of a version, and the 条文对照表 and the redline
+(tracked changes) of a version against the one before it. Each is written to a private temporary file
+that the caller deletes once it has been sent."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from app.db import Database
+from app.services.compare import aligned
+from app.services.errors import ServiceError
+from app.services.export_summary import disposition_notes, summary_input
+from app.services.review import version_ref
+from exporters.comparison import ComparisonOptions, write_comparison
+from exporters.redline import write_redline
+from exporters.summary import SummaryOptions, write_summary
+
+EXPORTS = {"summary": "意见汇总表", "comparison": "条文对照表", "redline": "修改稿（修订模式）"}
+
+
+def _scratch(data_dir: Path) -> Path:
+    folder = data_dir / "exports"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    handle, name = tempfile.mkstemp(suffix=".docx", dir=folder)
+    os.close(handle)
+    return Path(name)
+
+
+def export(db: Database, data_dir: Path, slug: str, kind: str, number: int | None,
+           personal: bool = False) -> tuple[Path, str]:
+    """Writes the Word export ``kind`` of version ``number`` (default the latest) into a temporary file
+    under the data dir; returns (path, download name). ServiceError export_not_found for an unknown kind,
+    consultation_not_found / version_not_found, no_earlier_version when there is none to compare with."""
+    if kind not in EXPORTS:
+        raise ServiceError("export_not_found")
+    ref = version_ref(db, slug, number)
+    if kind == "summary":
+        data = summary_input(db, slug, ref.number)
+        path = _scratch(data_dir)
+        write_summary(data, path, SummaryOptions(show_personal=personal))
+        return path, f"{slug}-v{ref.number}-意见汇总表.docx"
+    earlier = [n for n in ref.numbers if n < ref.number]
+    if not earlier:
+        raise ServiceError("no_earlier_version")
+    old_ref = version_ref(db, slug, earlier[-1])
+    old, new, alignment = aligned(db, old_ref.version_id, ref.version_id)
+    path = _scratch(data_dir)
+    if kind == "comparison":
+        options = ComparisonOptions(notes=disposition_notes(db, slug, ref.number),
+                                    old_notes=disposition_notes(db, slug, old_ref.number))
+        write_comparison(old, new, path, options, alignment=alignment)
+    else:
+        write_redline(old, new, path, alignment=alignment)
+    return path, f"{slug}-v{old_ref.number}-v{ref.number}-{EXPORTS[kind]}.docx"

@@ -1,0 +1,68 @@
+"""Chinese full-text search over comments with a bigram index, the same on SQLite and PostgreSQL.
+
+Chinese has no spaces between words, so a word index does not work; every 2-character substring of a
+comment (lower-cased, none spanning whitespace) is a row of ``comment_gram``. A query term of two or more
+characters needs only its rarest bigrams looked up; the candidates are then checked with LIKE, so the
+answer is exactly "contains the term". A one-character term falls back to LIKE alone (a scan).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, func, insert, select
+from sqlalchemy.sql import ColumnElement
+
+from app import models
+
+G = models.CommentGram.__table__
+MAX_TERMS = 5
+MAX_TERM = 50
+
+
+def grams(text: str) -> set[str]:
+    """The distinct bigrams of ``text`` (lower-cased; none containing whitespace)."""
+    text = text.lower()
+    return {text[i:i + 2] for i in range(len(text) - 1) if not (text[i].isspace() or text[i + 1].isspace())}
+
+
+def index_rows(comment_id: int, content: str) -> list[dict]:
+    """The ``comment_gram`` rows of one comment."""
+    return [{"gram": g, "comment_id": comment_id} for g in grams(content)]
+
+
+def index_comments(conn: Connection, pairs: list[tuple[int, str]]) -> None:
+    """Adds the bigrams of (comment id, content) pairs, inside the caller's transaction."""
+    rows = [row for comment_id, content in pairs for row in index_rows(comment_id, content)]
+    if rows:
+        conn.execute(insert(G), rows)
+
+
+def terms(query: str) -> list[str]:
+    """The terms of a query: split on whitespace, at most MAX_TERMS of at most MAX_TERM characters."""
+    return [t[:MAX_TERM].lower() for t in query.split()][:MAX_TERMS]
+
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def clause(conn: Connection, query: str, id_col, content_col) -> ColumnElement[bool] | None:
+    """A WHERE clause for comments containing every term of ``query`` (None for an empty query).
+    Looks up how common each bigram is, and narrows by the two rarest of each term."""
+    wanted = terms(query)
+    if not wanted:
+        return None
+    all_grams = sorted({g for term in wanted for g in grams(term)})
+    counts: dict[str, int] = {}
+    if all_grams:
+        counts = dict(conn.execute(select(G.c.gram, func.count()).where(G.c.gram.in_(all_grams))
+                                   .group_by(G.c.gram)).all())
+    parts = []
+    for term in wanted:
+        part = func.lower(content_col).like(f"%{_like_escape(term)}%", escape="\\")
+        for gram in sorted(grams(term), key=lambda g: counts.get(g, 0))[:2]:
+            part = part & id_col.in_(select(G.c.comment_id).where(G.c.gram == gram))
+        parts.append(part)
+    result = parts[0]
+    for part in parts[1:]:
+        result = result & part
+    return result

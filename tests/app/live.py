@@ -1,0 +1,69 @@
+"""A real ``draftreview serve`` process on a fresh data dir, and Debian's chromium through Playwright, for
+the browser tests."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+# First start migrates and seeds the demo (about 5 s on an idle machine); CI machines are shared and slow.
+START_DEADLINE = 120.0
+
+
+def app_command(*args: str) -> list[str]:
+    """The command line running ``draftreview`` with ``args`` from this checkout."""
+    return [sys.executable, "-m", "app.cli", *args]
+
+
+@contextlib.contextmanager
+def running_server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """Starts the server on the embedded default in ``data_dir``; yields (base URL, its environment) once
+    /healthz answers, and stops it afterwards. Fails with the server's own output if it dies or is late."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DRAFTREVIEW_DATA_DIR": str(data_dir)}
+    env.pop("DATABASE_URL", None)
+    log = data_dir / "server.log"
+    with open(log, "wb") as output:
+        process = subprocess.Popen(app_command("serve", "--port", str(port)), cwd=ROOT, env=env,
+                                   stdout=output, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_DEADLINE
+        while True:
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("draftreview serve did not start:\n" + log.read_text(errors="replace")) from None
+                time.sleep(0.1)
+        yield base, env
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def chromium_browser():
+    """Debian's chromium, headless, driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
