@@ -49,8 +49,10 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: str, *, writer: bool = False, connect_args: dict | None = None) -> Engine:
     """An engine for ``url``; on SQLite the pragmas above, and BEGIN IMMEDIATE when ``writer``."""
     if not is_sqlite(url):
-        return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True,
-                             connect_args=connect_args or {})
+        # Pre-ping drops connections a database restart killed; the short timeouts make requests fail
+        # fast with 503 while the server is unreachable instead of queueing behind it.
+        return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_timeout=10,
+                             connect_args={"connect_timeout": 5, **(connect_args or {})})
     engine = create_engine(
         url,
         pool_size=1 if writer else 8,
@@ -106,6 +108,11 @@ class Database:
         """A session on the write engine: commits on success, rolls back on any error."""
         with sessionmaker(self.write, expire_on_commit=False)() as session, session.begin():
             yield session
+
+    def ping(self) -> None:
+        """Runs ``SELECT 1`` on the read engine; raises the driver's error when the database is away."""
+        with self.read.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
 
     def dispose(self) -> None:
         """Closes every pooled connection."""

@@ -11,9 +11,10 @@ from litestar.datastructures import State
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Template
+from litestar.response import Response, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app import i18n
 from app.db import Database
@@ -23,11 +24,11 @@ from app.routes.admin_common import api_unauthorized, drafter_guard, to_login
 from app.routes.admin_review import REVIEW_PAGES
 from app.routes.admin_versions import VERSION_PAGES
 from app.routes.api import api_router
-from app.routes.common import render
+from app.routes.common import error_page, render
 from app.routes.pages import PAGES
 from app.services.auth import LoginThrottle
 from app.services.bootstrap import first_start
-from app.services.errors import N_
+from app.services.errors import N_, ServiceError
 from app.services.writer import CommentWriter
 from app.settings import Settings, load_settings
 
@@ -51,6 +52,18 @@ def _not_found(request: Request, _: NotFoundException) -> Template:
 def _http_error(request: Request, error: HTTPException) -> Template:
     return render(request, "error.html", {"code": "http_error", "message": N_("请求无法处理，请返回重试。")},
                   status=error.status_code)
+
+
+def _database_unavailable(request: Request, error: Exception) -> Response | Template:
+    log.warning("database unavailable on %s: %s", request.url.path, type(error).__name__)
+    failure = ServiceError("database_unavailable")
+    headers = {"Retry-After": "30"}
+    if request.url.path.startswith("/api/"):
+        return Response({"error": {"code": failure.code, "message": failure.message}}, status_code=503,
+                        headers=headers)
+    page = error_page(request, failure)
+    page.headers.update(headers)
+    return page
 
 
 def _server_error(request: Request, error: Exception) -> Template:
@@ -85,6 +98,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(_environment())),
         middleware=[i18n.locale_middleware],
         exception_handlers={NotFoundException: _not_found, HTTPException: _http_error,
+                            OperationalError: _database_unavailable, InterfaceError: _database_unavailable,
                             Exception: _server_error},
         openapi_config=OpenAPIConfig(title="draftreview public API", version="1", path="/api/schema"),
         state=State({"db": db, "settings": settings, "writer": writer, "login_throttle": LoginThrottle()}),

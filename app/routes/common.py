@@ -52,7 +52,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     return Template(template_name=name, context=context, status_code=status, cookies=cookies)
 
 
-def error_page(request: Request, error: ServiceError) -> Template:
-    """The error page for a refusal that has no form to go back to."""
-    return render(request, "error.html", {"code": error.code, "message": MESSAGES[error.code]},
+def error_page(request: Request, error: ServiceError, kept: str = "") -> Template:
+    """The error page for a refusal that has no form to go back to; ``kept`` is text the user typed,
+    shown back so it is not lost."""
+    return render(request, "error.html", {"code": error.code, "message": MESSAGES[error.code], "kept": kept},
                   status=error.status, partial="_error.html")

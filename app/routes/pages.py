@@ -90,6 +90,9 @@ async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Re
 def _refused(request: Request, slug: str, raw: CommentInput, error: ServiceError) -> Template:
     if error.code in ("consultation_not_found", "target_not_found") and not error.fields:
         return error_page(request, error)
+    if error.code == "database_unavailable":
+        # The form cannot be rebuilt without the database; the user's text is handed back to copy.
+        return error_page(request, error, kept=raw.content)
     field_errors = error.fields or None
     try:
         context = _form_context(request, slug, raw, field_errors, None if field_errors else error.code)
@@ -137,4 +140,12 @@ def health() -> str:
     return "ok"
 
 
-PAGES = [health, home, draft, comment_form, submit_comment, receipt_lookup, receipt, language]
+@get("/readyz", name="ready", media_type="text/plain", sync_to_thread=True)
+def ready(request: Request) -> str:
+    """Readiness probe for a load balancer: "ok" when the database answers; a database outage becomes
+    the app's 503 (see app.web) so a balancer stops sending traffic here until it is back."""
+    db(request).ping()
+    return "ok"
+
+
+PAGES = [health, ready, home, draft, comment_form, submit_comment, receipt_lookup, receipt, language]

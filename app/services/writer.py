@@ -17,6 +17,8 @@ import queue
 import threading
 from dataclasses import dataclass
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from app.db import Database, utcnow
 from app.services import comments
 from app.services.comments import Accepted, Submission
@@ -96,6 +98,10 @@ class CommentWriter:
     def _store(self, batch: list[_Job]) -> None:
         try:
             results = self._commit([job.submission for job in batch])
+        except (OperationalError, InterfaceError):
+            # The database is down or restarting: retrying one by one would only fail again, slower.
+            log.warning("database unavailable: %d comments refused with 503", len(batch))
+            results = [ServiceError("database_unavailable") for _ in batch]
         except Exception:
             log.exception("committing a batch of %d comments failed; storing them one by one", len(batch))
             results = []
