@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
+from versions.align import STATUS_LABELS as STATUS
 from versions.align import Alignment, Pair
 from versions.model import Article, Draft
-
-STATUS = {"unchanged": "未改", "modified": "修改", "added": "新增", "deleted": "删除", "split": "拆分", "merged": "合并"}
-REASON = {"renumbered": "所指条文已重新编号", "deleted": "所指条文已删除", "missing": "新版本中没有该条",
-          "no-previous-paragraph": "本款之前没有足够的款"}
+from versions.references import REASONS
 
 STYLE = """
 body{font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;margin:0;color:#1a1a1a;background:#fafafa;font-size:17px}
@@ -107,5 +105,5 @@ def _references(alignment: Alignment) -> str:
     items = []
     for ref in alignment.references:
         hint = f"，建议改为“{escape(ref.suggestion)}”" if ref.suggestion else ""
-        items.append(f"<li>{escape(ref.article.label)}中的“{escape(ref.text)}”：{REASON[ref.reason]}{hint}</li>")
+        items.append(f"<li>{escape(ref.article.label)}中的“{escape(ref.text)}”：{REASONS[ref.reason]}{hint}</li>")
     return f'<details><summary>需核对的引用 {len(items)} 处</summary><ul class="refs">{"".join(items)}</ul></details>'

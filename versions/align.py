@@ -22,6 +22,10 @@ from versions.model import Article, Draft
 from versions.numerals import NUMERAL_CHARS
 from versions.references import ReferenceUpdate, StaleReference, reference_updates, stale_references
 
+# The statuses in the words of a 条文对照 (the HTML page and the command line print them).
+STATUS_LABELS = {"unchanged": "未改", "modified": "修改", "added": "新增", "deleted": "删除", "split": "拆分",
+                 "merged": "合并"}
+
 REFERENCE = re.compile(rf"第[{NUMERAL_CHARS}]+条(?:之[{NUMERAL_CHARS}]+)?")
 # Thresholds, calibrated on the corpus series (docs/alignment.md). Text similarity (diff-based, 0–1)
 # settles lightly edited articles where the running offset expects them; TF-IDF cosine over character

@@ -9,12 +9,10 @@ from pathlib import Path
 
 from exporters.compare_html import render_page
 from versions import ParseError, parse_file
+from versions.align import STATUS_LABELS as STATUS
 from versions.align import Alignment, align
 from versions.compare import to_dict
-
-STATUS = {"unchanged": "未改", "modified": "修改", "added": "新增", "deleted": "删除", "split": "拆分", "merged": "合并"}
-REASON = {"renumbered": "所指条文已重新编号", "deleted": "所指条文已删除", "missing": "新版本中没有该条",
-          "no-previous-paragraph": "本款之前没有足够的款"}
+from versions.references import REASONS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -62,5 +60,5 @@ def summary_text(alignment: Alignment) -> str:
         lines.append(f"  {STATUS[pair.status]}  {old} → {new}（相似度 {pair.similarity:.0%}{flags}）")
     for ref in alignment.references:
         hint = f"，建议改为“{ref.suggestion}”" if ref.suggestion else ""
-        lines.append(f"  引用  {ref.article.label}中的“{ref.text}”：{REASON[ref.reason]}{hint}")
+        lines.append(f"  引用  {ref.article.label}中的“{ref.text}”：{REASONS[ref.reason]}{hint}")
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from app.services import exports, uploads
 from app.services.errors import MESSAGES, ServiceError
 from app.services.review import DISPOSITIONS, version_ref
 from app.timeutil import today
+from versions.references import REASONS
 
 
 def _upload_page(request: Request, slug: str, error: ServiceError | None = None, status: int = 200) -> Template:
@@ -93,7 +94,8 @@ async def compare(request: Request, slug: FromPath[str], old: FromQuery[int] = 1
         view = await call(compare_service.compare, db(request), slug, old, new)
     except ServiceError as error:
         return admin_error(request, error)
-    return page(request, "admin/compare.html", {"view": view, "ref": view.new_ref, "dispositions": DISPOSITIONS})
+    return page(request, "admin/compare.html", {"view": view, "ref": view.new_ref, "dispositions": DISPOSITIONS,
+                                                "reasons": REASONS})
 
 
 @get("/c/{slug:str}/export/{kind:str}", name="admin_export")

@@ -165,6 +165,7 @@ def test_compare_page_labels_renumbering_moves_and_carries_comments(drafter):
     assert "<del>" in text and "<ins>" in text
     assert "已转至：第三十条" in text  # the campaign comments on old 第二十六条 follow it
     assert "该条已删除" in text
+    assert "引用“本条例第二十六条”可能已失效（疑按修改前的条序引用），建议改为“本条例第三十条”" in text
     same = drafter.get(f"/admin/c/{SLUG}/compare?old=2&new=2")
     assert same.status_code == 422 and "请选择两个不同的版本进行比对" in same.text
 
