@@ -36,6 +36,16 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+# The largest id or number a row can have (PostgreSQL INTEGER). A larger one cannot name anything, and the
+# databases refuse to compare with it (SQLite: OverflowError, PostgreSQL: integer out of range).
+INT_MAX = 2_147_483_647
+
+
+def storable(number: int) -> bool:
+    """True when ``number`` can be an id or a version number in the database (1 … INT_MAX)."""
+    return 1 <= number <= INT_MAX
+
+
 def utcnow() -> datetime:
     """Now, aware, in UTC."""
     return datetime.now(UTC)
@@ -47,14 +57,16 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str, *, writer: bool = False, connect_args: dict | None = None) -> Engine:
-    """An engine for ``url``; on SQLite the pragmas above, and BEGIN IMMEDIATE when ``writer``."""
+    """An engine for ``url``; on SQLite the pragmas above, and BEGIN IMMEDIATE when ``writer``. Statement
+    parameters are kept out of error messages: they carry names and contacts, and errors get logged."""
     if not is_sqlite(url):
         # Pre-ping drops connections a database restart killed; the short timeouts make requests fail
         # fast with 503 while the server is unreachable instead of queueing behind it.
         return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_timeout=10,
-                             connect_args={"connect_timeout": 5, **(connect_args or {})})
+                             hide_parameters=True, connect_args={"connect_timeout": 5, **(connect_args or {})})
     engine = create_engine(
         url,
+        hide_parameters=True,
         pool_size=1 if writer else 8,
         max_overflow=0 if writer else 8,
         connect_args={"check_same_thread": False, "timeout": 30, **(connect_args or {})},

@@ -127,7 +127,8 @@ class Comment(Base):
     """意见 on a version as a whole (``target`` = "draft"), an article or one paragraph of it.
 
     ``client_hash`` is a keyed hash of the sender's address (for rate limits and duplicates); the raw
-    address is never stored. Personal fields are optional and kept only with ``consent``.
+    address is never stored. Personal fields are optional and kept only with ``consent``; the commenter
+    can have them erased (``erased_at``).
     """
 
     __tablename__ = "comment"
@@ -161,6 +162,11 @@ class Comment(Base):
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
     disposition: Mapped[str] = mapped_column(String(20), default="", server_default="")
     cluster_id: Mapped[int | None] = mapped_column(Integer)  # the representative comment's id
+    # Personal-data erasure at the commenter's request (app/services/erasure.py): when it happened (never
+    # what was erased), and the failed online attempts that lock further ones for a while.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erasure_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    erasure_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class User(Base):

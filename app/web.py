@@ -10,21 +10,23 @@ from litestar import Litestar, Request, Router
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Response, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from app import i18n
+from app import i18n, security
 from app.db import Database
 from app.routes.admin_api import ADMIN_API, EXCEPTION_HANDLERS
 from app.routes.admin_auth import login, login_form, logout
 from app.routes.admin_common import api_unauthorized, drafter_guard, to_login
 from app.routes.admin_review import REVIEW_PAGES
 from app.routes.admin_versions import VERSION_PAGES
-from app.routes.api import api_router
+from app.routes.api import api_router, http_error
 from app.routes.common import error_page, render
+from app.routes.erasure import ERASURE_PAGES, erasure_api
 from app.routes.pages import PAGES
 from app.services.auth import LoginThrottle
 from app.services.bootstrap import first_start
@@ -45,11 +47,15 @@ def _environment() -> Environment:
     return environment
 
 
-def _not_found(request: Request, _: NotFoundException) -> Template:
+def _not_found(request: Request, error: NotFoundException) -> Response | Template:
+    if request.url.path.startswith("/api/"):  # no route matched: the API still answers with its JSON body
+        return http_error(request, error)
     return render(request, "error.html", {"code": "not_found", "message": N_("找不到该页面。")}, status=404)
 
 
-def _http_error(request: Request, error: HTTPException) -> Template:
+def _http_error(request: Request, error: HTTPException) -> Response | Template:
+    if request.url.path.startswith("/api/"):  # e.g. 405 from the router: JSON like every API answer
+        return http_error(request, error)
     return render(request, "error.html", {"code": "http_error", "message": N_("请求无法处理，请返回重试。")},
                   status=error.status_code)
 
@@ -66,10 +72,12 @@ def _database_unavailable(request: Request, error: Exception) -> Response | Temp
     return page
 
 
-def _server_error(request: Request, error: Exception) -> Template:
+def _server_error(request: Request, error: Exception) -> Response | Template:
     log.error("unhandled error on %s", request.url.path, exc_info=error)
-    return render(request, "error.html", {"code": "internal_error", "message": N_("服务器出现问题，请稍后重试。")},
-                  status=500)
+    failure = ServiceError("server_error")
+    if request.url.path.startswith("/api/"):
+        return Response({"error": {"code": failure.code, "message": failure.message}}, status_code=500)
+    return error_page(request, failure)
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
@@ -86,7 +94,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         writer.stop()
 
     return Litestar(
-        route_handlers=[*PAGES, api_router, login_form, login,
+        route_handlers=[*PAGES, *ERASURE_PAGES, api_router, erasure_api, login_form, login,
                         Router(path="/admin", route_handlers=[logout, *REVIEW_PAGES, *VERSION_PAGES],
                                guards=[drafter_guard], exception_handlers={NotAuthorizedException: to_login}),
                         Router(path="/api/v1/admin", route_handlers=ADMIN_API, guards=[drafter_guard],
@@ -97,9 +105,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                                                    cache_control=None)],
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(_environment())),
         middleware=[i18n.locale_middleware],
-        exception_handlers={NotFoundException: _not_found, HTTPException: _http_error,
+        guards=[security.screen], before_send=[security.add_headers], request_max_body_size=security.MAX_BODY,
+        exception_handlers={NotFoundException: _not_found, HTTPException: _http_error, ServiceError: security.refused,
                             OperationalError: _database_unavailable, InterfaceError: _database_unavailable,
                             Exception: _server_error},
-        openapi_config=OpenAPIConfig(title="draftreview public API", version="1", path="/api/schema"),
+        # The schema as JSON and YAML only: the HTML viewers load scripts from CDNs, which the CSP refuses.
+        openapi_config=OpenAPIConfig(title="draftreview public API", version="1", path="/api/schema",
+                                     render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()]),
         state=State({"db": db, "settings": settings, "writer": writer, "login_throttle": LoginThrottle()}),
         on_startup=[start], on_shutdown=[stop], debug=False)

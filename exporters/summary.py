@@ -4,7 +4,8 @@ Input is plain data (``SummaryInput``), so the web app, the command line and the
 same way and no database is needed here. Rows: general comments (总体意见) first, then each article or
 paragraph in draft order, comments in the order given. Comments of one near-duplicate cluster on the same
 target with the same answer become one row with their count. Personal names and contacts are masked
-(张* / 138****5678 / z***@example.com) unless ``show_personal`` is set.
+(张* / 138****5678 / z***@example.com) unless ``show_personal`` is set; a comment whose personal data was
+erased at the commenter's request shows only its commenter type and 个人信息已应本人要求删除.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ GENERAL = ("", "draft")
 HEADER = ("序号", "条款", "意见内容", "提出者", "处理意见", "理由")
 WIDTHS_MM = (14, 60, 70, 33, 22, 44)  # sums to the 243 mm landscape type area
 CLUSTER_NAMES = 5  # names listed for a cluster before "等N人"
+ERASED = "个人信息已应本人要求删除"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class SummaryComment:
     reason: str = ""
     cluster: str | None = None
     representative: bool = False  # the cluster member whose text the row shows (default: the first)
+    erased: bool = False  # personal data erased at the commenter's request: the row says so, shows none
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,8 @@ def totals(data: SummaryInput) -> list[str]:
 
 
 def _who(comment: SummaryComment, show_personal: bool) -> str:
+    if comment.erased:
+        return "\n".join((comment.commenter_type or "未注明类型", ERASED))
     name = comment.name if show_personal else mask_name(comment.name)
     contact = comment.contact if show_personal else mask_contact(comment.contact)
     lines = [comment.commenter_type or "未注明类型", comment.organisation, comment.region, name, contact]
@@ -131,6 +136,7 @@ def _who(comment: SummaryComment, show_personal: bool) -> str:
 def _who_cluster(members: list[SummaryComment], show_personal: bool) -> str:
     kinds = Counter(c.commenter_type or "未注明类型" for c in members)
     lines = ["、".join(f"{k}{n}条" for k, n in kinds.most_common())]
+    members = [c for c in members if not c.erased]  # type counted above; nothing personal of erased ones
     organisations = list(dict.fromkeys(c.organisation for c in members if c.organisation))
     if organisations:
         more = f"等{len(organisations)}个单位" if len(organisations) > CLUSTER_NAMES else ""

@@ -1,23 +1,40 @@
 """The drafters' JSON API under /api/v1/admin, mirroring the workspace pages. It authenticates with the
 session cookie of the login page; its POSTs accept only ``application/json``, which a cross-site HTML form
-cannot send (and the cookie is SameSite=Lax), so they need no CSRF token."""
+cannot send (and the cookie is SameSite=Lax), so they need no CSRF token.
+
+Like the public API (app/routes/api.py) every route declares its statuses with their stable codes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated
 
 from litestar import Request, get, post
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from app.routes.admin_common import call, user
-from app.routes.admin_review import read_filters
-from app.routes.api import _http_error, _service_error
+from app.routes.api import (
+    INT_MAX,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    BodyId,
+    PathNumber,
+    error_responses,
+    http_error,
+    service_error,
+)
 from app.routes.common import db
 from app.services import compare as compare_service
 from app.services import dispositions, offline, review
 from app.services.comments import CommentInput
 from app.services.errors import ServiceError
+
+# A version number or cluster id in the query string (absent: the latest version, no cluster).
+QueryNumber = Annotated[int | None, QueryParameter(ge=1, le=INT_MAX)]
+# Codes of every drafter route: the login guard's, and those of the version it names.
+ADMIN_READ = (*READ_ERRORS, "not_authenticated", "not_found", "consultation_not_found", "version_not_found")
 
 
 @dataclass
@@ -27,8 +44,8 @@ class DispositionIn:
 
     value: str
     reason: str = ""
-    ids: list[int] = field(default_factory=list)
-    cluster_id: int | None = None
+    ids: list[BodyId] = field(default_factory=list)
+    cluster_id: BodyId | None = None
 
 
 @dataclass
@@ -38,7 +55,7 @@ class OfflineIn:
     content: str
     source: str
     received_on: str
-    version: int | None = None
+    version: BodyId | None = None
     target: str = "draft"
     source_detail: str = ""
     name: str = ""
@@ -48,68 +65,128 @@ class OfflineIn:
     contact: str = ""
 
 
+@dataclass
+class OverviewOut:
+    version: int
+    period: str
+    overview: review.Overview
+
+
+@dataclass
+class CommentsOut:
+    version: int
+    total: int
+    page: int
+    pages: int
+    comments: list[review.CommentRow]
+
+
+@dataclass
+class AnsweredOut:
+    answered: int
+
+
+@dataclass
+class EnteredOut:
+    receipt: str
+
+
+@dataclass
+class StaleReferenceOut:
+    text: str
+    reason: str
+    suggestion: str | None
+
+
+@dataclass
+class CompareRowOut:
+    """One aligned row: article node ids on each side and the old version's comments on them."""
+
+    status: str
+    old: list[str]
+    new: list[str]
+    renumbered: bool
+    moved: bool
+    similarity: float
+    comments: list[int]
+    stale_references: list[StaleReferenceOut]
+
+
+@dataclass
+class CompareOut:
+    summary: dict[str, int]
+    rows: list[CompareRowOut]
+
+
 def _json_only(request: Request) -> None:
     if request.content_type[0] != "application/json":
         raise ServiceError("unsupported_media_type")
 
 
-@get("/consultations/{slug:str}/overview")
-async def overview(request: Request, slug: FromPath[str], version: FromQuery[int | None] = None) -> dict:
+@get("/consultations/{slug:str}/overview", responses=error_responses(*ADMIN_READ))
+async def overview(request: Request, slug: FromPath[str], version: QueryNumber = None) -> OverviewOut:
     """Totals of a version by article, chapter, commenter type, disposition and source."""
     ref = await call(review.version_ref, db(request), slug, version)
-    return {"version": ref.number, "period": ref.period.state,
-            "overview": await call(review.overview, db(request), ref.version_id)}
+    return OverviewOut(ref.number, ref.period.state, await call(review.overview, db(request), ref.version_id))
 
 
-@get("/consultations/{slug:str}/comments")
-async def comments(request: Request, slug: FromPath[str], version: FromQuery[int | None] = None,
-                   page_no: FromQuery[int] = 1) -> dict:
-    """The filtered list (same query parameters as the page: article, chapter, commenter_type,
-    disposition, source, date_from, date_to, cluster, q), 50 per page, personal data included."""
+@get("/consultations/{slug:str}/comments", responses=error_responses(*ADMIN_READ))
+async def comments(request: Request, slug: FromPath[str], version: QueryNumber = None, page_no: FromQuery[int] = 1,
+                   article: FromQuery[str] = "", chapter: FromQuery[str] = "", commenter_type: FromQuery[str] = "",
+                   disposition: FromQuery[str] = "", source: FromQuery[str] = "",
+                   date_from: FromQuery[date | None] = None, date_to: FromQuery[date | None] = None,
+                   cluster: QueryNumber = None, q: Annotated[str, QueryParameter(max_length=200)] = "") -> CommentsOut:
+    """The filtered list, 50 per page (``page_no`` past either end shows the first or last page), personal
+    data included. The filters are those of the page: an article or chapter node id (art-13, ch-2), a
+    commenter type, a disposition ("none": not yet answered), a source, a date range, a cluster, words."""
     ref = await call(review.version_ref, db(request), slug, version)
-    listing = await call(review.list_comments, db(request), ref.version_id, read_filters(request.query_params),
-                         page_no)
-    return {"version": ref.number, "total": listing.total, "page": listing.page, "pages": listing.pages,
-            "comments": listing.rows}
+    filters = review.Filters(article.strip(), chapter.strip(), commenter_type.strip(), disposition.strip(),
+                             source.strip(), date_from, date_to, cluster, q.strip())
+    listing = await call(review.list_comments, db(request), ref.version_id, filters, page_no)
+    return CommentsOut(ref.number, listing.total, listing.page, listing.pages, listing.rows)
 
 
-@get("/comments/{comment_id:int}")
-async def comment(request: Request, comment_id: FromPath[int]) -> review.CommentDetail:
+@get("/comments/{comment_id:int}", responses=error_responses(*READ_ERRORS, "not_authenticated", "not_found",
+                                                              "comment_not_found"))
+async def comment(request: Request, comment_id: PathNumber) -> review.CommentDetail:
     """One comment with its disposition history."""
     return await call(review.comment_detail, db(request), comment_id)
 
 
-@post("/comments/dispositions", status_code=200)
-async def dispose(request: Request, data: JSONBody[DispositionIn]) -> dict:
+@post("/comments/dispositions", status_code=200, responses=error_responses(
+    *WRITE_ERRORS, "not_authenticated", "disposition_invalid", "reason_required", "reason_too_long",
+    "selection_empty", "comment_not_found"))
+async def dispose(request: Request, data: JSONBody[DispositionIn]) -> AnsweredOut:
     """Answers the chosen comments (all or nothing); returns how many."""
     _json_only(request)
     count = await call(dispositions.dispose, db(request), user(request), data.value, data.reason,
                        comment_ids=data.ids, cluster_id=data.cluster_id)
-    return {"answered": count}
+    return AnsweredOut(count)
 
 
-@post("/consultations/{slug:str}/comments", status_code=201)
-async def enter_offline(request: Request, slug: FromPath[str], data: JSONBody[OfflineIn]) -> dict:
+@post("/consultations/{slug:str}/comments", status_code=201, responses=error_responses(
+    *WRITE_ERRORS, *ADMIN_READ, "content_required", "content_too_long", "field_too_long",
+    "commenter_type_invalid", "contact_invalid", "target_not_found", "source_invalid", "date_invalid"))
+async def enter_offline(request: Request, slug: FromPath[str], data: JSONBody[OfflineIn]) -> EnteredOut:
     """Stores an offline comment on the given (default: latest) version; returns its receipt."""
     _json_only(request)
     ref = await call(review.version_ref, db(request), slug, data.version)
     raw = offline.OfflineInput(CommentInput(data.target, data.content, data.name, data.commenter_type,
                                             data.organisation, data.region, data.contact, True),
                                data.source, data.source_detail, data.received_on)
-    return {"receipt": await call(offline.enter, db(request), user(request), ref.version_id, raw)}
+    return EnteredOut(await call(offline.enter, db(request), user(request), ref.version_id, raw))
 
 
-@get("/consultations/{slug:str}/compare")
-async def compare(request: Request, slug: FromPath[str], old: FromQuery[int], new: FromQuery[int]) -> dict:
+@get("/consultations/{slug:str}/compare", responses=error_responses(*ADMIN_READ, "versions_invalid"))
+async def compare(request: Request, slug: FromPath[str], old: Annotated[int, QueryParameter(ge=1, le=INT_MAX)],
+                  new: Annotated[int, QueryParameter(ge=1, le=INT_MAX)]) -> CompareOut:
     """The aligned rows of two versions, each with the ids of the old version's comments on it."""
     view = await call(compare_service.compare, db(request), slug, old, new)
-    return {"summary": view.summary, "rows": [{
-        "status": r.pair.status, "old": [a.id for a in r.pair.old], "new": [a.id for a in r.pair.new],
-        "renumbered": r.pair.renumbered, "moved": r.pair.moved, "similarity": r.pair.similarity,
-        "comments": [c.id for c in r.comments],
-        "stale_references": [{"text": s.text, "reason": s.reason, "suggestion": s.suggestion}
-                             for s in r.references]} for r in view.rows]}
+    return CompareOut(view.summary, [CompareRowOut(
+        r.pair.status, [a.id for a in r.pair.old], [a.id for a in r.pair.new], r.pair.renumbered, r.pair.moved,
+        r.pair.similarity, [c.id for c in r.comments],
+        [StaleReferenceOut(s.text, s.reason, s.suggestion) for s in r.references]) for r in view.rows])
 
 
 ADMIN_API = [overview, comments, comment, dispose, enter_offline, compare]
-EXCEPTION_HANDLERS = {ServiceError: _service_error, HTTPException: _http_error}
+EXCEPTION_HANDLERS = {ServiceError: service_error, HTTPException: http_error}

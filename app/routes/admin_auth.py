@@ -6,7 +6,14 @@ from litestar import Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from app.routes.admin_common import SESSION_COOKIE, call, check_csrf, current_user, session_cookie
+from app.routes.admin_common import (
+    SESSION_COOKIE,
+    admin_error,
+    call,
+    check_csrf,
+    current_user,
+    session_cookie,
+)
 from app.routes.common import client_address, db, render
 from app.services import auth
 from app.services.errors import MESSAGES, ServiceError
@@ -43,12 +50,12 @@ async def login(request: Request) -> Template | Redirect:
 
 
 @post("/logout", name="admin_logout")
-async def logout(request: Request) -> Redirect:
-    """Ends the session and returns to the login form."""
+async def logout(request: Request) -> Redirect | Template:
+    """Ends the session and returns to the login form (403 without this browser's CSRF token)."""
     form = await request.form()
     try:
         check_csrf(request, form)
-    except ServiceError:
-        return Redirect(path="/admin", status_code=303)
+    except ServiceError as error:
+        return admin_error(request, error)
     await call(auth.logout, db(request), request.cookies.get(SESSION_COOKIE))
     return Redirect(path="/admin/login", status_code=303, cookies=[session_cookie(request, "", expire=True)])

@@ -10,6 +10,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from app.db import storable
 from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db, is_htmx
 from app.services import clusters, dispositions, offline, review
@@ -33,6 +34,8 @@ def read_filters(params) -> review.Filters:
     """Filters from query parameters; malformed dates and cluster ids are ignored."""
     get_ = lambda key: str(params.get(key) or "").strip()  # noqa: E731
     cluster = get_("cluster")
+    # "²".isdigit() is true but int() refuses it; a number past INT_MAX names no comment.
+    cluster = cluster if cluster.isascii() and cluster.isdigit() and storable(int(cluster)) else ""
     return review.Filters(get_("article"), get_("chapter"), get_("commenter_type"), get_("disposition"),
                           get_("source"), _date(get_("date_from")), _date(get_("date_to")),
                           int(cluster) if cluster.isdigit() else None, get_("q")[:200])

@@ -44,8 +44,14 @@ def _too_large(request: Request, error: HTTPException) -> Template:
     return _upload_page(request, request.path_params["slug"], ServiceError(code), error.status_code)
 
 
+def _screened(request: Request, error: ServiceError) -> Template:
+    """The upload form again for a body app.security refused before the handler ran."""
+    refusal = ServiceError("upload_too_large") if error.code == "request_too_large" else error
+    return _upload_page(request, request.path_params["slug"], refusal, refusal.status)
+
+
 @post("/c/{slug:str}/versions/upload", name="admin_upload", request_max_body_size=uploads.MAX_UPLOAD + 65536,
-      exception_handlers={HTTPException: _too_large})
+      exception_handlers={HTTPException: _too_large, ServiceError: _screened})
 async def upload(request: Request, slug: FromPath[str]) -> Template:
     """Parses the upload and shows what was read and the parser's warnings, with the confirm form."""
     form = await request.form()

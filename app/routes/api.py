@@ -2,23 +2,46 @@
 
 Not CSRF-protected: it uses no cookies, and it only accepts ``application/json`` bodies, which a
 cross-site HTML form cannot send.
+
+Every route declares each status it can answer with the codes behind it (``error_responses``), and the
+app-wide guard's refusals (app/security.py) are among them: tests/app/test_api_schema.py holds the API to
+its schema.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Annotated
 
+import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, Parameter, PathParameter
 
+from app.db import INT_MAX
 from app.routes.common import client_address, db, settings, writer
 from app.services import comments as comment_service
 from app.services.comments import CommentInput, Submission
 from app.services.consultations import ConsultationSummary, list_consultations, version_view
-from app.services.errors import MESSAGES, STATUS, ServiceError
+from app.services.errors import MESSAGES, N_, STATUS, ServiceError
+
+# A positive id or number in a JSON body: validated by msgspec, documented through Parameter.
+BodyId = Annotated[int, msgspec.Meta(ge=1, le=INT_MAX), Parameter(ge=1, le=INT_MAX)]
+
+# Codes every route can answer: malformed parameters (invalid_request), NUL bytes in the path or query
+# (text_invalid, from app/security.py) and a database outage (database_unavailable, from app/web.py).
+READ_ERRORS = ("invalid_request", "text_invalid", "database_unavailable")
+# ...and every POST: app/security.py refuses other sites, other media types and bodies over its limit.
+WRITE_ERRORS = (*READ_ERRORS, "cross_origin", "unsupported_media_type", "request_too_large")
+
+
+def error_responses(*codes: str) -> dict[int, ResponseSpec]:
+    """A route's ``responses``: for each status among ``codes``, the error body, described by its codes."""
+    statuses = sorted({STATUS[code] for code in codes})
+    return {status: ResponseSpec(data_container=ErrorOut, description=", ".join(
+        sorted({code for code in codes if STATUS[code] == status}))) for status in statuses}
 
 
 @dataclass
@@ -146,14 +169,21 @@ def _consultation(s: ConsultationSummary) -> ConsultationOut:
     return ConsultationOut(s.slug, s.title, s.stage, s.version_number, _period(s.period), s.comment_count)
 
 
-@get("/consultations", sync_to_thread=True)
+COMMENT_ERRORS = ("content_required", "content_too_long", "field_too_long", "commenter_type_invalid",
+                  "contact_invalid", "consent_required", "target_not_found")
+# Numbers in a path: a version number, a comment id.
+PathNumber = Annotated[int, PathParameter(ge=1, le=INT_MAX)]
+
+
+@get("/consultations", sync_to_thread=True, responses=error_responses(*READ_ERRORS))
 def consultations(request: Request) -> list[ConsultationOut]:
     """Every consultation, open ones first."""
     return [_consultation(s) for s in list_consultations(db(request))]
 
 
-@get("/consultations/{slug:str}/versions/{number:int}", sync_to_thread=True)
-def read_version(request: Request, slug: FromPath[str], number: FromPath[int]) -> VersionOut:
+@get("/consultations/{slug:str}/versions/{number:int}", sync_to_thread=True, responses=error_responses(
+    *READ_ERRORS, "not_found", "consultation_not_found", "version_not_found"))
+def read_version(request: Request, slug: FromPath[str], number: PathNumber) -> VersionOut:
     """A version's article tree with comment counts per article."""
     v = version_view(db(request), slug, number)
     return VersionOut(
@@ -164,11 +194,10 @@ def read_version(request: Request, slug: FromPath[str], number: FromPath[int]) -
                     [ParagraphOut(p.id, p.text, p.items) for p in a.paragraphs]) for a in v.articles])
 
 
-_ERRORS = {status: ResponseSpec(data_container=ErrorOut, description=", ".join(
-    sorted(code for code, s in STATUS.items() if s == status))) for status in sorted(set(STATUS.values()))}
-
-
-@post("/consultations/{slug:str}/comments", status_code=201, responses=_ERRORS)
+@post("/consultations/{slug:str}/comments", status_code=201, responses={
+    200: ResponseSpec(data_container=AcceptedOut, description="the same comment again: its first receipt"),
+    **error_responses(*WRITE_ERRORS, *COMMENT_ERRORS, "not_found", "consultation_not_found",
+                      "consultation_closed", "consultation_not_open", "rate_limited", "internal_error")})
 async def submit_comment(request: Request, slug: FromPath[str], data: JSONBody[CommentIn]) -> Response[AcceptedOut]:
     """Comments on the current version. 201 with the receipt; 200 when it repeats one just sent."""
     if request.content_type[0] != "application/json":
@@ -183,7 +212,8 @@ async def submit_comment(request: Request, slug: FromPath[str], data: JSONBody[C
     return Response(body, status_code=200 if accepted.duplicate else 201)
 
 
-@get("/receipts/{number:str}", sync_to_thread=True)
+@get("/receipts/{number:str}", sync_to_thread=True, responses=error_responses(
+    *READ_ERRORS, "not_found", "receipt_not_found"))
 def read_receipt(request: Request, number: FromPath[str]) -> ReceiptOut:
     """A comment by its receipt number, personal data masked."""
     r = comment_service.get_receipt(db(request), number)
@@ -199,23 +229,29 @@ def error_response(code: str, fields: dict[str, str] | None = None, headers: dic
     return Response(body, status_code=STATUS[code], headers=headers)
 
 
-def _service_error(_: Request, error: ServiceError) -> Response:
+def service_error(_: Request, error: ServiceError) -> Response:
+    """A ServiceError as the error body (rate_limited with Retry-After)."""
     headers = {"Retry-After": "60"} if error.code == "rate_limited" else None
     return error_response(error.code, error.fields, headers)
 
 
-def _http_error(_: Request, error: HTTPException) -> Response:
-    if isinstance(error, ValidationException) or error.status_code == 400:
+# Litestar's own refusals by status: a malformed parameter or body, a path no route has (also a path
+# parameter that is not a number), a method the route has not, a body type or size it does not take.
+_HTTP_CODES = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed", 413: "request_too_large",
+               415: "unsupported_media_type"}
+
+
+def http_error(_: Request, error: HTTPException) -> Response:
+    """An HTTPException under /api/ as the error body with a stable code (app/web.py sends the app-wide
+    404 and 405 here too, so that no API address ever answers with a page)."""
+    if isinstance(error, ValidationException):
         return error_response("invalid_request")
-    if error.status_code == 404:
-        return Response({"error": {"code": "not_found", "message": "找不到该地址。", "fields": {}}},
-                        status_code=404)
-    if error.status_code == 415:
-        return error_response("unsupported_media_type")
-    return Response({"error": {"code": "http_error", "message": str(error.detail), "fields": {}}},
-                    status_code=error.status_code)
+    if error.status_code in _HTTP_CODES:
+        return error_response(_HTTP_CODES[error.status_code], headers=error.headers)
+    return Response({"error": {"code": "http_error", "message": N_("请求无法处理，请返回重试。"), "fields": {}}},
+                    status_code=error.status_code, headers=error.headers)
 
 
 api_router = Router(
     path="/api/v1", route_handlers=[consultations, read_version, submit_comment, read_receipt],
-    exception_handlers={ServiceError: _service_error, HTTPException: _http_error}, tags=["public"])
+    exception_handlers={ServiceError: service_error, HTTPException: http_error}, tags=["public"])

@@ -47,7 +47,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     token, fresh = csrf.token_for(settings(request).secret_key, request.cookies.get(csrf.COOKIE))
     context = {"csrf_token": token, "csrf_field": csrf.FIELD, "path": request.url.path,
                "query": request.url.query, **(context or {})}
-    cookies = [Cookie(key=csrf.COOKIE, value=fresh, httponly=True, samesite="lax", path="/")] if fresh else []
+    cookies = [Cookie(key=csrf.COOKIE, value=fresh, httponly=True, samesite="lax", path="/",
+                      secure=request.url.scheme == "https")] if fresh else []
     name = partial if partial and is_htmx(request) else template
     return Template(template_name=name, context=context, status_code=status, cookies=cookies)
 

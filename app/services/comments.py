@@ -228,6 +228,7 @@ class Receipt:
     contact: str
     created_at: datetime
     status: str
+    erased_at: datetime | None = None  # personal fields erased at the commenter's request
 
 
 def mask(value: str, kind: str) -> str:
@@ -266,7 +267,7 @@ def get_receipt(db: Database, number: str) -> Receipt:
         comment.receipt, consultation.slug, consultation.title, version.number, comment.target,
         target_label(article_label, paragraph_no), comment.content, mask(comment.name, "name"),
         comment.commenter_type, comment.organisation, comment.region, mask(comment.contact, "contact"),
-        comment.created_at, comment.status)
+        comment.created_at, comment.status, comment.erased_at)
 
 
 PARAGRAPH_NUMERALS = "一二三四五六七八九十"

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app import models
-from app.db import Database, utcnow
+from app.db import Database, storable, utcnow
 from app.services.errors import ServiceError
 from app.timeutil import closing_day, days_left
 
@@ -152,6 +152,8 @@ def version_view(db: Database, slug: str, number: int | None = None,
     from app.services.comments import paragraph_label
 
     now = now or utcnow()
+    if number is not None and not storable(number):
+        raise ServiceError("version_not_found")
     with db.reading() as session:
         consultation = session.scalar(select(models.Consultation).where(models.Consultation.slug == slug))
         if consultation is None:

@@ -32,6 +32,21 @@ def _paragraph_text(text: str, items: list[dict]) -> str:
     return "\n".join(([text] if text else []) + _item_lines(items))
 
 
+def _summary_comment(r) -> SummaryComment:
+    """A comment row as exporter input; an erased one carries nothing personal whatever the row holds."""
+    erased = r.erased_at is not None
+    name, contact, organisation, region = ("", "", "", "") if erased else (r.name, r.contact, r.organisation,
+                                                                          r.region)
+    return SummaryComment(
+        target=r.target, content=r.content, commenter_type=r.commenter_type, organisation=organisation,
+        name=name, contact=contact, region=region,
+        # Without name, contact or organisation, the keyed hash of the sender's address tells commenters apart.
+        commenter="" if (name or contact or organisation or erased) else r.client_hash,
+        disposition=DISPOSITIONS.get(r.disposition, r.disposition), reason=r.reason or "",
+        cluster=None if r.cluster_id is None else str(r.cluster_id), representative=r.cluster_id == r.id,
+        erased=erased)
+
+
 def summary_input(db: Database, slug: str, number: int | None = None) -> SummaryInput:
     """Version ``number`` (default the latest) of consultation ``slug`` with every comment and its latest
     answer, as exporter input. Raises ServiceError consultation_not_found / version_not_found."""
@@ -55,14 +70,7 @@ def summary_input(db: Database, slug: str, number: int | None = None) -> Summary
             .where(C.c.version_id == version_id).order_by(C.c.created_at, C.c.id)).all()
         version = session.get(models.Version, version_id)
         opens, closes = today(version.opens_at), closing_day(version.closes_at)
-    comments = tuple(SummaryComment(
-        target=r.target, content=r.content, commenter_type=r.commenter_type, organisation=r.organisation,
-        name=r.name, contact=r.contact, region=r.region,
-        # Without name, contact or organisation, the keyed hash of the sender's address tells commenters apart.
-        commenter="" if (r.name or r.contact or r.organisation) else r.client_hash,
-        disposition=DISPOSITIONS.get(r.disposition, r.disposition), reason=r.reason or "",
-        cluster=None if r.cluster_id is None else str(r.cluster_id), representative=r.cluster_id == r.id)
-        for r in rows)
+    comments = tuple(_summary_comment(r) for r in rows)
     title = view.title or view.consultation_title
     return SummaryInput(title + (f"（{view.stage}）" if view.stage and view.stage not in title else ""),
                         f"第{view.number}版（{view.stage}）", opens, closes, tuple(targets), comments)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, and_, func, select
 
 from app import models
-from app.db import Database, utcnow
+from app.db import Database, storable, utcnow
 from app.services import search
 from app.services.comments import COMMENTER_TYPES, paragraph_label, target_label
 from app.services.consultations import Period
@@ -79,6 +79,7 @@ class CommentRow:
     disposition: str
     cluster_id: int | None
     cluster_size: int = 1
+    erased_at: datetime | None = None  # personal fields erased at the commenter's request
 
 
 @dataclass(frozen=True)
@@ -145,8 +146,8 @@ def _rows(conn, ids_stmt) -> list[CommentRow]:
         r.id, r.receipt, r.target,
         target_label(r.article_label, None if r.paragraph_position is None else r.paragraph_position + 1),
         r.article_node, r.content, r.name, r.commenter_type, r.organisation, r.region, r.contact, r.created_at,
-        r.source, r.source_detail, r.received_on, r.disposition, r.cluster_id, sizes.get(r.cluster_id, 1))
-        for r in rows]
+        r.source, r.source_detail, r.received_on, r.disposition, r.cluster_id, sizes.get(r.cluster_id, 1),
+        r.erased_at) for r in rows]
 
 
 def list_comments(db: Database, version_id: int, filters: Filters, page: int = 1,
@@ -181,6 +182,8 @@ class CommentDetail:
 
 def comment_detail(db: Database, comment_id: int) -> CommentDetail:
     """The comment ``comment_id`` with its disposition history; ServiceError comment_not_found."""
+    if not storable(comment_id):
+        raise ServiceError("comment_not_found")
     V, K = models.Version.__table__, models.Consultation.__table__
     with db.read.connect() as conn:
         rows = _rows(conn, select(C.c.id).where(C.c.id == comment_id))

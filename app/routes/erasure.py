@@ -1,0 +1,118 @@
+"""Erasure of a commenter's personal data (个人信息保护法 第四十七条): the page ``/receipt/erase`` (a form
+that works without JavaScript, CSRF-protected like the comment form) and ``POST
+/api/v1/receipts/{receipt}/erasure`` (JSON, not CSRF-protected for the reasons given in app.routes.api).
+
+Both go through ``app.services.erasure.erase_personal_data`` and share one per-client throttle
+(``LIMIT`` attempts per ``WINDOW`` seconds, in memory like the login throttle), so the contact cannot be
+guessed quickly from one address; the service adds a per-comment lock for guessing from many.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from anyio import to_thread
+from litestar import Request, Response, Router, get, post
+from litestar.exceptions import HTTPException
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Template
+
+from app import csrf
+from app.routes.api import WRITE_ERRORS, error_response, error_responses, http_error
+from app.routes.common import client_address, db, render, settings
+from app.services import erasure
+from app.services.auth import LoginThrottle
+from app.services.comments import client_hash
+from app.services.errors import MESSAGES, ServiceError
+
+LIMIT, WINDOW = 10, 600
+RETRY_AFTER = {"Retry-After": str(WINDOW)}
+
+
+def _allowed(request: Request) -> bool:
+    """Records an erasure attempt of this client; False when it is over the limit. The throttle lives in
+    the app's state (created on first use), keyed by the client hash rather than the address."""
+    throttle = request.app.state.setdefault("erasure_throttle", LoginThrottle(LIMIT, WINDOW))
+    return throttle.allow(client_hash(settings(request).secret_key, client_address(request)))
+
+
+def _page(request: Request, number: str, contact: str = "", error: ServiceError | None = None,
+          done: erasure.Erasure | None = None) -> Template:
+    field_error = error.fields.get("contact") if error else None
+    return render(request, "erase.html", {
+        "number": number, "contact": contact, "done": done,
+        "contact_error": MESSAGES[field_error] if field_error else None,
+        "page_error": error.message if error and not field_error else None,
+    }, status=error.status if error else 200, partial="_erase_form.html")
+
+
+@get("/receipt/erase", name="erase_form")
+async def erase_form(request: Request, number: FromQuery[str] = "") -> Template:
+    """The erasure form with what will be erased and what kept; ``number`` fills in the receipt."""
+    # async like the POST on the same path (see pages.comment_form for why).
+    return _page(request, number.strip()[:40])
+
+
+@post("/receipt/erase", name="erase_submit")
+async def erase_submit(request: Request) -> Template:
+    """Checks the receipt and contact and erases; the form again with a precise message when refused."""
+    form = await request.form()
+    number, contact = str(form.get("number") or "")[:40], str(form.get("contact") or "")[:200]
+    try:
+        if not csrf.verify(settings(request).secret_key, request.cookies.get(csrf.COOKIE),
+                           form.get(csrf.FIELD)):
+            raise ServiceError("csrf_failed")
+        if not _allowed(request):
+            raise ServiceError("erasure_throttled")
+        done = await to_thread.run_sync(erasure.erase_personal_data, db(request), number, contact)
+    except ServiceError as error:
+        page = _page(request, number, contact, error)
+        if error.code == "erasure_throttled":
+            page.headers.update(RETRY_AFTER)
+        return page
+    return _page(request, done.receipt, done=done)
+
+
+@dataclass
+class ErasureIn:
+    """The contact (phone number or e-mail) given with the comment, to verify the request."""
+
+    contact: str
+
+
+@dataclass
+class ErasureOut:
+    """``code``: personal_data_erased, or personal_data_already_erased when an earlier request did it."""
+
+    receipt: str
+    code: str
+    already_erased: bool
+    erased_at: datetime
+
+
+ERRORS = ("erasure_contact_required", "erasure_not_verified", "erasure_no_contact", "erasure_locked",
+          "erasure_throttled", *WRITE_ERRORS)
+
+
+@post("/receipts/{number:str}/erasure", status_code=200, responses=error_responses(*ERRORS))
+async def erase_api(request: Request, number: FromPath[str], data: JSONBody[ErasureIn]) -> ErasureOut:
+    """Erases the personal data of the comment with receipt ``number`` when ``contact`` matches; 200 also
+    when it was erased before. Refusals use the stable codes listed per status."""
+    if request.content_type[0] != "application/json":
+        raise ServiceError("unsupported_media_type")
+    if not _allowed(request):
+        raise ServiceError("erasure_throttled")
+    done = await to_thread.run_sync(erasure.erase_personal_data, db(request), number, data.contact)
+    return ErasureOut(done.receipt, "personal_data_already_erased" if done.already else "personal_data_erased",
+                      done.already, done.erased_at)
+
+
+def _service_error(_: Request, error: ServiceError) -> Response:
+    return error_response(error.code, error.fields,
+                          RETRY_AFTER if error.code == "erasure_throttled" else None)
+
+
+erasure_api = Router(path="/api/v1", route_handlers=[erase_api], tags=["public"],
+                     exception_handlers={ServiceError: _service_error, HTTPException: http_error})
+ERASURE_PAGES = [erase_form, erase_submit]
