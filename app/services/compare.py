@@ -19,7 +19,7 @@ from app.services.review import VersionRef, version_ref
 from versions import Article, Division, Draft, Item, Paragraph, align
 
 CACHE_SIZE = 32
-_cache: OrderedDict[tuple[int, int], tuple[Draft, Draft, object]] = OrderedDict()
+_cache: OrderedDict[tuple[str, int, int], tuple[Draft, Draft, object]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -52,7 +52,7 @@ def load_draft(db: Database, version_id: int) -> Draft:
 
 def aligned(db: Database, old_id: int, new_id: int):
     """(old Draft, new Draft, Alignment) of two versions, computed once per pair and then cached."""
-    key = (old_id, new_id)
+    key = (db.url, old_id, new_id)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)

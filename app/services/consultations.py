@@ -5,7 +5,10 @@ Everything here runs on the read engine, so pages never queue behind the comment
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,6 +18,12 @@ from app import models
 from app.db import Database, storable, utcnow
 from app.services.errors import ServiceError
 from app.timeutil import closing_day, days_left
+
+# A version's tree never changes once imported, and rebuilding it costs most of a reading page (hundreds of
+# ORM objects): it is loaded once per version and process; only the comment counts are read every time.
+TREE_CACHE_SIZE = 64
+_trees: OrderedDict[tuple[str, int], tuple[list, list]] = OrderedDict()
+_trees_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -145,12 +154,40 @@ class VersionView:
         return None
 
 
+def _tree(db: Database, session, version_id: int) -> tuple[list, list[tuple[int, ArticleView]]]:
+    """(divisions, [(article row id, ArticleView without counts)]) of a version, from the cache."""
+    key = (db.url, version_id)
+    with _trees_lock:
+        if key in _trees:
+            _trees.move_to_end(key)
+            return _trees[key]
+    from app.services.comments import paragraph_label
+
+    divisions = list(session.scalars(select(models.Division).where(models.Division.version_id == version_id)
+                                     .order_by(models.Division.position)))
+    articles = session.scalars(select(models.Article).where(models.Article.version_id == version_id)
+                               .order_by(models.Article.position)).all()
+    paragraphs = session.scalars(select(models.Paragraph).where(models.Paragraph.version_id == version_id)
+                                 .order_by(models.Paragraph.article_id, models.Paragraph.position))
+    by_article: dict[int, list[ParagraphView]] = {}
+    for p in paragraphs:
+        by_article.setdefault(p.article_id, []).append(
+            ParagraphView(p.node_id, paragraph_label(p.position + 1), p.text, json.loads(p.items)))
+    for division in divisions:
+        session.expunge(division)
+    tree = (divisions, [(a.id, ArticleView(a.node_id, a.number, a.sub, a.label, a.caption, a.chapter_node_id,
+                                           a.section_node_id, by_article.get(a.id, []))) for a in articles])
+    with _trees_lock:
+        _trees[key] = tree
+        while len(_trees) > TREE_CACHE_SIZE:
+            _trees.popitem(last=False)
+    return tree
+
+
 def version_view(db: Database, slug: str, number: int | None = None,
                  now: datetime | None = None) -> VersionView:
     """Version ``number`` (default the current one) of consultation ``slug`` with its tree and counts.
     Raises ServiceError consultation_not_found / version_not_found."""
-    from app.services.comments import paragraph_label
-
     now = now or utcnow()
     if number is not None and not storable(number):
         raise ServiceError("version_not_found")
@@ -166,22 +203,12 @@ def version_view(db: Database, slug: str, number: int | None = None,
             models.Version.consultation_id == consultation.id, models.Version.number == number))
         if version is None:
             raise ServiceError("version_not_found")
-        divisions = list(session.scalars(select(models.Division).where(models.Division.version_id == version.id)
-                                         .order_by(models.Division.position)))
-        articles = list(session.scalars(select(models.Article).where(models.Article.version_id == version.id)
-                                        .order_by(models.Article.position)))
-        paragraphs = session.scalars(select(models.Paragraph).where(models.Paragraph.version_id == version.id)
-                                     .order_by(models.Paragraph.article_id, models.Paragraph.position))
-        by_article: dict[int, list[ParagraphView]] = {}
-        for p in paragraphs:
-            by_article.setdefault(p.article_id, []).append(
-                ParagraphView(p.node_id, paragraph_label(p.position + 1), p.text, json.loads(p.items)))
+        divisions, articles = _tree(db, session, version.id)
         counts = dict(session.execute(
             select(models.Comment.article_id, func.count(models.Comment.id))
             .where(models.Comment.version_id == version.id).group_by(models.Comment.article_id)).all())
         session.expunge_all()
-    views = [ArticleView(a.node_id, a.number, a.sub, a.label, a.caption, a.chapter_node_id, a.section_node_id,
-                         by_article.get(a.id, []), counts.get(a.id, 0)) for a in articles]
+    views = [dataclasses.replace(view, comment_count=counts.get(row_id, 0)) for row_id, view in articles]
     return VersionView(slug, consultation.title, version.number, numbers, version.title, version.stage,
                        version.preamble, version.enactment_date, Period.of(version, now), divisions, views,
                        sum(counts.values()), counts.get(None, 0))
