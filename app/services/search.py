@@ -8,7 +8,7 @@ answer is exactly "contains the term". A one-character term falls back to LIKE a
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.sql import ColumnElement
 
 from app import models
@@ -31,9 +31,12 @@ def index_rows(comment_id: int, content: str) -> list[dict]:
 
 def index_comments(conn: Connection, pairs: list[tuple[int, str]]) -> None:
     """Adds the bigrams of (comment id, content) pairs, inside the caller's transaction."""
-    rows = [row for comment_id, content in pairs for row in index_rows(comment_id, content)]
+    rows = [(gram, comment_id) for comment_id, content in pairs for gram in grams(content)]
     if rows:
-        conn.execute(insert(G), rows)
+        # ~35 rows per comment on the comment writer's path: the driver's executemany with plain tuples
+        # takes half the time of a Core insert with one dict per row.
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(f"INSERT INTO {G.name} (gram, comment_id) VALUES ({mark}, {mark})", rows)
 
 
 def terms(query: str) -> list[str]:
