@@ -121,7 +121,7 @@ def stale_references(pairs: Sequence[Pair], new: Draft) -> list[StaleReference]:
         for article in pair.old:
             old_to_new[article.key] = pair.new[0] if pair.new else None
     existing = {article.key: article for article in new.articles}
-    reader = _ContextReader(new)
+    reader: _ContextReader | None = None  # built only when a citation needs reading (most drafts: never)
     stale: list[StaleReference] = []
     for pair in pairs:
         old_refs = [r for a in pair.old for r in internal_references(a)]
@@ -135,7 +135,10 @@ def stale_references(pairs: Sequence[Pair], new: Draft) -> list[StaleReference]:
                 if (key in old_to_new and ref.text not in old_texts and target is not None and key in existing
                         and key not in updated):
                     # Written in this version: it may use the new numbering or, by habit, the old one.
-                    if target.key != key and reader.prefers(ref, article, target, existing[key]):
+                    if target.key == key:
+                        continue
+                    reader = reader or _ContextReader(new)
+                    if reader.prefers(ref, article, target, existing[key]):
                         suggestion = ref.text.replace(article_label(*key), article_label(*target.key))
                         stale.append(StaleReference(article, ref.paragraph_id, ref.text, ref.number, "old-numbering",
                                                     suggestion))
