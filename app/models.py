@@ -211,5 +211,7 @@ class CommentGram(Base):
     substrings (lower-cased) and verifies the candidates with LIKE."""
 
     __tablename__ = "comment_gram"
+    # One B-tree clustered on the key instead of a rowid table plus its key's index (migration 0004).
+    __table_args__ = ({"sqlite_with_rowid": False},)
     gram: Mapped[str] = mapped_column(String(2), primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)

@@ -49,6 +49,10 @@ HSTS = "max-age=31536000"
 PRIVATE_PREFIXES = ("/admin", "/api/v1/admin")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Encoded once: this hook runs for every response, the cheapest GET included.
+_ENCODED = tuple((name.encode(), value.encode()) for name, value in HEADERS.items())
+_HSTS = ((b"strict-transport-security", HSTS.encode()),)
+_NO_STORE = ((b"cache-control", b"no-store"),)
 
 
 async def add_headers(message: dict, scope: dict) -> None:
@@ -57,14 +61,12 @@ async def add_headers(message: dict, scope: dict) -> None:
         return
     headers: list = message.setdefault("headers", [])
     present = {bytes(name).lower() for name, _ in headers}
-    wanted = dict(HEADERS)
+    wanted = _ENCODED
     if scope.get("scheme") == "https":
-        wanted["strict-transport-security"] = HSTS
+        wanted = wanted + _HSTS
     if scope.get("path", "").startswith(PRIVATE_PREFIXES):
-        wanted["cache-control"] = "no-store"
-    for name, value in wanted.items():
-        if name.encode() not in present:
-            headers.append((name.encode(), value.encode()))
+        wanted = wanted + _NO_STORE
+    headers.extend(pair for pair in wanted if pair[0] not in present)
 
 
 def _cross_site(connection: ASGIConnection) -> bool:

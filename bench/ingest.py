@@ -3,11 +3,12 @@
     uv run python bench/ingest.py [--seconds 10] [--connections 32]
 
 Starts ``draftreview serve`` (uvicorn, embedded SQLite in WAL mode, fresh temp data dir) on a free
-port of 127.0.0.1, runs wrk (Debian's ``wrk``; apt-get install wrk) for a fixed time against
-``GET /healthz`` and then against ``POST /api/v1/consultations/…/comments`` (every body different, so
-none is a duplicate), prints requests/s, p50/p99 and errors for both and the ratio, and finally checks
-that every receipt acknowledged with 201 is in the database. The per-client comment limit is switched
-off for the run (DRAFTREVIEW_COMMENT_LIMIT=0): every request comes from one address.
+port of 127.0.0.1 and runs wrk (Debian's ``wrk``; apt-get install wrk) for a fixed time against, in turn:
+``GET /healthz``; the comment endpoint sent an empty comment, which validation refuses with 422 (the
+request path without database work); ``POST /api/v1/consultations/…/comments`` with every body different,
+so none is a duplicate. Prints requests/s, p50/p99 and errors of each and the ratios to the GET, and
+finally checks that every receipt acknowledged with 201 is in the database. The per-client comment limit
+is switched off for the run (DRAFTREVIEW_COMMENT_LIMIT=0): every request comes from one address.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -49,6 +51,14 @@ function response(status, headers, body)
   end
 end
 """.replace("SLUG", SLUG)
+# The same request refused by validation (empty content, 422): the HTTP, screening and validation path of a
+# comment without database work. An upper bound only: a stored comment's request also pays for the client's
+# HMAC, the hand-over to the writer, the receipt and its 201 body.
+REFUSED = r"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"target":"art-13-p2","content":"   "}'
+"""
 
 
 def free_port() -> int:
@@ -67,6 +77,20 @@ def wait_ready(url: str, seconds: float = 60) -> None:
         except OSError:
             time.sleep(0.2)
     raise SystemExit(f"server did not answer {url}")
+
+
+def check_refusal(url: str) -> None:
+    """Exits unless the refused phase's request is answered 422 content_required (and not, say, 403)."""
+    request = urllib.request.Request(url, data=b'{"target":"art-13-p2","content":"   "}', method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(request, timeout=5)
+    except urllib.error.HTTPError as error:
+        body = error.read().decode()
+        if error.code == 422 and '"content_required"' in body:
+            return
+        raise SystemExit(f"the refused phase was answered {error.code}: {body}") from None
+    raise SystemExit("the refused phase's empty comment was accepted")
 
 
 def to_ms(text: str) -> float:
@@ -108,7 +132,12 @@ def main() -> int:
         wait_ready(base + "/healthz")
         script = work / "post.lua"
         script.write_text(LUA)
+        refused_script = work / "refused.lua"
+        refused_script.write_text(REFUSED)
         get = wrk(base + "/healthz", args.seconds, args.connections, None, work)
+        refused = wrk(base + f"/api/v1/consultations/{SLUG}/comments", args.seconds, args.connections,
+                      refused_script, work)
+        check_refusal(base + f"/api/v1/consultations/{SLUG}/comments")
         post = wrk(base + "/", args.seconds, args.connections, script, work)
     finally:
         server.terminate()
@@ -118,10 +147,11 @@ def main() -> int:
         stored = {row[0] for row in conn.execute("SELECT receipt FROM comment")}
     lost = [r for r in acked if r not in stored]
     print(f"{'':12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}")
-    for name, r in (("GET /healthz", get), ("POST comment", post)):
+    for name, r in (("GET /healthz", get), ("POST refused", refused), ("POST comment", post)):
         print(f"{name:12}{r['rps']:9.0f}{r['p50']:9.1f}{r['p99']:9.1f}{r['requests']:10d}"
               f"{r['non2xx'] + r['socket_errors']:8d}")
-    print(f"ratio POST/GET: {post['rps'] / get['rps']:.2f}")
+    print(f"ratio POST/GET: {post['rps'] / get['rps']:.2f} (refused by validation, no database: "
+          f"{refused['rps'] / get['rps']:.2f}; its 422s are the errors of that line)")
     print(f"acknowledged receipts: {len(acked)}, stored comments: {len(stored)}, lost: {len(lost)}")
     shutil.rmtree(work, ignore_errors=True)
     return 1 if lost or post["non2xx"] or post["socket_errors"] else 0

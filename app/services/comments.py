@@ -111,7 +111,9 @@ def content_hash(comment: CommentInput) -> str:
 
 def new_receipt(now: datetime) -> str:
     """YJ-YYYYMMDD-XXXXXXXX: the Beijing date and 8 random characters (40 bits)."""
-    tail = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    # One urandom call instead of eight secrets.choice calls (a tenth of the comment writer's time);
+    # 256 is a multiple of the 32 letters, so byte % 32 picks each letter with the same probability.
+    tail = "".join(RECEIPT_ALPHABET[byte % 32] for byte in secrets.token_bytes(8))
     return f"YJ-{now.astimezone(CST):%Y%m%d}-{tail}"
 
 
