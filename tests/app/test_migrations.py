@@ -30,7 +30,8 @@ def _migrate(db: Database, revision: str, down: bool = False) -> None:
 
 def _grams(db: Database) -> set[tuple[str, int]]:
     with db.reading() as session:
-        return {tuple(row) for row in session.execute(select(models.CommentGram.gram, models.CommentGram.comment_id))}
+        rows = session.execute(select(models.CommentGram.gram, models.CommentGram.comment_id))
+        return {tuple(row) for row in rows}
 
 
 def _layout(db: Database) -> str | None:
@@ -48,10 +49,17 @@ def _found(db: Database, version_id: int, query: str) -> list[str]:
 
 def test_comment_gram_rebuild_keeps_rows(settings, sample_draft):
     db = Database.connect(settings.database_url)
+    try:
+        _rebuild_and_back(db, sample_draft, settings)
+    finally:
+        db.dispose()
+
+
+def _rebuild_and_back(db: Database, sample_draft, settings) -> None:
     _migrate(db, "0003")
     start = today(utcnow())
-    version_id = import_draft(db, sample_draft, slug=SLUG, stage="征求意见稿", opens=start - timedelta(days=1),
-                 closes=start + timedelta(days=29)).version_id
+    version_id = import_draft(db, sample_draft, slug=SLUG, stage="征求意见稿",
+                              opens=start - timedelta(days=1), closes=start + timedelta(days=29)).version_id
     writer = CommentWriter(db, settings)
     writer.start()
     try:
@@ -73,4 +81,3 @@ def test_comment_gram_rebuild_keeps_rows(settings, sample_draft):
     assert "WITHOUT ROWID" not in (_layout(db) or "")
     _migrate(db, "head")
     assert _found(db, version_id, "数字基础") == [TEXTS[1]]
-    db.dispose()
