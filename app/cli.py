@@ -16,7 +16,9 @@ from app import commands
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with every subcommand registered."""
-    parser = argparse.ArgumentParser(prog="draftreview", description="公开征求意见：阅读草案、提交意见、比对版本、导出文书。")
+    parser = argparse.ArgumentParser(
+        prog="draftreview", description="公开征求意见：阅读草案、提交意见、比对版本、导出文书。"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")

@@ -62,8 +62,15 @@ def make_engine(url: str, *, writer: bool = False, connect_args: dict | None = N
     if not is_sqlite(url):
         # Pre-ping drops connections a database restart killed; the short timeouts make requests fail
         # fast with 503 while the server is unreachable instead of queueing behind it.
-        return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_timeout=10,
-                             hide_parameters=True, connect_args={"connect_timeout": 5, **(connect_args or {})})
+        return create_engine(
+            url,
+            pool_size=10,
+            max_overflow=10,
+            pool_pre_ping=True,
+            pool_timeout=10,
+            hide_parameters=True,
+            connect_args={"connect_timeout": 5, **(connect_args or {})},
+        )
     engine = create_engine(
         url,
         hide_parameters=True,
@@ -103,8 +110,11 @@ class Database:
     def connect(cls, url: str, connect_args: dict | None = None) -> Database:
         """Engines for ``url`` (one shared engine on PostgreSQL)."""
         if is_sqlite(url):
-            return cls(url, make_engine(url, connect_args=connect_args),
-                       make_engine(url, writer=True, connect_args=connect_args))
+            return cls(
+                url,
+                make_engine(url, connect_args=connect_args),
+                make_engine(url, writer=True, connect_args=connect_args),
+            )
         engine = make_engine(url, connect_args=connect_args)
         return cls(url, engine, engine)
 

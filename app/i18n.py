@@ -24,8 +24,20 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LOCALES = ("zh", "en")
 DEFAULT = "zh"
 current: ContextVar[str] = ContextVar("locale", default=DEFAULT)
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @lru_cache

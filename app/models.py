@@ -49,7 +49,8 @@ class Consultation(Base):
     title: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     versions: Mapped[list[Version]] = relationship(
-        back_populates="consultation", order_by="Version.number", cascade="all, delete-orphan")
+        back_populates="consultation", order_by="Version.number", cascade="all, delete-orphan"
+    )
 
 
 class Version(Base):

@@ -35,15 +35,17 @@ from app.services.errors import ServiceError
 # route sets its own, larger limit (app/services/uploads.py MAX_UPLOAD).
 MAX_BODY = 1024 * 1024
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; "
-       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
     "permissions-policy": "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-                          "microphone=(), payment=(), usb=()",
+    "microphone=(), payment=(), usb=()",
 }
 HSTS = "max-age=31536000"
 PRIVATE_PREFIXES = ("/admin", "/api/v1/admin")
@@ -150,7 +152,9 @@ async def screen(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     try:
         if "content-type" not in request.headers and not await request.body():
             return  # nothing to read: the handler refuses what is missing (its CSRF token, its data)
-        body = await (_read_json(request) if connection.scope["path"].startswith("/api/") else _read_form(request))
+        body = await (
+            _read_json(request) if connection.scope["path"].startswith("/api/") else _read_form(request)
+        )
     except ClientException as error:
         if error.status_code == 413:
             raise ServiceError("request_too_large") from None

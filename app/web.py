@@ -41,8 +41,12 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 
 def _environment() -> Environment:
-    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
-                              trim_blocks=True, lstrip_blocks=True)
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     i18n.install(environment)
     return environment
 
@@ -56,8 +60,12 @@ def _not_found(request: Request, error: NotFoundException) -> Response | Templat
 def _http_error(request: Request, error: HTTPException) -> Response | Template:
     if request.url.path.startswith("/api/"):  # e.g. 405 from the router: JSON like every API answer
         return http_error(request, error)
-    return render(request, "error.html", {"code": "http_error", "message": N_("请求无法处理，请返回重试。")},
-                  status=error.status_code)
+    return render(
+        request,
+        "error.html",
+        {"code": "http_error", "message": N_("请求无法处理，请返回重试。")},
+        status=error.status_code,
+    )
 
 
 def _database_unavailable(request: Request, error: Exception) -> Response | Template:
@@ -65,8 +73,9 @@ def _database_unavailable(request: Request, error: Exception) -> Response | Temp
     failure = ServiceError("database_unavailable")
     headers = {"Retry-After": "30"}
     if request.url.path.startswith("/api/"):
-        return Response({"error": {"code": failure.code, "message": failure.message}}, status_code=503,
-                        headers=headers)
+        return Response(
+            {"error": {"code": failure.code, "message": failure.message}}, status_code=503, headers=headers
+        )
     page = error_page(request, failure)
     page.headers.update(headers)
     return page
@@ -94,23 +103,50 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         writer.stop()
 
     return Litestar(
-        route_handlers=[*PAGES, *ERASURE_PAGES, api_router, erasure_api, login_form, login,
-                        Router(path="/admin", route_handlers=[logout, *REVIEW_PAGES, *VERSION_PAGES],
-                               guards=[drafter_guard], exception_handlers={NotAuthorizedException: to_login}),
-                        Router(path="/api/v1/admin", route_handlers=ADMIN_API, guards=[drafter_guard],
-                               exception_handlers={**EXCEPTION_HANDLERS,
-                                                   NotAuthorizedException: api_unauthorized},
-                               tags=["drafters"]),
-                        create_static_files_router(path="/static", directories=[STATIC],
-                                                   cache_control=None)],
+        route_handlers=[
+            *PAGES,
+            *ERASURE_PAGES,
+            api_router,
+            erasure_api,
+            login_form,
+            login,
+            Router(
+                path="/admin",
+                route_handlers=[logout, *REVIEW_PAGES, *VERSION_PAGES],
+                guards=[drafter_guard],
+                exception_handlers={NotAuthorizedException: to_login},
+            ),
+            Router(
+                path="/api/v1/admin",
+                route_handlers=ADMIN_API,
+                guards=[drafter_guard],
+                exception_handlers={**EXCEPTION_HANDLERS, NotAuthorizedException: api_unauthorized},
+                tags=["drafters"],
+            ),
+            create_static_files_router(path="/static", directories=[STATIC], cache_control=None),
+        ],
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(_environment())),
         middleware=[i18n.locale_middleware],
-        guards=[security.screen], before_send=[security.add_headers], request_max_body_size=security.MAX_BODY,
-        exception_handlers={NotFoundException: _not_found, HTTPException: _http_error, ServiceError: security.refused,
-                            OperationalError: _database_unavailable, InterfaceError: _database_unavailable,
-                            Exception: _server_error},
+        guards=[security.screen],
+        before_send=[security.add_headers],
+        request_max_body_size=security.MAX_BODY,
+        exception_handlers={
+            NotFoundException: _not_found,
+            HTTPException: _http_error,
+            ServiceError: security.refused,
+            OperationalError: _database_unavailable,
+            InterfaceError: _database_unavailable,
+            Exception: _server_error,
+        },
         # The schema as JSON and YAML only: the HTML viewers load scripts from CDNs, which the CSP refuses.
-        openapi_config=OpenAPIConfig(title="draftreview public API", version="1", path="/api/schema",
-                                     render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()]),
+        openapi_config=OpenAPIConfig(
+            title="draftreview public API",
+            version="1",
+            path="/api/schema",
+            render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
+        ),
         state=State({"db": db, "settings": settings, "writer": writer, "login_throttle": LoginThrottle()}),
-        on_startup=[start], on_shutdown=[stop], debug=False)
+        on_startup=[start],
+        on_shutdown=[stop],
+        debug=False,
+    )

@@ -22,7 +22,12 @@ from versions import parse_text
 from versions.align import align
 from versions.diff import diff
 
-CIVIL_CODE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "civil-code-2020-single-file.lawrefbook.md.txt"
+CIVIL_CODE = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "corpus"
+    / "civil-code-2020-single-file.lawrefbook.md.txt"
+)
 FILLER = "的和与或及应当依照规定人民政府单位个人合同权利义务"
 
 
@@ -67,22 +72,40 @@ def main() -> int:
         old_path, new_path = Path(folder) / "old.txt", Path(folder) / "new.txt"
         old_path.write_text(old_text, encoding="utf-8")
         new_path.write_text(new_text, encoding="utf-8")
-        git = ["git", "diff", "--no-index", "--word-diff=porcelain", "--word-diff-regex=.", str(old_path), str(new_path)]
+        git = [
+            "git",
+            "diff",
+            "--no-index",
+            "--word-diff=porcelain",
+            "--word-diff-regex=.",
+            str(old_path),
+            str(new_path),
+        ]
         git_s, _ = timed(lambda: subprocess.run(git, capture_output=True, check=False), args.repeat)
 
         def ours():
-            old, new = parse_text(old_path.read_text(encoding="utf-8")), parse_text(new_path.read_text(encoding="utf-8"))
+            old, new = (
+                parse_text(old_path.read_text(encoding="utf-8")),
+                parse_text(new_path.read_text(encoding="utf-8")),
+            )
             return align(old, new)
 
         total_s, alignment = timed(ours, args.repeat)
         parse_s, drafts = timed(lambda: (parse_text(old_text), parse_text(new_text)), args.repeat)
         align_s, _ = timed(lambda: align(*drafts), args.repeat)
-        diff_s, _ = timed(lambda: [diff("\n".join(a.text for a in p.old), "\n".join(a.text for a in p.new))
-                                   for p in alignment.pairs], args.repeat)
+        diff_s, _ = timed(
+            lambda: [
+                diff("\n".join(a.text for a in p.old), "\n".join(a.text for a in p.new))
+                for p in alignment.pairs
+            ],
+            args.repeat,
+        )
     counts = alignment.summary()
-    print(f"civil code {len(old_text):,} characters, {changed:,} of them edited ({args.edit_rate:.0%} of the Han characters in article bodies); "
-          f"{len(alignment.pairs)} pairs: {counts['unchanged']} unchanged, {counts['modified']} modified, "
-          f"{counts['added']} added, {counts['deleted']} deleted")
+    print(
+        f"civil code {len(old_text):,} characters, {changed:,} of them edited ({args.edit_rate:.0%} of the Han characters in article bodies); "
+        f"{len(alignment.pairs)} pairs: {counts['unchanged']} unchanged, {counts['modified']} modified, "
+        f"{counts['added']} added, {counts['deleted']} deleted"
+    )
     print(f"git diff --word-diff-regex=.     : {git_s * 1000:8.1f} ms (median of {args.repeat})")
     print(f"draftreview parse+align+diff     : {total_s * 1000:8.1f} ms")
     print(f"  of which parse (both versions) : {parse_s * 1000:8.1f} ms")

@@ -50,9 +50,13 @@ def synthetic(count: int, seed: int = 20261124) -> SummaryInput:
     chapters = {d.id: f"{d.label}　{d.title}" for d in draft.divisions}
     targets = []
     for article in draft.articles:
-        targets.append(SummaryTarget(article.id, article.label, chapters.get(article.chapter_id, ""), article.text))
+        targets.append(
+            SummaryTarget(article.id, article.label, chapters.get(article.chapter_id, ""), article.text)
+        )
         for number, paragraph in enumerate(article.paragraphs[1:], start=2):
-            targets.append(SummaryTarget(paragraph.id, f"{article.label}第{number}款", "", paragraph.render()))
+            targets.append(
+                SummaryTarget(paragraph.id, f"{article.label}第{number}款", "", paragraph.render())
+            )
     comments = []
     for _ in range(count):
         cluster = f"k{rng.randrange(count // 50 + 1)}" if rng.random() < 0.1 else None
@@ -61,18 +65,36 @@ def synthetic(count: int, seed: int = 20261124) -> SummaryInput:
         target = "draft" if pick.random() < 0.05 else pick.choice(targets).id
         source = pick.choice(targets).text
         start = pick.randrange(max(len(source) - 40, 1))
-        content = f"{pick.choice(OPENINGS)}“{source[start:start + pick.randint(10, 60)]}”修改，理由是……" * pick.randint(1, 3)
+        content = (
+            f"{pick.choice(OPENINGS)}“{source[start : start + pick.randint(10, 60)]}”修改，理由是……"
+            * pick.randint(1, 3)
+        )
         disposition = pick.choice(DISPOSITIONS)
         kind = rng.choice(TYPES)
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
-        comments.append(SummaryComment(
-            target=target, content=content, commenter_type=kind,
-            organisation="" if kind == "个人" else f"某某{kind}{rng.randrange(500)}号",
-            name=name, contact=f"13{rng.randrange(10**9):09d}", region="哈尔滨市", commenter=f"c{rng.randrange(count)}",
-            disposition=disposition, reason="" if disposition == "采纳" else "该内容已在相关条款中规定。",
-            cluster=cluster))
-    return SummaryInput(draft.title, "第1版（征求意见稿）", date(2026, 11, 1), date(2026, 11, 30),
-                        tuple(targets), tuple(comments))
+        comments.append(
+            SummaryComment(
+                target=target,
+                content=content,
+                commenter_type=kind,
+                organisation="" if kind == "个人" else f"某某{kind}{rng.randrange(500)}号",
+                name=name,
+                contact=f"13{rng.randrange(10**9):09d}",
+                region="哈尔滨市",
+                commenter=f"c{rng.randrange(count)}",
+                disposition=disposition,
+                reason="" if disposition == "采纳" else "该内容已在相关条款中规定。",
+                cluster=cluster,
+            )
+        )
+    return SummaryInput(
+        draft.title,
+        "第1版（征求意见稿）",
+        date(2026, 11, 1),
+        date(2026, 11, 30),
+        tuple(targets),
+        tuple(comments),
+    )
 
 
 def build_naive(data: SummaryInput, path: Path) -> int:
@@ -88,8 +110,11 @@ def build_naive(data: SummaryInput, path: Path) -> int:
     rows = summary_rows(data)
     for row in rows:
         cells = table.add_row().cells
-        for cell, text in zip(cells, (str(row.number), row.target, row.content, row.commenter, row.disposition,
-                                      row.reason), strict=True):
+        for cell, text in zip(
+            cells,
+            (str(row.number), row.target, row.content, row.commenter, row.disposition, row.reason),
+            strict=True,
+        ):
             cell.text = text
     document.save(path)
     return len(rows)
@@ -105,13 +130,24 @@ def child(kind: str, count: int) -> None:
         seconds = time.perf_counter() - start
         size = path.stat().st_size
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"kind": kind, "comments": count, "rows": rows, "seconds": seconds, "peak_mb": peak_mb,
-                      "file_mb": size / 2**20}))
+    print(
+        json.dumps(
+            {
+                "kind": kind,
+                "comments": count,
+                "rows": rows,
+                "seconds": seconds,
+                "peak_mb": peak_mb,
+                "file_mb": size / 2**20,
+            }
+        )
+    )
 
 
 def measure(kind: str, count: int) -> dict:
-    output = subprocess.run([sys.executable, __file__, "--child", kind, str(count)], check=True,
-                            capture_output=True, text=True).stdout
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(count)], check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -131,8 +167,10 @@ def main() -> int:
     print("| build | comments | table rows | time | peak RSS | file |")
     print("|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['kind']} | {r['comments']:,} | {r['rows']:,} | {r['seconds']:.2f} s | {r['peak_mb']:.0f} MB "
-              f"| {r['file_mb']:.1f} MB |")
+        print(
+            f"| {r['kind']} | {r['comments']:,} | {r['rows']:,} | {r['seconds']:.2f} s | {r['peak_mb']:.0f} MB "
+            f"| {r['file_mb']:.1f} MB |"
+        )
     if not args.skip_naive:
         ratio = results[0]["seconds"] / results[1]["seconds"]
         print(f"ratio fast / naive at {args.small:,} comments: {ratio:.3f} (goal ≤ 0.1)")

@@ -81,8 +81,12 @@ def wait_ready(url: str, seconds: float = 60) -> None:
 
 def check_refusal(url: str) -> None:
     """Exits unless the refused phase's request is answered 422 content_required (and not, say, 403)."""
-    request = urllib.request.Request(url, data=b'{"target":"art-13-p2","content":"   "}', method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        data=b'{"target":"art-13-p2","content":"   "}',
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     try:
         urllib.request.urlopen(request, timeout=5)
     except urllib.error.HTTPError as error:
@@ -106,12 +110,14 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None, workdir: 
     cmd += [url] + ([str(workdir)] if script else [])
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50": to_ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
-            "p99": to_ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
-            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
-            "non2xx": int((re.search(r"Non-2xx or 3xx responses: (\d+)", out) or [0, 0])[1]),
-            "socket_errors": sum(map(int, errors.groups())) if errors else 0}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": to_ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
+        "p99": to_ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "non2xx": int((re.search(r"Non-2xx or 3xx responses: (\d+)", out) or [0, 0])[1]),
+        "socket_errors": sum(map(int, errors.groups())) if errors else 0,
+    }
 
 
 def main() -> int:
@@ -125,8 +131,13 @@ def main() -> int:
     port = free_port()
     env = {**os.environ, "DRAFTREVIEW_DATA_DIR": str(work / "data"), "DRAFTREVIEW_COMMENT_LIMIT": "0"}
     env.pop("DATABASE_URL", None)
-    server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port)], cwd=ROOT,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_ready(base + "/healthz")
@@ -135,8 +146,13 @@ def main() -> int:
         refused_script = work / "refused.lua"
         refused_script.write_text(REFUSED)
         get = wrk(base + "/healthz", args.seconds, args.connections, None, work)
-        refused = wrk(base + f"/api/v1/consultations/{SLUG}/comments", args.seconds, args.connections,
-                      refused_script, work)
+        refused = wrk(
+            base + f"/api/v1/consultations/{SLUG}/comments",
+            args.seconds,
+            args.connections,
+            refused_script,
+            work,
+        )
         check_refusal(base + f"/api/v1/consultations/{SLUG}/comments")
         post = wrk(base + "/", args.seconds, args.connections, script, work)
     finally:
@@ -148,10 +164,14 @@ def main() -> int:
     lost = [r for r in acked if r not in stored]
     print(f"{'':12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}")
     for name, r in (("GET /healthz", get), ("POST refused", refused), ("POST comment", post)):
-        print(f"{name:12}{r['rps']:9.0f}{r['p50']:9.1f}{r['p99']:9.1f}{r['requests']:10d}"
-              f"{r['non2xx'] + r['socket_errors']:8d}")
-    print(f"ratio POST/GET: {post['rps'] / get['rps']:.2f} (refused by validation, no database: "
-          f"{refused['rps'] / get['rps']:.2f}; its 422s are the errors of that line)")
+        print(
+            f"{name:12}{r['rps']:9.0f}{r['p50']:9.1f}{r['p99']:9.1f}{r['requests']:10d}"
+            f"{r['non2xx'] + r['socket_errors']:8d}"
+        )
+    print(
+        f"ratio POST/GET: {post['rps'] / get['rps']:.2f} (refused by validation, no database: "
+        f"{refused['rps'] / get['rps']:.2f}; its 422s are the errors of that line)"
+    )
     print(f"acknowledged receipts: {len(acked)}, stored comments: {len(stored)}, lost: {len(lost)}")
     shutil.rmtree(work, ignore_errors=True)
     return 1 if lost or post["non2xx"] or post["socket_errors"] else 0

@@ -18,7 +18,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from versions import parse_text
 from versions.clean import clean
 
-CIVIL_CODE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "civil-code-2020-single-file.lawrefbook.md.txt"
+CIVIL_CODE = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "corpus"
+    / "civil-code-2020-single-file.lawrefbook.md.txt"
+)
 BARE_SPLIT = re.compile(r"^第[零〇一二三四五六七八九十百千]+条", re.MULTILINE)
 
 

@@ -35,7 +35,10 @@ SLUG = "hlj-digital-economy"
 QUERIES = [
     ("list, no filter", review.Filters()),
     ("list, article 第十三条", review.Filters(article="art-13")),
-    ("list, chapter + type + not answered", review.Filters(chapter="ch-3", commenter_type="企业", disposition="none")),
+    (
+        "list, chapter + type + not answered",
+        review.Filters(chapter="ch-3", commenter_type="企业", disposition="none"),
+    ),
     ("list, source letter", review.Filters(source="letter")),
     ("search 数据 (2 chars, common)", review.Filters(q="数据")),
     ("search 个人信息 (4 chars)", review.Filters(q="个人信息")),
@@ -52,10 +55,15 @@ def fill(db, version_id: int, count: int, seed: int = 7) -> float:
     """Inserts ``count`` synthetic comments (and their bigrams) on ``version_id``; returns seconds taken."""
     rng = random.Random(seed)
     with db.reading() as session:
-        articles = session.execute(select(models.Article.id, models.Article.node_id)
-                                   .where(models.Article.version_id == version_id)).all()
-        texts = {p.article_id: p.text for p in session.scalars(select(models.Paragraph)
-                                                               .where(models.Paragraph.version_id == version_id))}
+        articles = session.execute(
+            select(models.Article.id, models.Article.node_id).where(models.Article.version_id == version_id)
+        ).all()
+        texts = {
+            p.article_id: p.text
+            for p in session.scalars(
+                select(models.Paragraph).where(models.Paragraph.version_id == version_id)
+            )
+        }
     campaign = "坚决支持保护个人信息，建议删除第二十六条的例外规定。"
     start = time.perf_counter()
     now = utcnow() - timedelta(days=50)
@@ -68,18 +76,39 @@ def fill(db, version_id: int, count: int, seed: int = 7) -> float:
                 article_id, node_id = rng.choice(articles)
                 source_text = texts.get(article_id, "数据")
                 cut = rng.randrange(max(1, len(source_text) - 30))
-                content = (campaign if rng.random() < 0.1 else
-                           rng.choice(OPENERS) + source_text[cut:cut + rng.randint(10, 60)] + "。")
+                content = (
+                    campaign
+                    if rng.random() < 0.1
+                    else rng.choice(OPENERS) + source_text[cut : cut + rng.randint(10, 60)] + "。"
+                )
                 if rng.random() < 0.001:
                     content += "其中有繁体字。"
                 cid = next_id + n
-                rows.append({"id": cid, "receipt": f"YJ-BENCH-{n:08d}", "version_id": version_id,
-                             "article_id": article_id, "paragraph_id": None, "target": node_id, "content": content,
-                             "content_hash": "", "name": "", "commenter_type": rng.choice(TYPES),
-                             "organisation": "", "region": "", "contact": "", "consent": False,
-                             "client_hash": f"bench{n % 5000}", "created_at": now + timedelta(seconds=n * 30),
-                             "status": "received", "source": rng.choice(SOURCES), "source_detail": "",
-                             "disposition": "", "cluster_id": None})
+                rows.append(
+                    {
+                        "id": cid,
+                        "receipt": f"YJ-BENCH-{n:08d}",
+                        "version_id": version_id,
+                        "article_id": article_id,
+                        "paragraph_id": None,
+                        "target": node_id,
+                        "content": content,
+                        "content_hash": "",
+                        "name": "",
+                        "commenter_type": rng.choice(TYPES),
+                        "organisation": "",
+                        "region": "",
+                        "contact": "",
+                        "consent": False,
+                        "client_hash": f"bench{n % 5000}",
+                        "created_at": now + timedelta(seconds=n * 30),
+                        "status": "received",
+                        "source": rng.choice(SOURCES),
+                        "source_detail": "",
+                        "disposition": "",
+                        "cluster_id": None,
+                    }
+                )
                 grams.extend(search.index_rows(cid, content))
             conn.execute(insert(models.Comment.__table__), rows)
             conn.execute(insert(models.CommentGram.__table__), grams)
@@ -117,15 +146,18 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="review-bench-"))
-    db = first_start(Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'bench.sqlite3'}",
-                              secret_key=b"bench"))
+    db = first_start(
+        Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'bench.sqlite3'}", secret_key=b"bench")
+    )
     ref = review.version_ref(db, SLUG, 1)
     seconds = fill(db, ref.version_id, args.comments)
     with db.reading() as session:
         stored = session.scalar(select(func.count(models.Comment.id)))
         grams = session.scalar(select(func.count()).select_from(models.CommentGram))
-    print(f"{stored:,} comments, {grams:,} bigram rows, loaded in {seconds:.1f} s "
-          f"({Path(folder / 'bench.sqlite3').stat().st_size / 1e6:.0f} MB)")
+    print(
+        f"{stored:,} comments, {grams:,} bigram rows, loaded in {seconds:.1f} s "
+        f"({Path(folder / 'bench.sqlite3').stat().st_size / 1e6:.0f} MB)"
+    )
     print(f"{'query':40} {'matches':>8} {'p50 ms':>8} {'p99 ms':>8} {'LIKE p99':>9} {'ratio':>6}")
     for label, filters in QUERIES:
         samples, page = timed(lambda f=filters: review.list_comments(db, ref.version_id, f), args.repeat)

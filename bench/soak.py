@@ -53,8 +53,12 @@ class Servers:
 
     def start(self, port: int) -> None:
         self.processes[port] = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)], cwd=ROOT, env=self.env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_ready(f"http://127.0.0.1:{port}/healthz")
 
     def start_all(self) -> None:
@@ -108,7 +112,10 @@ async def client(number: int, ports: list[int], until: float, tally: Tally, mark
             try:
                 if kind == "comment":
                     sent += 1
-                    body = {"target": "art-13-p2", "content": f"{marker} 客户端{number} 第{sent}条：建议明确责任主体。"}
+                    body = {
+                        "target": "art-13-p2",
+                        "content": f"{marker} 客户端{number} 第{sent}条：建议明确责任主体。",
+                    }
                     response = await http.post(f"{base}/api/v1/consultations/{SLUG}/comments", json=body)
                     if response.status_code == 201:
                         tally.acked.append(response.json()["receipt"])
@@ -132,7 +139,10 @@ async def load(servers: Servers, args: argparse.Namespace, marker: str, tally: T
     fault: dict = {}
     begin = time.monotonic()
     until = begin + args.seconds
-    tasks = [asyncio.create_task(client(n, servers.ports, until, tally, marker, fault)) for n in range(args.clients)]
+    tasks = [
+        asyncio.create_task(client(n, servers.ports, until, tally, marker, fault))
+        for n in range(args.clients)
+    ]
     if args.kill_at is not None:
         await asyncio.sleep(args.kill_at)
         port = servers.ports[0]
@@ -144,12 +154,18 @@ async def load(servers: Servers, args: argparse.Namespace, marker: str, tally: T
         await asyncio.sleep(max(0.0, args.restart_postgres_at - (time.monotonic() - begin)))
         cluster = sorted(os.listdir("/etc/postgresql"))[-1]
         fault["active"] = True
-        await asyncio.to_thread(subprocess.run, ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "stop"],
-                                check=True)
+        await asyncio.to_thread(
+            subprocess.run,
+            ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "stop"],
+            check=True,
+        )
         events.append(f"{time.monotonic() - begin:5.1f}s  PostgreSQL stopped")
         await asyncio.sleep(5)
-        await asyncio.to_thread(subprocess.run, ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "start"],
-                                check=True)
+        await asyncio.to_thread(
+            subprocess.run,
+            ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "start"],
+            check=True,
+        )
         events.append(f"{time.monotonic() - begin:5.1f}s  PostgreSQL started")
         await asyncio.sleep(3)
         fault["active"] = False
@@ -157,7 +173,9 @@ async def load(servers: Servers, args: argparse.Namespace, marker: str, tally: T
     return events
 
 
-def stored_receipts(args: argparse.Namespace, database_url: str | None, data_dir: Path, marker: str) -> tuple[Counter, str]:
+def stored_receipts(
+    args: argparse.Namespace, database_url: str | None, data_dir: Path, marker: str
+) -> tuple[Counter, str]:
     query = "SELECT receipt FROM comment WHERE content LIKE ?"
     if args.db == "sqlite":
         with sqlite3.connect(data_dir / "draftreview.sqlite3") as conn:
@@ -173,7 +191,8 @@ def stored_receipts(args: argparse.Namespace, database_url: str | None, data_dir
         indexes = conn.execute(
             "SELECT c.oid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
             "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE a.amname = 'btree' AND n.nspname = 'public'").fetchall()
+            "WHERE a.amname = 'btree' AND n.nspname = 'public'"
+        ).fetchall()
         for (index,) in indexes:
             conn.execute("SELECT bt_index_check(%s::regclass, true)", (index,))
     return Counter(row[0] for row in rows), f"ok (amcheck: {len(indexes)} indexes with their heaps)"
@@ -189,8 +208,12 @@ def main() -> int:
     parser.add_argument("--restart-postgres-at", type=float, default=None)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="draftreview-soak-"))
-    env = {**os.environ, "DRAFTREVIEW_DATA_DIR": str(work / "data"), "DRAFTREVIEW_COMMENT_LIMIT": "0",
-           "SECRET_KEY": uuid.uuid4().hex}
+    env = {
+        **os.environ,
+        "DRAFTREVIEW_DATA_DIR": str(work / "data"),
+        "DRAFTREVIEW_COMMENT_LIMIT": "0",
+        "SECRET_KEY": uuid.uuid4().hex,
+    }
     env.pop("DATABASE_URL", None)
     database_url = None
     if args.db == "postgres":
@@ -222,15 +245,19 @@ def main() -> int:
     for kind, values in tally.latency.items():
         if values:
             values.sort()
-            print(f"{kind:8} ok {len(values):7d}  {len(values) / elapsed:7.0f}/s  p50 {statistics.median(values) * 1000:6.1f} ms"
-                  f"  p99 {values[int(len(values) * 0.99) - 1] * 1000:7.1f} ms")
+            print(
+                f"{kind:8} ok {len(values):7d}  {len(values) / elapsed:7.0f}/s  p50 {statistics.median(values) * 1000:6.1f} ms"
+                f"  p99 {values[int(len(values) * 0.99) - 1] * 1000:7.1f} ms"
+            )
     print("outcomes: " + ", ".join(f"{k}: {v}" for k, v in sorted(tally.outcomes.items())))
     if tally.down:
         during = Counter(outcome for _at, outcome, _s in tally.down)
         slowest = max(seconds for _at, _o, seconds in tally.down)
         print(f"while PostgreSQL was down: {dict(during)}; slowest answer {slowest * 1000:.0f} ms")
-    print(f"acknowledged {len(acked)}, stored {sum(receipts.values())}, missing {len(missing)}, "
-          f"stored twice {len(twice)}, stored without acknowledgement {len(unacknowledged)}; integrity: {integrity}")
+    print(
+        f"acknowledged {len(acked)}, stored {sum(receipts.values())}, missing {len(missing)}, "
+        f"stored twice {len(twice)}, stored without acknowledgement {len(unacknowledged)}; integrity: {integrity}"
+    )
     if args.db == "postgres":
         import psycopg
 

@@ -72,8 +72,10 @@ def _row(index: int, pair: Pair, changed: list[int]) -> str:
             links.append(f'<a href="#change-{changed[position + 1]}">↓ 下一处</a>')
         anchor = f' id="change-{index}"'
         notes.append(f"<nav>{''.join(links)}</nav>")
-    return (f'<tr class="{pair.status}"{anchor}><td class="old">{old_side}</td><td class="new">{new_side}</td>'
-            f'<td class="status">{"".join(notes)}</td></tr>')
+    return (
+        f'<tr class="{pair.status}"{anchor}><td class="old">{old_side}</td><td class="new">{new_side}</td>'
+        f'<td class="status">{"".join(notes)}</td></tr>'
+    )
 
 
 def _sides(pair: Pair) -> tuple[str, str]:
@@ -87,8 +89,10 @@ def _sides(pair: Pair) -> tuple[str, str]:
             old_parts.append(f"<del>{html}</del>")
         else:
             new_parts.append(f"<ins>{html}</ins>")
-    return (_heads(pair.old) + "".join(old_parts) if pair.old else "",
-            _heads(pair.new) + "".join(new_parts) if pair.new else "")
+    return (
+        _heads(pair.old) + "".join(old_parts) if pair.old else "",
+        _heads(pair.new) + "".join(new_parts) if pair.new else "",
+    )
 
 
 def _heads(articles: tuple[Article, ...]) -> str:
@@ -105,5 +109,7 @@ def _references(alignment: Alignment) -> str:
     items = []
     for ref in alignment.references:
         hint = f"，建议改为“{escape(ref.suggestion)}”" if ref.suggestion else ""
-        items.append(f"<li>{escape(ref.article.label)}中的“{escape(ref.text)}”：{REASONS[ref.reason]}{hint}</li>")
+        items.append(
+            f"<li>{escape(ref.article.label)}中的“{escape(ref.text)}”：{REASONS[ref.reason]}{hint}</li>"
+        )
     return f'<details><summary>需核对的引用 {len(items)} 处</summary><ul class="refs">{"".join(items)}</ul></details>'

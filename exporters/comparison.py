@@ -79,7 +79,7 @@ def side_lines(articles: tuple[Article, ...], segments, side: str) -> list[Line]
     start = 0
     for article, count in zip(articles, counts, strict=True):
         result.append((("label", article_head(article)), *lines[start]))
-        result.extend(tuple(line) for line in lines[start + 1:start + count])
+        result.extend(tuple(line) for line in lines[start + 1 : start + count])
         start += count
     return result
 
@@ -116,8 +116,9 @@ def note(pair: Pair, options: ComparisonOptions, divisions: Mapping[str, Divisio
     return "\n".join(line for line in lines if line)
 
 
-def division_headings(article: Article | None, previous: Article | None, divisions: Mapping[str, Division],
-                      seen: set[str]) -> list[str]:
+def division_headings(
+    article: Article | None, previous: Article | None, divisions: Mapping[str, Division], seen: set[str]
+) -> list[str]:
     """The 章 and 节 headings that begin at ``article``: those it does not share with ``previous`` and that
     were not shown before (an article moved out of an earlier chapter does not repeat its heading)."""
     if article is None:
@@ -125,16 +126,21 @@ def division_headings(article: Article | None, previous: Article | None, divisio
     lines = []
     for attribute in ("chapter_id", "section_id"):
         current = getattr(article, attribute)
-        if (current and current in divisions and current not in seen
-                and (previous is None or getattr(previous, attribute) != current)):
+        if (
+            current
+            and current in divisions
+            and current not in seen
+            and (previous is None or getattr(previous, attribute) != current)
+        ):
             seen.add(current)
             division = divisions[current]
             lines.append(f"{division.label}\u3000{division.title}".rstrip())
     return lines
 
 
-def comparison_rows(old: Draft, new: Draft, alignment: Alignment,
-                    options: ComparisonOptions = ComparisonOptions()) -> list[ComparisonRow]:
+def comparison_rows(
+    old: Draft, new: Draft, alignment: Alignment, options: ComparisonOptions = ComparisonOptions()
+) -> list[ComparisonRow]:
     """The table's rows, heading rows included, in the order of ``alignment.pairs`` (the new order)."""
     old_divisions = {d.id: d for d in old.divisions}
     new_divisions = {d.id: d for d in new.divisions}
@@ -150,8 +156,14 @@ def comparison_rows(old: Draft, new: Draft, alignment: Alignment,
         old_heads = division_headings(pair.old[0] if pair.old else None, last_old, old_divisions, seen_old)
         new_heads = division_headings(pair.new[0] if pair.new else None, last_new, new_divisions, seen_new)
         if old_heads or new_heads:
-            rows.append(ComparisonRow(tuple((("head", h),) for h in old_heads),
-                                      tuple((("head", h),) for h in new_heads), "", heading=True))
+            rows.append(
+                ComparisonRow(
+                    tuple((("head", h),) for h in old_heads),
+                    tuple((("head", h),) for h in new_heads),
+                    "",
+                    heading=True,
+                )
+            )
         old_lines = side_lines(pair.old, pair.segments, "old") if pair.old else []
         new_lines = side_lines(pair.new, pair.segments, "new") if pair.new else []
         _captions(pair, old_lines, new_lines)
@@ -192,21 +204,30 @@ def draft_name(draft: Draft, fallback: str = "") -> str:
     return f"《{draft.title}" + (f"（{draft.stage}）" if draft.stage else "") + "》"
 
 
-def write_comparison(old: Draft, new: Draft, path: str | Path, options: ComparisonOptions = ComparisonOptions(),
-                     alignment: Alignment | None = None) -> ExportResult:
+def write_comparison(
+    old: Draft,
+    new: Draft,
+    path: str | Path,
+    options: ComparisonOptions = ComparisonOptions(),
+    alignment: Alignment | None = None,
+) -> ExportResult:
     """Writes the 条文对照表 of ``old`` → ``new`` to ``path``; aligns them unless ``alignment`` is given."""
     alignment = alignment or align(old, new)
     clean = Cleaner()
     name = clean(new.title or old.title, "标题")
     heading = f"《{name}》条文对照表" if name else "条文对照表"
-    document = style.new_document(title=heading, landscape=True, body_size=style.SIZE_TABLE, created=options.created)
+    document = style.new_document(
+        title=heading, landscape=True, body_size=style.SIZE_TABLE, created=options.created
+    )
     style.title(document, heading)
     versions = f"修改前：{draft_name(old, options.old_name)}　　修改后：{draft_name(new, options.new_name)}"
     style.add_paragraph(document, clean(versions, "标题"), size=style.SIZE_SMALL)
     counts = alignment.summary()
-    summary = (f"共{len(new.articles)}条（原{len(old.articles)}条）：修改{counts['modified']}条，"
-               f"新增{counts['added']}条，删除{counts['deleted']}条，拆分{counts['split']}处，"
-               f"合并{counts['merged']}处，条序变动{counts['renumbered']}条。")
+    summary = (
+        f"共{len(new.articles)}条（原{len(old.articles)}条）：修改{counts['modified']}条，"
+        f"新增{counts['added']}条，删除{counts['deleted']}条，拆分{counts['split']}处，"
+        f"合并{counts['merged']}处，条序变动{counts['renumbered']}条。"
+    )
     style.add_paragraph(document, summary, size=style.SIZE_SMALL, space_after=style.SIZE_SMALL)
     table = document.add_table(rows=1, cols=len(HEADER))
     table.style = "Table Grid"

@@ -109,7 +109,9 @@ def _set_defaults(document, body_size: float) -> None:
     lang = defaults.find(qn("w:lang"))
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
-    spacing = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing = (
+        styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    )
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
     settings = document.settings.element
@@ -152,7 +154,13 @@ def _page_number(footer, align: WD_ALIGN_PARAGRAPH) -> None:
         return r
 
     run("— ")
-    for kind, instruction in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+    for kind, instruction in (
+        ("begin", None),
+        (None, " PAGE "),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
         r = run()
         if kind:
             char = OxmlElement("w:fldChar")
@@ -168,8 +176,9 @@ def _page_number(footer, align: WD_ALIGN_PARAGRAPH) -> None:
     run(" —")
 
 
-def new_document(*, title: str, landscape: bool = False, body_size: float = SIZE_BODY,
-                 created: datetime | None = None):
+def new_document(
+    *, title: str, landscape: bool = False, body_size: float = SIZE_BODY, created: datetime | None = None
+):
     """An empty python-docx Document set up as above; ``body_size`` is the default type size in points."""
     document = Document()
     section = document.sections[0]
@@ -194,9 +203,18 @@ def new_document(*, title: str, landscape: bool = False, body_size: float = SIZE
     return document
 
 
-def add_paragraph(document, text: str, *, font: str = FONT_BODY, size: float | None = None,
-                  bold: bool = False, align: WD_ALIGN_PARAGRAPH | None = None,
-                  first_line_chars: int = 0, space_after: float = 0, exact_line: float | None = None):
+def add_paragraph(
+    document,
+    text: str,
+    *,
+    font: str = FONT_BODY,
+    size: float | None = None,
+    bold: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    first_line_chars: int = 0,
+    space_after: float = 0,
+    exact_line: float | None = None,
+):
     """Appends a paragraph with one run of ``text`` in ``font``; returns the python-docx Paragraph."""
     paragraph = document.add_paragraph()
     if align is not None:
@@ -217,13 +235,29 @@ def add_paragraph(document, text: str, *, font: str = FONT_BODY, size: float | N
 
 def title(document, text: str, size: float = SIZE_TITLE):
     """The document title: 方正小标宋简体 二号, centred, one blank 三号 line below."""
-    paragraph = add_paragraph(document, text, font=FONT_TITLE, size=size, align=WD_ALIGN_PARAGRAPH.CENTER,
-                              space_after=SIZE_BODY)
+    paragraph = add_paragraph(
+        document, text, font=FONT_TITLE, size=size, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=SIZE_BODY
+    )
     return paragraph
 
 
-TBL_PR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
-                "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook")
+TBL_PR_ORDER = (
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+)
 
 
 def _set_child(parent, tag: str, order: tuple[str, ...], **attributes: str) -> None:
@@ -233,7 +267,7 @@ def _set_child(parent, tag: str, order: tuple[str, ...], **attributes: str) -> N
     child = OxmlElement(f"w:{tag}")
     for name, value in attributes.items():
         child.set(qn(f"w:{name}"), value)
-    later = {qn(f"w:{name}") for name in order[order.index(tag) + 1:]}
+    later = {qn(f"w:{name}") for name in order[order.index(tag) + 1 :]}
     for position, sibling in enumerate(parent):
         if sibling.tag in later:
             parent.insert(position, child)

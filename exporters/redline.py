@@ -39,8 +39,14 @@ class ParagraphStyle:
 
 BODY = ParagraphStyle()
 HEADING = ParagraphStyle(font=style.FONT_HEADING, align="center", first_line_chars=0, keep_next=True)
-TITLE = ParagraphStyle(font=style.FONT_TITLE, size=style.SIZE_TITLE, align="center", first_line_chars=0,
-                       line_pitch=None, keep_next=True)
+TITLE = ParagraphStyle(
+    font=style.FONT_TITLE,
+    size=style.SIZE_TITLE,
+    align="center",
+    first_line_chars=0,
+    line_pitch=None,
+    keep_next=True,
+)
 SUBTITLE = ParagraphStyle(align="center", first_line_chars=0, keep_next=True)
 
 
@@ -59,7 +65,9 @@ def display_lines(article: Article) -> list[str]:
     return [head + lines[0], *lines[1:]]
 
 
-def block_xml(segments, look: ParagraphStyle, revision: Revision, clean: Cleaner, whole: str = "") -> list[str]:
+def block_xml(
+    segments, look: ParagraphStyle, revision: Revision, clean: Cleaner, whole: str = ""
+) -> list[str]:
     """Paragraphs for one diffed block. A line feed closes a paragraph; one that was inserted or deleted
     tracks the paragraph mark. ``whole`` ("ins"/"del") also tracks the block's last mark. Each piece is
     cleaned as it is written, so a character is counted once however often the source text holds it."""
@@ -73,9 +81,18 @@ def block_xml(segments, look: ParagraphStyle, revision: Revision, clean: Cleaner
             mark = f"<w:ins {revision.attributes()}/>"
         elif mark_kind == "del":
             mark = f"<w:del {revision.attributes()}/>"
-        paragraphs.append(paragraph_xml("".join(runs), align=look.align, first_line_chars=look.first_line_chars,
-                                        size=look.size, line_pitch=look.line_pitch, mark=mark,
-                                        mark_font=look.font, keep_next=look.keep_next))
+        paragraphs.append(
+            paragraph_xml(
+                "".join(runs),
+                align=look.align,
+                first_line_chars=look.first_line_chars,
+                size=look.size,
+                line_pitch=look.line_pitch,
+                mark=mark,
+                mark_font=look.font,
+                keep_next=look.keep_next,
+            )
+        )
         runs.clear()
 
     for op, text in segments:
@@ -96,8 +113,9 @@ def block_xml(segments, look: ParagraphStyle, revision: Revision, clean: Cleaner
     return paragraphs
 
 
-def lines_block(old_lines: list[str], new_lines: list[str], look: ParagraphStyle, revision: Revision,
-                clean: Cleaner) -> list[str]:
+def lines_block(
+    old_lines: list[str], new_lines: list[str], look: ParagraphStyle, revision: Revision, clean: Cleaner
+) -> list[str]:
     """Paragraphs for lines that became other lines: diffed, or wholly inserted or deleted."""
     if not old_lines and not new_lines:
         return []
@@ -106,15 +124,28 @@ def lines_block(old_lines: list[str], new_lines: list[str], look: ParagraphStyle
     return block_xml(diff(old_text, new_text), look, revision, clean, whole)
 
 
-def redline_paragraphs(old: Draft, new: Draft, alignment: Alignment, revision: Revision,
-                       clean: Cleaner) -> list[str]:
+def redline_paragraphs(
+    old: Draft, new: Draft, alignment: Alignment, revision: Revision, clean: Cleaner
+) -> list[str]:
     """Every body paragraph of the redline, as XML, in the new order."""
     out: list[str] = []
-    out += lines_block([old.title] if old.title else [], [new.title] if new.title else [], TITLE, revision, clean)
-    out += lines_block([f"（{old.stage}）"] if old.stage else [], [f"（{new.stage}）"] if new.stage else [],
-                       SUBTITLE, revision, clean)
-    out += lines_block(old.preamble.split("\n") if old.preamble else [],
-                       new.preamble.split("\n") if new.preamble else [], SUBTITLE, revision, clean)
+    out += lines_block(
+        [old.title] if old.title else [], [new.title] if new.title else [], TITLE, revision, clean
+    )
+    out += lines_block(
+        [f"（{old.stage}）"] if old.stage else [],
+        [f"（{new.stage}）"] if new.stage else [],
+        SUBTITLE,
+        revision,
+        clean,
+    )
+    out += lines_block(
+        old.preamble.split("\n") if old.preamble else [],
+        new.preamble.split("\n") if new.preamble else [],
+        SUBTITLE,
+        revision,
+        clean,
+    )
     old_divisions = {d.id: d for d in old.divisions}
     new_divisions = {d.id: d for d in new.divisions}
     last_old: Article | None = None
@@ -133,8 +164,13 @@ def redline_paragraphs(old: Draft, new: Draft, alignment: Alignment, revision: R
     return out
 
 
-def write_redline(old: Draft, new: Draft, path: str | Path, options: RedlineOptions = RedlineOptions(),
-                  alignment: Alignment | None = None) -> ExportResult:
+def write_redline(
+    old: Draft,
+    new: Draft,
+    path: str | Path,
+    options: RedlineOptions = RedlineOptions(),
+    alignment: Alignment | None = None,
+) -> ExportResult:
     """Writes the new version with tracked changes against ``old`` to ``path``; ``rows`` counts the changes."""
     alignment = alignment or align(old, new)
     when = (options.date or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)

@@ -51,14 +51,25 @@ def escape_attribute(text: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def run_props(*, font: str = FONT_BODY, bold: bool = False, strike: bool = False, underline: bool = False,
-              size: float | None = None, mark: str = "") -> str:
+def run_props(
+    *,
+    font: str = FONT_BODY,
+    bold: bool = False,
+    strike: bool = False,
+    underline: bool = False,
+    size: float | None = None,
+    mark: str = "",
+) -> str:
     """A ``w:rPr`` with its children in schema order; ``mark`` is a paragraph mark's ``w:ins``/``w:del``."""
-    fonts = (f'<w:rFonts w:ascii="{FONT_LATIN}" w:hAnsi="{FONT_LATIN}" w:eastAsia="{font}" '
-             f'w:cs="{FONT_LATIN}" w:hint="eastAsia"/>')
+    fonts = (
+        f'<w:rFonts w:ascii="{FONT_LATIN}" w:hAnsi="{FONT_LATIN}" w:eastAsia="{font}" '
+        f'w:cs="{FONT_LATIN}" w:hint="eastAsia"/>'
+    )
     half_points = f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>' if size else ""
-    return (f"<w:rPr>{mark}{fonts}{BOLD if bold else ''}{STRIKE if strike else ''}"
-            f"{half_points}{UNDERLINE if underline else ''}</w:rPr>")
+    return (
+        f"<w:rPr>{mark}{fonts}{BOLD if bold else ''}{STRIKE if strike else ''}"
+        f"{half_points}{UNDERLINE if underline else ''}</w:rPr>"
+    )
 
 
 def run_xml(text: str, *, deleted: bool = False, **props) -> str:
@@ -69,7 +80,8 @@ def run_xml(text: str, *, deleted: bool = False, **props) -> str:
         return f'<w:r>{run_props(**props)}<{tag} xml:space="preserve">{escape(text)}</{tag}></w:r>'
     body = "<w:br/>".join(
         "<w:tab/>".join(f'<{tag} xml:space="preserve">{escape(piece)}</{tag}>' for piece in line.split("\t"))
-        for line in text.split("\n"))
+        for line in text.split("\n")
+    )
     return f"<w:r>{run_props(**props)}{body}</w:r>"
 
 
@@ -83,17 +95,27 @@ def deleted(runs: str, revision: Revision) -> str:
     return f"<w:del {revision.attributes()}>{runs}</w:del>"
 
 
-def paragraph_xml(runs: str, *, align: str | None = None, first_line_chars: int = 0, size: float | None = None,
-                  line_pitch: float | None = None, mark: str = "", mark_font: str = FONT_BODY,
-                  keep_next: bool = False) -> str:
+def paragraph_xml(
+    runs: str,
+    *,
+    align: str | None = None,
+    first_line_chars: int = 0,
+    size: float | None = None,
+    line_pitch: float | None = None,
+    mark: str = "",
+    mark_font: str = FONT_BODY,
+    keep_next: bool = False,
+) -> str:
     """A ``w:p`` around generated runs. ``mark`` (``w:ins``/``w:del``) tracks the paragraph mark itself;
     ``keep_next`` keeps a heading on the page of what follows it."""
     props = "<w:keepNext/>" if keep_next else ""
     if line_pitch:
         props += f'<w:spacing w:line="{round(line_pitch * 20)}" w:lineRule="exact"/>'
     if first_line_chars:
-        props += (f'<w:ind w:firstLineChars="{first_line_chars * 100}" '
-                  f'w:firstLine="{round(first_line_chars * (size or 12) * 20)}"/>')
+        props += (
+            f'<w:ind w:firstLineChars="{first_line_chars * 100}" '
+            f'w:firstLine="{round(first_line_chars * (size or 12) * 20)}"/>'
+        )
     if align:
         props += f'<w:jc w:val="{align}"/>'
     if mark or size:
@@ -114,7 +136,9 @@ def text_cell(text: str, *, align: str | None = None, font: str = FONT_BODY, bol
         return cell_xml(())
     if "\n" not in text:
         return f"<w:tc>{paragraph_xml(run_xml(text, font=font, bold=bold), align=align)}</w:tc>"
-    return cell_xml(paragraph_xml(run_xml(line, font=font, bold=bold), align=align) for line in text.split("\n"))
+    return cell_xml(
+        paragraph_xml(run_xml(line, font=font, bold=bold), align=align) for line in text.split("\n")
+    )
 
 
 def row_xml(cells: Iterable[str]) -> str:
@@ -122,8 +146,15 @@ def row_xml(cells: Iterable[str]) -> str:
     return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>"
 
 
-def save_streamed(document, parent, chunks: Iterable[str], path: str | Path, *, index: int | None = None,
-                  compresslevel: int = 1) -> None:
+def save_streamed(
+    document,
+    parent,
+    chunks: Iterable[str],
+    path: str | Path,
+    *,
+    index: int | None = None,
+    compresslevel: int = 1,
+) -> None:
     """Saves ``document`` to ``path`` with the XML ``chunks`` placed in ``parent`` (an lxml element of the
     body: a ``w:tbl`` after its header row, or the body itself) at ``index`` (default: the end)."""
     path = Path(path)
@@ -139,8 +170,10 @@ def save_streamed(document, parent, chunks: Iterable[str], path: str | Path, *, 
     fd, temp = tempfile.mkstemp(prefix=".export-", suffix=".docx", dir=path.parent)
     os.close(fd)
     try:
-        with zipfile.ZipFile(packed) as source, \
-                zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as target:
+        with (
+            zipfile.ZipFile(packed) as source,
+            zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as target,
+        ):
             for info in source.infolist():
                 if info.filename != "word/document.xml":
                     target.writestr(info.filename, source.read(info.filename))

@@ -114,7 +114,9 @@ def totals(data: SummaryInput) -> list[str]:
     lines = ["，".join(parts) + "。"]
     commenters = len({_commenter_key(c, i) for i, c in enumerate(comments)})
     kinds = Counter(c.commenter_type or "未注明类型" for c in comments)
-    ordered = [k for k in COMMENTER_TYPES if k in kinds] + sorted(k for k in kinds if k not in COMMENTER_TYPES)
+    ordered = [k for k in COMMENTER_TYPES if k in kinds] + sorted(
+        k for k in kinds if k not in COMMENTER_TYPES
+    )
     by_kind = "、".join(f"{k}{kinds[k]}条" for k in ordered)
     lines.append(f"提出者{commenters}个" + (f"；按提出者类型：{by_kind}。" if by_kind else "。"))
     clusters = Counter((c.target, c.cluster) for c in comments if c.cluster)
@@ -160,8 +162,9 @@ def _target_text(target: SummaryTarget | None, target_id: str, first: bool, chap
     return "\n".join(line for line in lines if line)
 
 
-def summary_rows(data: SummaryInput, options: SummaryOptions = SummaryOptions(),
-                 clean: Cleaner | None = None) -> list[SummaryRow]:
+def summary_rows(
+    data: SummaryInput, options: SummaryOptions = SummaryOptions(), clean: Cleaner | None = None
+) -> list[SummaryRow]:
     """The table's rows in draft order with clusters folded; every text passed through ``clean``."""
     clean = clean or Cleaner()
     order = {target.id: position for position, target in enumerate(data.targets)}
@@ -176,8 +179,11 @@ def summary_rows(data: SummaryInput, options: SummaryOptions = SummaryOptions(),
     groups: dict[tuple, list[SummaryComment]] = {}
     for index, comment in sorted(enumerate(data.comments), key=rank):
         target = "draft" if comment.target in GENERAL else comment.target
-        key = ((target, comment.cluster, comment.disposition, comment.reason) if comment.cluster
-               else (target, index))
+        key = (
+            (target, comment.cluster, comment.disposition, comment.reason)
+            if comment.cluster
+            else (target, index)
+        )
         groups.setdefault(key, []).append(comment)
 
     rows: list[SummaryRow] = []
@@ -187,8 +193,13 @@ def summary_rows(data: SummaryInput, options: SummaryOptions = SummaryOptions(),
         target_id = "draft" if first.target in GENERAL else first.target
         target = by_id.get(target_id)
         chapter = target.chapter if target else None
-        target_text = _target_text(target, target_id, target_id != previous_target, chapter != previous_chapter,
-                                   options.excerpt_chars)
+        target_text = _target_text(
+            target,
+            target_id,
+            target_id != previous_target,
+            chapter != previous_chapter,
+            options.excerpt_chars,
+        )
         previous_target, previous_chapter = target_id, chapter
         content = clean(first.content, "意见内容")
         if len(members) > 1:
@@ -196,28 +207,41 @@ def summary_rows(data: SummaryInput, options: SummaryOptions = SummaryOptions(),
             who = _who_cluster(members, options.show_personal)
         else:
             who = _who(first, options.show_personal)
-        rows.append(SummaryRow(number, clean(target_text, "条款"), content, clean(who, "提出者"),
-                               clean(first.disposition) or "未处理", clean(first.reason, "理由")))
+        rows.append(
+            SummaryRow(
+                number,
+                clean(target_text, "条款"),
+                content,
+                clean(who, "提出者"),
+                clean(first.disposition) or "未处理",
+                clean(first.reason, "理由"),
+            )
+        )
     return rows
 
 
 def _row_xml(row: SummaryRow) -> str:
-    return row_xml((
-        text_cell(str(row.number), align="center"),
-        text_cell(row.target),
-        text_cell(row.content, align="both"),
-        text_cell(row.commenter),
-        text_cell(row.disposition, align="center"),
-        text_cell(row.reason, align="both"),
-    ))
+    return row_xml(
+        (
+            text_cell(str(row.number), align="center"),
+            text_cell(row.target),
+            text_cell(row.content, align="both"),
+            text_cell(row.commenter),
+            text_cell(row.disposition, align="center"),
+            text_cell(row.reason, align="both"),
+        )
+    )
 
 
-def write_summary(data: SummaryInput, path: str | Path, options: SummaryOptions = SummaryOptions()) -> ExportResult:
+def write_summary(
+    data: SummaryInput, path: str | Path, options: SummaryOptions = SummaryOptions()
+) -> ExportResult:
     """Writes the 意见汇总表 for ``data`` to ``path`` (.docx); returns the row count and warnings."""
     clean = Cleaner()
     title = clean(data.title, "标题")
-    document = style.new_document(title=f"《{title}》意见汇总表", landscape=True, body_size=style.SIZE_TABLE,
-                                  created=options.created)
+    document = style.new_document(
+        title=f"《{title}》意见汇总表", landscape=True, body_size=style.SIZE_TABLE, created=options.created
+    )
     style.title(document, f"《{title}》意见汇总表")
     period = ""
     if data.opens and data.closes:

@@ -48,8 +48,14 @@ def settings(tmp_path, database_url):
     """Settings for one test: its own data dir and database, a fixed secret, a limit of 5 comments."""
     from app.settings import Settings
 
-    return Settings(data_dir=tmp_path, database_url=database_url, secret_key=b"test-secret",
-                    comment_limit=5, comment_window=600, duplicate_window=600)
+    return Settings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        secret_key=b"test-secret",
+        comment_limit=5,
+        comment_window=600,
+        duplicate_window=600,
+    )
 
 
 @pytest.fixture
@@ -78,8 +84,14 @@ def seeded(db, sample_draft):
     from app.timeutil import today
 
     start = today(utcnow())
-    import_draft(db, sample_draft, slug=SLUG, stage="征求意见稿", opens=start - timedelta(days=1),
-                 closes=start + timedelta(days=29))
+    import_draft(
+        db,
+        sample_draft,
+        slug=SLUG,
+        stage="征求意见稿",
+        opens=start - timedelta(days=1),
+        closes=start + timedelta(days=29),
+    )
     return db
 
 

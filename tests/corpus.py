@@ -14,5 +14,7 @@ def corpus_path(name: str) -> Path:
     """The path of a corpus file; skips the calling test when the corpus folder is absent."""
     path = CORPUS / name
     if not path.exists():
-        pytest.skip(f"../shared/corpus/{name} is absent: the corpus of real legal texts is not beside this checkout")
+        pytest.skip(
+            f"../shared/corpus/{name} is absent: the corpus of real legal texts is not beside this checkout"
+        )
     return path

@@ -23,8 +23,14 @@ from versions.numerals import NUMERAL_CHARS
 from versions.references import ReferenceUpdate, StaleReference, reference_updates, stale_references
 
 # The statuses in the words of a 条文对照 (the HTML page and the command line print them).
-STATUS_LABELS = {"unchanged": "未改", "modified": "修改", "added": "新增", "deleted": "删除", "split": "拆分",
-                 "merged": "合并"}
+STATUS_LABELS = {
+    "unchanged": "未改",
+    "modified": "修改",
+    "added": "新增",
+    "deleted": "删除",
+    "split": "拆分",
+    "merged": "合并",
+}
 
 REFERENCE = re.compile(rf"第[{NUMERAL_CHARS}]+条(?:之[{NUMERAL_CHARS}]+)?")
 # Thresholds, calibrated on the corpus series (docs/alignment.md). Text similarity (diff-based, 0–1)
@@ -199,8 +205,10 @@ class _Matcher:
                     continue
                 parts = sorted([neighbour, j, *self.extra_new.get(i, [])])
                 combined = similarity(self.old_text[i], "".join(self.new_text[k] for k in parts))
-                if (combined >= self.score[(i, self.new_for_old[i])] + COMBINE_GAIN
-                        and containment(self.new_text[j], self.old_text[i]) >= CONTAINED):
+                if (
+                    combined >= self.score[(i, self.new_for_old[i])] + COMBINE_GAIN
+                    and containment(self.new_text[j], self.old_text[i]) >= CONTAINED
+                ):
                     self.extra_new.setdefault(i, []).append(j)
                     self.old_for_new[j] = i
                     self.score[(i, self.new_for_old[i])] = combined
@@ -215,8 +223,10 @@ class _Matcher:
                 main = self.old_for_new[j]
                 parts = sorted([main, i, *self.extra_old.get(j, [])])
                 combined = similarity("".join(self.old_text[k] for k in parts), self.new_text[j])
-                if (combined >= self.score[(main, j)] + COMBINE_GAIN
-                        and containment(self.old_text[i], self.new_text[j]) >= CONTAINED):
+                if (
+                    combined >= self.score[(main, j)] + COMBINE_GAIN
+                    and containment(self.old_text[i], self.new_text[j]) >= CONTAINED
+                ):
                     self.extra_old.setdefault(j, []).append(i)
                     self.new_for_old[i] = j
                     self.score[(main, j)] = combined
@@ -240,10 +250,12 @@ class _Vectors:
         total = len(counts)
         vectors = []
         for count in counts:
-            vector = {g: (1 + math.log(n)) * math.log(total / document_frequency[g]) for g, n in count.items()}
+            vector = {
+                g: (1 + math.log(n)) * math.log(total / document_frequency[g]) for g, n in count.items()
+            }
             norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
             vectors.append({g: w / norm for g, w in vector.items() if w > 0})
-        self.old, self.new = vectors[:len(old_text)], vectors[len(old_text):]
+        self.old, self.new = vectors[: len(old_text)], vectors[len(old_text) :]
 
     def cosine(self, i: int, j: int) -> float:
         a, b = self.old[i], self.new[j]
@@ -255,7 +267,7 @@ class _Vectors:
 def _bigrams(text: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for k in range(len(text) - 1):
-        gram = text[k:k + 2]
+        gram = text[k : k + 2]
         counts[gram] = counts.get(gram, 0) + 1
     return counts
 
@@ -280,8 +292,12 @@ def _pairs(matcher: _Matcher, old: Draft, new: Draft) -> list[Pair]:
             olds, news, status = [i], [j], None
         done_new.update(news)
         same = "".join(matcher.old_text[k] for k in olds) == "".join(matcher.new_text[k] for k in news)
-        pair = _pair(status or ("unchanged" if same else "modified"), tuple(old.articles[k] for k in olds),
-                     tuple(new.articles[k] for k in news), chapter_map)
+        pair = _pair(
+            status or ("unchanged" if same else "modified"),
+            tuple(old.articles[k] for k in olds),
+            tuple(new.articles[k] for k in news),
+            chapter_map,
+        )
         for k in olds:
             emitted_old[k] = len(pairs)
         pairs.append(pair)
@@ -304,8 +320,12 @@ def _place_deletions(pairs: list[Pair], emitted_old: dict[int, int], old: Draft,
     return placed
 
 
-def _pair(status: str, olds: tuple[Article, ...], news: tuple[Article, ...],
-          chapter_map: dict[str | None, str | None]) -> Pair:
+def _pair(
+    status: str,
+    olds: tuple[Article, ...],
+    news: tuple[Article, ...],
+    chapter_map: dict[str | None, str | None],
+) -> Pair:
     segments = tuple(diff("\n".join(a.text for a in olds), "\n".join(a.text for a in news)))
     if status in ("added", "deleted"):
         score = 0.0

@@ -22,8 +22,12 @@ MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 BOLD = re.compile(r"\*\*|__")
 # **第一条** → 第一条; 第一条 **立法目的** 为了… → 第一条【立法目的】为了…: a bold caption is a caption.
 BOLD_LABEL = re.compile(r"^\*\*(第[^*\s]{1,12}?条(?:之[^*\s]{1,3})?)\*\*")
-BOLD_CAPTION = re.compile(r"^(第[^*\s]{1,12}?条(?:之[^*\s]{1,3})?)[ \t\u3000]*\*\*([^*]{1,30}?)\*\*[ \t\u3000]*")
-PAGE_NUMBER = re.compile(r"^(?:[-—–－·\s]*\d{1,4}[-—–－·\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
+BOLD_CAPTION = re.compile(
+    r"^(第[^*\s]{1,12}?条(?:之[^*\s]{1,3})?)[ \t\u3000]*\*\*([^*]{1,30}?)\*\*[ \t\u3000]*"
+)
+PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－·\s]*\d{1,4}[-—–－·\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$"
+)
 PRINT_NOISE = re.compile(
     r"^(?:https?://\S+(?:\s+\d+/\d+)?|\d{4}/\d{1,2}/\d{1,2}\s+\d{1,2}:\d{2}.*|今天是\s*\d{4}.*|当前位置[:：].*"
     r"|请输入关键字查询|来源[:：].*发布时间[:：].*)$"
@@ -102,12 +106,23 @@ def clean(text: str) -> Cleaned:
             continue
         if nfkc != value and KANGXI.search(value):
             count = len(KANGXI.findall(value))
-            warnings.append(Warning(number, "kangxi", f"本行有 {count} 个康熙部首形近字（如“⼀”），比对时按规范字处理，原文未改。"))
+            warnings.append(
+                Warning(
+                    number,
+                    "kangxi",
+                    f"本行有 {count} 个康熙部首形近字（如“⼀”），比对时按规范字处理，原文未改。",
+                )
+            )
         lines.append(Line(number, value, norm, blank, heading))
         blank = False
     if zero_width_lines:
-        warnings.append(Warning(zero_width_lines[0], "zero-width",
-                                f"已删除 {len(zero_width_lines)} 行中的零宽字符（首见第{zero_width_lines[0]}行）。"))
+        warnings.append(
+            Warning(
+                zero_width_lines[0],
+                "zero-width",
+                f"已删除 {len(zero_width_lines)} 行中的零宽字符（首见第{zero_width_lines[0]}行）。",
+            )
+        )
     return Cleaned(tuple(lines), tuple(warnings), front_matter)
 
 
@@ -118,7 +133,7 @@ def _front_matter(raw: list[str]) -> tuple[dict[str, str], int]:
     for end in range(first + 1, min(len(raw), first + 80)):
         if raw[end].strip() == "---":
             fields = {}
-            for line in raw[first + 1:end]:
+            for line in raw[first + 1 : end]:
                 key, sep, value = line.partition(":")
                 if sep:
                     fields[key.strip()] = value.strip().strip('"')

@@ -44,7 +44,9 @@ def _checked(text: str, encoding: str) -> str:
     # GB18030 decodes almost any byte string; a text full of control characters was not text.
     controls = len(_CONTROL.findall(text[:20000]))
     if controls > max(8, len(text[:20000]) // 100):
-        raise ParseError("binary", "这不是文本文件（含有大量控制字符），请上传 .txt、.md 或 .docx 格式的草案。")
+        raise ParseError(
+            "binary", "这不是文本文件（含有大量控制字符），请上传 .txt、.md 或 .docx 格式的草案。"
+        )
     return text
 
 
@@ -74,7 +76,9 @@ def docx_text(data: bytes) -> str:
             lines.append(numbering.prefix(block) + _paragraph_text(block))
         elif tag == "tbl":
             for row in block.iter(_w("tr")):
-                cells = ["".join(_paragraph_text(p) for p in cell.iter(_w("p"))) for cell in row.iter(_w("tc"))]
+                cells = [
+                    "".join(_paragraph_text(p) for p in cell.iter(_w("p"))) for cell in row.iter(_w("tc"))
+                ]
                 lines.append("\t".join(cells))
     return "\n\n".join(lines)
 
@@ -132,7 +136,10 @@ class _Numbering:
             return ""
         num_id = num_pr.find(_w("numId"))
         ilvl = num_pr.find(_w("ilvl"))
-        key = (num_id.get(_w("val")) if num_id is not None else "", ilvl.get(_w("val")) if ilvl is not None else "0")
+        key = (
+            num_id.get(_w("val")) if num_id is not None else "",
+            ilvl.get(_w("val")) if ilvl is not None else "0",
+        )
         spec = self.formats.get(key)
         if spec is None:
             return ""
@@ -148,6 +155,11 @@ class _Numbering:
 def _format_number(value: int, fmt: str) -> str:
     from versions.numerals import to_chinese
 
-    if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "chineseLegalSimplified"):
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "ideographTraditional",
+        "chineseLegalSimplified",
+    ):
         return to_chinese(value)
     return str(value)

@@ -48,7 +48,9 @@ def diff(old: str, new: str) -> list[Segment]:
     encoded_old, encoded_new, tokens = _encode(old, new)
     raw = fdmp.diff(encoded_old, encoded_new, timelimit=0, cleanup="No", counts_only=False)
     # The C++ diff sometimes reports an empty insertion; it says nothing, so it goes.
-    raw = [(op, "".join(tokens.get(char, char) for char in text) if tokens else text) for op, text in raw if text]
+    raw = [
+        (op, "".join(tokens.get(char, char) for char in text) if tokens else text) for op, text in raw if text
+    ]
     if len(raw) <= 3:
         # One change between a common prefix and suffix: nothing to absorb, only to slide.
         return _flatten(_slide(_clusters(raw)))
@@ -72,7 +74,9 @@ def similarity(old: str, new: str) -> float:
     """Reads two texts; returns 2 × equal characters / (old length + new length) of their raw character diff."""
     if old == new:
         return 1.0
-    equal = sum(length for op, length in fdmp.diff(old, new, timelimit=0, cleanup="No", counts_only=True) if op == "=")
+    equal = sum(
+        length for op, length in fdmp.diff(old, new, timelimit=0, cleanup="No", counts_only=True) if op == "="
+    )
     return 2 * equal / (len(old) + len(new))
 
 

@@ -22,10 +22,39 @@ SUB_ITEM = re.compile(r"^(?:(\d{1,2})[.．、](?!\d)|[（(](\d{1,2})[）)])")
 TOC_TAIL = re.compile(r"(?:[.…·．\s]{3,}\d*)+$|\s\d{1,3}$")
 TERMINAL = set("。；：！？;:!?…")
 CLOSERS = set("”’」』）)】〗》\"'")
-REFERENCE_CONTINUATION = ("规定", "的", "、", "至", "和", "或", "第", "中", "所", "之", "款", "项", "以", "及", "有关", "关于")
+REFERENCE_CONTINUATION = (
+    "规定",
+    "的",
+    "、",
+    "至",
+    "和",
+    "或",
+    "第",
+    "中",
+    "所",
+    "之",
+    "款",
+    "项",
+    "以",
+    "及",
+    "有关",
+    "关于",
+)
 CAPTION_PAIRS = {"【": "】", "〖": "〗", "［": "］", "[": "]"}
 PAREN_PAIRS = {"（": "）", "(": ")"}
-OPENERS = ("鼓励", "支持", "县级以上", "省人民政府", "市人民政府", "国家", "任何", "本条例", "本法", "前款", "违反")
+OPENERS = (
+    "鼓励",
+    "支持",
+    "县级以上",
+    "省人民政府",
+    "市人民政府",
+    "国家",
+    "任何",
+    "本条例",
+    "本法",
+    "前款",
+    "违反",
+)
 SPACE = ("", " ", "\t", "\u3000")
 
 
@@ -89,7 +118,7 @@ def item_label(line: Line) -> tuple[str, str, bool] | None:
     if not (item or sub):
         return None
     label = original_prefix(line.text, (item or sub).end())
-    return label.strip(), line.text[len(label):].lstrip(" \t\u3000"), sub is not None
+    return label.strip(), line.text[len(label) :].lstrip(" \t\u3000"), sub is not None
 
 
 def ends_sentence(text: str) -> bool:
@@ -157,7 +186,7 @@ def original_prefix(text: str, norm_length: int) -> str:
 
 def original_after(text: str, norm_length: int) -> str:
     """What follows that prefix, as written."""
-    return text[len(original_prefix(text, norm_length)):]
+    return text[len(original_prefix(text, norm_length)) :]
 
 
 def split_caption(rest: str) -> tuple[str | None, str]:
@@ -167,6 +196,8 @@ def split_caption(rest: str) -> tuple[str | None, str]:
     if closer:
         end = rest.find(closer, 1)
         inner = rest[1:end] if end > 0 else ""
-        if end > 0 and (opener in CAPTION_PAIRS or (len(inner) <= 16 and not any(m in inner for m in "，。；：,;"))):
-            return inner.strip() or None, rest[end + 1:].strip(" \t\u3000")
+        if end > 0 and (
+            opener in CAPTION_PAIRS or (len(inner) <= 16 and not any(m in inner for m in "，。；：,;"))
+        ):
+            return inner.strip() or None, rest[end + 1 :].strip(" \t\u3000")
     return None, rest

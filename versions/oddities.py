@@ -18,7 +18,9 @@ PLACEHOLDER_DATE = re.compile(
     r"|(?:\d{4}|[Xx×]{4}|\d{3}[Xx×])\s*年\s*[Xx×\d]{1,2}\s*月\s*[Xx×]{1,2}\s*日"
     r"|自\s*年\s*月\s*日"
 )
-ENACTMENT = re.compile(r"自\s*((?:[\dXx×〇○零一二三四五六七八九十]{2,4}|\s*)\s*年[^。，日]{0,8}日)\s*[期起]?\s*施行")
+ENACTMENT = re.compile(
+    r"自\s*((?:[\dXx×〇○零一二三四五六七八九十]{2,4}|\s*)\s*年[^。，日]{0,8}日)\s*[期起]?\s*施行"
+)
 
 
 @lru_cache(maxsize=8192)
@@ -46,14 +48,25 @@ def scan(line: int, text: str) -> list[Warning]:
         simplified = _simplified(char)
         if simplified != char:
             at = text.index(char)
-            context = text[max(0, at - 2):at + 2]
-            warnings.append(Warning(line, "traditional-char",
-                                    f"“{context}”中的“{char}”是繁体字（规范写法“{simplified}”），原文保留，请核对。"))
+            context = text[max(0, at - 2) : at + 2]
+            warnings.append(
+                Warning(
+                    line,
+                    "traditional-char",
+                    f"“{context}”中的“{char}”是繁体字（规范写法“{simplified}”），原文保留，请核对。",
+                )
+            )
     if ASCII_LOWER.search(text) and HAN.search(text):
         for match in LATIN_WORD.finditer(text):
-            warnings.append(Warning(line, "latin-word", f"中文条文中出现英文单词“{match.group(0)}”，原文保留，请核对。"))
+            warnings.append(
+                Warning(line, "latin-word", f"中文条文中出现英文单词“{match.group(0)}”，原文保留，请核对。")
+            )
     for match in PLACEHOLDER_DATE.finditer(text) if "年" in text else ():
-        warnings.append(Warning(line, "placeholder-date", f"日期“{match.group(0).strip()}”是占位符，原文保留，定稿前须填写。"))
+        warnings.append(
+            Warning(
+                line, "placeholder-date", f"日期“{match.group(0).strip()}”是占位符，原文保留，定稿前须填写。"
+            )
+        )
     return warnings
 
 

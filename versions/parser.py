@@ -28,6 +28,7 @@ from versions.structure import assemble_divisions, find_title
 
 __all__ = ["ParseError", "parse_bytes", "parse_file", "parse_text"]
 
+
 def parse_file(path: str | Path) -> Draft:
     """Reads a .txt, .md or .docx file; returns its Draft. Raises ParseError when it is not a regulation."""
     path = Path(path)
@@ -115,25 +116,40 @@ class _Builder:
             if not self.articles:
                 self.preamble.append(line)
             elif orphan:
-                self.warnings.append(Warning(line.number, "orphan-text",
-                                             f"第{line.number}行在章节标题之后、条文之前，已作为上一条的一段保留，请核对。"))
+                self.warnings.append(
+                    Warning(
+                        line.number,
+                        "orphan-text",
+                        f"第{line.number}行在章节标题之后、条文之前，已作为上一条的一段保留，请核对。",
+                    )
+                )
                 self.articles[-1].paragraphs.append(_Block("", [line.text], line.number, line.number))
             else:
                 self._body(line)
         if self.wrap_joins:
-            self.warnings.append(Warning(self.wrap_joins[0], "hard-wrap",
-                                         f"检测到硬换行排版，已将 {len(self.wrap_joins)} 处折行接合为段落"
-                                         f"（首见第{self.wrap_joins[0]}行）。"))
+            self.warnings.append(
+                Warning(
+                    self.wrap_joins[0],
+                    "hard-wrap",
+                    f"检测到硬换行排版，已将 {len(self.wrap_joins)} 处折行接合为段落"
+                    f"（首见第{self.wrap_joins[0]}行）。",
+                )
+            )
 
     def _division(self, line: Line) -> bool:
         heading = division_heading(line)
         if heading is None:
             return False
         kind, number, title = heading
-        parent = {"编": None, "分编": self.context["编"], "章": self.context["分编"] if self.context["分编"]
-                  is not None else self.context["编"], "节": self.context["章"]}[kind]
-        self.divisions.append({"kind": kind, "number": number, "title": title, "line": line.number,
-                               "parent": parent})
+        parent = {
+            "编": None,
+            "分编": self.context["编"],
+            "章": self.context["分编"] if self.context["分编"] is not None else self.context["编"],
+            "节": self.context["章"],
+        }[kind]
+        self.divisions.append(
+            {"kind": kind, "number": number, "title": title, "line": line.number, "parent": parent}
+        )
         index = len(self.divisions) - 1
         self.context[kind] = index
         for lower in {"编": ("分编", "章", "节"), "分编": ("章", "节"), "章": ("节",), "节": ()}[kind]:
@@ -155,20 +171,31 @@ class _Builder:
     def _check_number(self, number: int, sub: int, line: int) -> None:
         if not self.articles:
             if number != 1:
-                self.warnings.append(Warning(line, "article-gap", f"第一个条文编号为{article_label(number, sub)}，不是第一条。"))
+                self.warnings.append(
+                    Warning(
+                        line, "article-gap", f"第一个条文编号为{article_label(number, sub)}，不是第一条。"
+                    )
+                )
             return
         previous = self.articles[-1]
         label = article_label(number, sub)
         if (number, sub) == (previous.number, previous.sub):
             self.warnings.append(Warning(line, "article-duplicate", f"{label}重复出现。"))
-        elif (sub and number == previous.number and sub == previous.sub + 1) or (sub == 0 and number == previous.number + 1):
+        elif (sub and number == previous.number and sub == previous.sub + 1) or (
+            sub == 0 and number == previous.number + 1
+        ):
             return
         elif number < previous.number:
             code = "article-restart" if number == 1 else "article-order"
-            self.warnings.append(Warning(line, code, f"{label}出现在{article_label(previous.number, previous.sub)}之后，编号倒退。"))
+            self.warnings.append(
+                Warning(
+                    line, code, f"{label}出现在{article_label(previous.number, previous.sub)}之后，编号倒退。"
+                )
+            )
         elif number > previous.number + 1:
             missing = f"第{to_chinese(previous.number + 1)}条" + (
-                f"至第{to_chinese(number - 1)}条" if number - 1 > previous.number + 1 else "")
+                f"至第{to_chinese(number - 1)}条" if number - 1 > previous.number + 1 else ""
+            )
             self.warnings.append(Warning(line, "article-gap", f"条文编号不连续：缺少{missing}。"))
 
     def _body(self, line: Line) -> None:
@@ -186,8 +213,12 @@ class _Builder:
                 paragraph.children.append(block)
             return
         open_block = _open_block(article)
-        if (open_block is not None and open_block.text and not ends_sentence(open_block.text)
-                and self._joins(open_block, line)):
+        if (
+            open_block is not None
+            and open_block.text
+            and not ends_sentence(open_block.text)
+            and self._joins(open_block, line)
+        ):
             open_block.parts.append(line.text)
             open_block.last_line = line.number
             return
@@ -200,13 +231,23 @@ class _Builder:
         if self._seams is None:
             self._seams = SeamStats(self.lines)  # only documents with an unfinished line need it
         if self._seams.looks_truncated(block.text, line.norm):
-            self.warnings.append(Warning(block.last_line, "truncated-paragraph",
-                                         f"第{block.last_line}行段落疑似残缺（以“{block.text[-8:]}”结尾、没有句末标点），"
-                                         "原文保留，未与下一段接合。"))
+            self.warnings.append(
+                Warning(
+                    block.last_line,
+                    "truncated-paragraph",
+                    f"第{block.last_line}行段落疑似残缺（以“{block.text[-8:]}”结尾、没有句末标点），"
+                    "原文保留，未与下一段接合。",
+                )
+            )
             return False
-        self.warnings.append(Warning(block.last_line, "joined-break",
-                                     f"第{block.last_line}行以“{block.text[-6:]}”结尾、句子未完，"
-                                     f"已与第{line.number}行“{line.text[:6]}”接合（疑为分页断开）。"))
+        self.warnings.append(
+            Warning(
+                block.last_line,
+                "joined-break",
+                f"第{block.last_line}行以“{block.text[-6:]}”结尾、句子未完，"
+                f"已与第{line.number}行“{line.text[:6]}”接合（疑为分页断开）。",
+            )
+        )
         return True
 
     def article_divisions(self) -> list[tuple[int | None, int | None, int | None]]:
@@ -221,27 +262,43 @@ class _Builder:
             article_id = f"art-{article.number}" + (f"-{article.sub}" if article.sub else "")
             if seen[key] > 1:
                 article_id += f"-d{seen[key]}"
-            part, chapter, section = (divisions[remap[i]] if i is not None and i in remap else None
-                                      for i in article.context)
-            paragraphs = tuple(_freeze_paragraph(block, f"{article_id}-p{n}")
-                               for n, block in enumerate(article.paragraphs, 1))
-            frozen.append(Article(
-                article_id, article.number, article_label(article.number, article.sub), article.caption,
-                paragraphs, article.line, article.sub,
-                part.label if part else None, chapter.label if chapter else None, section.label if section else None,
-                chapter.id if chapter else None, section.id if section else None,
-            ))
+            part, chapter, section = (
+                divisions[remap[i]] if i is not None and i in remap else None for i in article.context
+            )
+            paragraphs = tuple(
+                _freeze_paragraph(block, f"{article_id}-p{n}")
+                for n, block in enumerate(article.paragraphs, 1)
+            )
+            frozen.append(
+                Article(
+                    article_id,
+                    article.number,
+                    article_label(article.number, article.sub),
+                    article.caption,
+                    paragraphs,
+                    article.line,
+                    article.sub,
+                    part.label if part else None,
+                    chapter.label if chapter else None,
+                    section.label if section else None,
+                    chapter.id if chapter else None,
+                    section.id if section else None,
+                )
+            )
         return tuple(frozen)
 
 
 def _freeze_paragraph(block: _Block, paragraph_id: str) -> Paragraph:
-    items = tuple(_freeze_item(child, f"{paragraph_id}-i{n}", "s") for n, child in enumerate(block.children, 1))
+    items = tuple(
+        _freeze_item(child, f"{paragraph_id}-i{n}", "s") for n, child in enumerate(block.children, 1)
+    )
     return Paragraph(paragraph_id, block.text, block.line, items)
 
 
 def _freeze_item(block: _Block, item_id: str, child_prefix: str) -> Item:
-    children = tuple(_freeze_item(child, f"{item_id}-{child_prefix}{n}", "s")
-                     for n, child in enumerate(block.children, 1))
+    children = tuple(
+        _freeze_item(child, f"{item_id}-{child_prefix}{n}", "s") for n, child in enumerate(block.children, 1)
+    )
     return Item(item_id, block.label, block.text, block.line, children)
 
 
@@ -262,5 +319,3 @@ def _is_hard_wrapped(lines: tuple[Line, ...]) -> bool:
         return False
     open_lines = sum(1 for line in body if not ends_sentence(line.text))
     return open_lines / len(body) > 0.35
-
-

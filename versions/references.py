@@ -34,9 +34,13 @@ CLAUSE_MARKS = "。；：\n"
 CONTEXT_FLOOR = 0.2
 CONTEXT_MARGIN = 2.0
 # What each reason means, for readers of the reports (the HTML page, the CLI, the drafters' pages).
-REASONS = {"renumbered": "所指条文已重新编号", "old-numbering": "疑按修改前的条序引用",
-           "deleted": "所指条文已删除", "missing": "新版本中没有该条",
-           "no-previous-paragraph": "本款之前没有足够的款"}
+REASONS = {
+    "renumbered": "所指条文已重新编号",
+    "old-numbering": "疑按修改前的条序引用",
+    "deleted": "所指条文已删除",
+    "missing": "新版本中没有该条",
+    "no-previous-paragraph": "本款之前没有足够的款",
+}
 COUNTS = {None: 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -91,14 +95,14 @@ def internal_references(article: Article) -> list[Reference]:
 def _clause(text: str, match: re.Match) -> str:
     start = max(text.rfind(mark, 0, match.start()) for mark in CLAUSE_MARKS) + 1
     ends = [i for mark in CLAUSE_MARKS if (i := text.find(mark, match.end())) >= 0]
-    return text[start:match.start()] + text[match.end():min(ends, default=len(text))]
+    return text[start : match.start()] + text[match.end() : min(ends, default=len(text))]
 
 
 def _external(text: str, start: int) -> bool:
     """True when the reference at ``start`` (or the run 第一条、第二条至第五条 it ends) follows a law's name."""
     while (link := CHAIN_LINK.search(text, 0, start)) is not None:
         start = link.start()
-    before = text[max(0, start - 12):start]
+    before = text[max(0, start - 12) : start]
     if before.endswith(OWN):
         return False
     return bool(EXTERNAL_TAIL.search(before))
@@ -110,8 +114,11 @@ def reference_updates(olds: Sequence[Article], news: Sequence[Article]) -> Itera
     new_refs = [r for a in news for r in internal_references(a)]
     if len(old_refs) != len(new_refs):
         return []
-    return [ReferenceUpdate(o.text, n.text) for o, n in zip(old_refs, new_refs, strict=True)
-            if (o.number, o.sub) != (n.number, n.sub)]
+    return [
+        ReferenceUpdate(o.text, n.text)
+        for o, n in zip(old_refs, new_refs, strict=True)
+        if (o.number, o.sub) != (n.number, n.sub)
+    ]
 
 
 def stale_references(pairs: Sequence[Pair], new: Draft) -> list[StaleReference]:
@@ -132,34 +139,49 @@ def stale_references(pairs: Sequence[Pair], new: Draft) -> list[StaleReference]:
             for ref in internal_references(article):
                 key = (ref.number, ref.sub)
                 target = old_to_new.get(key)
-                if (key in old_to_new and ref.text not in old_texts and target is not None and key in existing
-                        and key not in updated):
+                if (
+                    key in old_to_new
+                    and ref.text not in old_texts
+                    and target is not None
+                    and key in existing
+                    and key not in updated
+                ):
                     # Written in this version: it may use the new numbering or, by habit, the old one.
                     if target.key == key:
                         continue
                     reader = reader or _ContextReader(new)
                     if reader.prefers(ref, article, target, existing[key]):
                         suggestion = ref.text.replace(article_label(*key), article_label(*target.key))
-                        stale.append(StaleReference(article, ref.paragraph_id, ref.text, ref.number, "old-numbering",
-                                                    suggestion))
+                        stale.append(
+                            StaleReference(
+                                article, ref.paragraph_id, ref.text, ref.number, "old-numbering", suggestion
+                            )
+                        )
                     continue
                 if ref.text in old_texts and key in old_to_new:
                     if target is None:
-                        stale.append(StaleReference(article, ref.paragraph_id, ref.text, ref.number, "deleted", None))
+                        stale.append(
+                            StaleReference(article, ref.paragraph_id, ref.text, ref.number, "deleted", None)
+                        )
                         continue
                     if target.key != key:
                         suggestion = ref.text.replace(article_label(*key), article_label(*target.key))
-                        stale.append(StaleReference(article, ref.paragraph_id, ref.text, ref.number, "renumbered",
-                                                    suggestion))
+                        stale.append(
+                            StaleReference(
+                                article, ref.paragraph_id, ref.text, ref.number, "renumbered", suggestion
+                            )
+                        )
                         continue
                 if key not in existing:
-                    stale.append(StaleReference(article, ref.paragraph_id, ref.text, ref.number, "missing", None))
+                    stale.append(
+                        StaleReference(article, ref.paragraph_id, ref.text, ref.number, "missing", None)
+                    )
             stale.extend(_preceding_paragraphs(article))
     return stale
 
 
 def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 class _ContextReader:
@@ -195,6 +217,9 @@ def _preceding_paragraphs(article: Article) -> list[StaleReference]:
     for position, paragraph in enumerate(article.paragraphs, 1):
         for match in PRECEDING.finditer(paragraph.render()):
             if COUNTS[match.group(1)] >= position:
-                found.append(StaleReference(article, paragraph.id, match.group(0), article.number,
-                                            "no-previous-paragraph", None))
+                found.append(
+                    StaleReference(
+                        article, paragraph.id, match.group(0), article.number, "no-previous-paragraph", None
+                    )
+                )
     return found

@@ -18,7 +18,9 @@ def article_to_dict(article: Article) -> dict:
         "caption": article.caption,
         "chapter": article.chapter,
         "section": article.section,
-        "paragraphs": [{"text": p.text, "items": [item_to_dict(i) for i in p.items]} for p in article.paragraphs],
+        "paragraphs": [
+            {"text": p.text, "items": [item_to_dict(i) for i in p.items]} for p in article.paragraphs
+        ],
         "text": article.text,
     }
 
@@ -29,8 +31,11 @@ def to_dict(draft: Draft) -> dict:
         "title": draft.title,
         "stage": draft.stage,
         "chapters": [
-            {"label": c.division.label, "title": c.division.title,
-             "sections": [{"label": s.label, "title": s.title} for s in c.sections]}
+            {
+                "label": c.division.label,
+                "title": c.division.title,
+                "sections": [{"label": s.label, "title": s.title} for s in c.sections],
+            }
             for c in draft.chapters
         ],
         "articles": [article_to_dict(a) for a in draft.articles],
@@ -59,7 +64,10 @@ def to_text(draft: Draft) -> str:
                     # On the label's line this would read as a caption: give it a line of its own.
                     lines.extend([head, paragraph.text])
                 else:
-                    lines.append(head + (paragraph.text if node.caption or not paragraph.text else " " + paragraph.text))
+                    lines.append(
+                        head
+                        + (paragraph.text if node.caption or not paragraph.text else " " + paragraph.text)
+                    )
                 first = False
             elif paragraph.text:
                 lines.append(paragraph.text)

@@ -10,8 +10,10 @@ from versions.numerals import to_chinese
 
 TITLE_END = re.compile(r"(条例|法|法典|规定|办法|细则|决定|规则|章程|标准|意见)$")
 VERSION_NOTE = re.compile(r"[（(][^（()）]{1,16}[）)]$")
-STAGE = re.compile(r"[（(【\[]?\s*((?:修订|修正)?草案[^）)\]】]{0,12}|[^（(）)]{0,6}征求意见稿|修改稿|[^（(）)]{0,4}审议稿|送审稿|"
-                   r"专家建议稿|建议稿)\s*[）)\]】]?")
+STAGE = re.compile(
+    r"[（(【\[]?\s*((?:修订|修正)?草案[^）)\]】]{0,12}|[^（(）)]{0,6}征求意见稿|修改稿|[^（(）)]{0,4}审议稿|送审稿|"
+    r"专家建议稿|建议稿)\s*[）)\]】]?"
+)
 BOOK_TITLE = re.compile(r"《([^》]{2,60})》")
 ID_PREFIX = {"编": "pt", "分编": "sp", "章": "ch", "节": "sec"}
 
@@ -32,11 +34,19 @@ def assemble_divisions(
     for index, division in enumerate(raw):
         later_keys.setdefault((division["kind"], division["number"]), []).append(index)
     warnings: list[Warning] = []
-    dropped = [i for i, d in enumerate(raw) if i not in used
-               and any(j > i for j in later_keys[(d["kind"], d["number"])])]
+    dropped = [
+        i
+        for i, d in enumerate(raw)
+        if i not in used and any(j > i for j in later_keys[(d["kind"], d["number"])])
+    ]
     if dropped:
-        warnings.append(Warning(raw[dropped[0]]["line"], "toc-skipped",
-                                f"已跳过目录（{len(dropped)} 个标题，第{raw[dropped[0]]['line']}—{raw[dropped[-1]]['line']}行）。"))
+        warnings.append(
+            Warning(
+                raw[dropped[0]]["line"],
+                "toc-skipped",
+                f"已跳过目录（{len(dropped)} 个标题，第{raw[dropped[0]]['line']}—{raw[dropped[-1]]['line']}行）。",
+            )
+        )
     dropped_set = set(dropped)
     for index, division in enumerate(raw):
         # A heading under a dropped table-of-contents entry, holding no article, was part of that table too.
@@ -70,15 +80,34 @@ def assemble_divisions(
         if number == previous:
             warnings.append(Warning(division["line"], "division-duplicate", f"{label}重复出现。"))
         elif number < previous:
-            warnings.append(Warning(division["line"], "division-order", f"{label}出现在第{to_chinese(previous)}{kind}之后，编号倒退。"))
+            warnings.append(
+                Warning(
+                    division["line"],
+                    "division-order",
+                    f"{label}出现在第{to_chinese(previous)}{kind}之后，编号倒退。",
+                )
+            )
         elif number > previous + 1:
-            warnings.append(Warning(division["line"], "division-gap", f"{label}之前缺少第{to_chinese(previous + 1)}{kind}。"))
+            warnings.append(
+                Warning(
+                    division["line"], "division-gap", f"{label}之前缺少第{to_chinese(previous + 1)}{kind}。"
+                )
+            )
         last_number[scope] = number
         if index not in used:
             warnings.append(Warning(division["line"], "empty-division", f"{label}下没有条文。"))
         remap[index] = len(kept)
-        kept.append(Division(unique, kind, number, label, division["title"], division["line"],
-                             parent.id if parent else None))
+        kept.append(
+            Division(
+                unique,
+                kind,
+                number,
+                label,
+                division["title"],
+                division["line"],
+                parent.id if parent else None,
+            )
+        )
     return tuple(kept), remap, warnings
 
 

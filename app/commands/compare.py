@@ -49,8 +49,10 @@ def run(args: argparse.Namespace) -> int:
 def summary_text(alignment: Alignment) -> str:
     """A few lines for people: the counts, then each change and each reference to check."""
     counts = alignment.summary()
-    lines = ["，".join(f"{STATUS[s]}{counts[s]}条" for s in STATUS)
-             + f"；重新编号{counts['renumbered']}条，移至他章{counts['moved']}条，引用需核对{counts['stale_references']}处。"]
+    lines = [
+        "，".join(f"{STATUS[s]}{counts[s]}条" for s in STATUS)
+        + f"；重新编号{counts['renumbered']}条，移至他章{counts['moved']}条，引用需核对{counts['stale_references']}处。"
+    ]
     for pair in alignment.pairs:
         if pair.status == "unchanged" and not pair.renumbered:
             continue

@@ -17,10 +17,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("erase", help="应本人要求删除一条意见的个人信息（保留意见内容和处理情况）")
     parser.add_argument("receipt", help="回执编号，例如 YJ-20261124-7F3K9QXM")
     how = parser.add_mutually_exclusive_group(required=True)
-    how.add_argument("--contact", metavar="PHONE_OR_EMAIL",
-                     help="提交意见时填写的手机号码或电子邮箱，须一致；写 - 则从标准输入第一行读取")
-    how.add_argument("--identity-checked", action="store_true",
-                     help="意见未留联系方式，起草部门已以其他方式核实申请人身份")
+    how.add_argument(
+        "--contact",
+        metavar="PHONE_OR_EMAIL",
+        help="提交意见时填写的手机号码或电子邮箱，须一致；写 - 则从标准输入第一行读取",
+    )
+    how.add_argument(
+        "--identity-checked", action="store_true", help="意见未留联系方式，起草部门已以其他方式核实申请人身份"
+    )
     parser.set_defaults(run=run)
 
 
@@ -40,7 +44,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         done = erase_personal_data(db, args.receipt, contact, online=False)
     except ServiceError as error:
-        hint = "核实申请人身份后，可改用 --identity-checked 删除。" if error.code == "erasure_no_contact" else ""
+        hint = (
+            "核实申请人身份后，可改用 --identity-checked 删除。" if error.code == "erasure_no_contact" else ""
+        )
         print(f"draftreview: {error.message}{hint}", file=sys.stderr)
         return 2
     finally:
@@ -49,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
     if done.already:
         print(f"回执 {done.receipt} 的个人信息已于 {when} 删除，未作改动。")
     else:
-        print(f"已删除回执 {done.receipt} 的个人信息（姓名、单位、地区、联系方式、网络地址标识），"
-              f"意见内容和处理情况保留。删除时间：{when}。")
+        print(
+            f"已删除回执 {done.receipt} 的个人信息（姓名、单位、地区、联系方式、网络地址标识），"
+            f"意见内容和处理情况保留。删除时间：{when}。"
+        )
     return 0

@@ -15,8 +15,10 @@ from pathlib import Path
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("export", help="导出 Word 文书：条文对照表、修订模式修改稿、意见汇总表")
     kinds = parser.add_subparsers(dest="kind", metavar="KIND")
-    for kind, help_text in (("comparison", "两个版本的条文对照表（修改前｜修改后｜说明）"),
-                            ("redline", "新版本的修订模式文档（Word 修订：插入、删除可逐条接受或拒绝）")):
+    for kind, help_text in (
+        ("comparison", "两个版本的条文对照表（修改前｜修改后｜说明）"),
+        ("redline", "新版本的修订模式文档（Word 修订：插入、删除可逐条接受或拒绝）"),
+    ):
         sub = kinds.add_parser(kind, help=help_text)
         sub.add_argument("old", help="修改前的草案文件（.txt、.md 或 .docx）")
         sub.add_argument("new", help="修改后的草案文件")
@@ -80,8 +82,9 @@ def _drafts(args: argparse.Namespace, output: Path):
         except ParseError as error:
             raise _Refused(f"{Path(path).name}：{error.message}") from None
     if args.kind == "comparison":
-        options = ComparisonOptions(changed_only=args.changed_only, old_name=Path(args.old).name,
-                                    new_name=Path(args.new).name)
+        options = ComparisonOptions(
+            changed_only=args.changed_only, old_name=Path(args.old).name, new_name=Path(args.new).name
+        )
         return write_comparison(*drafts, output, options)
     return write_redline(*drafts, output, RedlineOptions(author=args.author))
 

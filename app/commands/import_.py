@@ -43,8 +43,9 @@ def run(args: argparse.Namespace) -> int:
     closes = args.closes or opens + timedelta(days=30)
     db = migrate(load_settings())
     try:
-        result = import_file(db, args.file, slug=args.slug, title=args.title, stage=args.stage,
-                             opens=opens, closes=closes)
+        result = import_file(
+            db, args.file, slug=args.slug, title=args.title, stage=args.stage, opens=opens, closes=closes
+        )
     except (ParseError, ServiceError) as error:
         print(f"draftreview: {error.message}", file=sys.stderr)
         return 2
@@ -54,8 +55,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     kind = "新建项目" if result.created_consultation else "新版本"
-    print(f"已导入 {result.slug} 第 {result.version_number} 版（{kind}）：{result.articles} 条，"
-          f"征求意见 {opens.isoformat()} 至 {closes.isoformat()}。")
+    print(
+        f"已导入 {result.slug} 第 {result.version_number} 版（{kind}）：{result.articles} 条，"
+        f"征求意见 {opens.isoformat()} 至 {closes.isoformat()}。"
+    )
     for warning in result.warnings:
         print(f"提示 第{warning.line}行 [{warning.code}] {warning.message}")
     return 0

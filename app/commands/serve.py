@@ -21,8 +21,11 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     app = create_app(settings)
-    where = settings.database_url if "://" in settings.database_url and not settings.database_url.startswith(
-        "sqlite") else settings.database_url.removeprefix("sqlite:///")
+    where = (
+        settings.database_url
+        if "://" in settings.database_url and not settings.database_url.startswith("sqlite")
+        else settings.database_url.removeprefix("sqlite:///")
+    )
     print(f"draftreview: http://{args.host}:{args.port}/  （数据库：{where}）", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0

@@ -16,8 +16,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="新建账号（密码以 argon2 散列保存）")
     add.add_argument("name", help="用户名")
-    add.add_argument("--role", choices=("drafter", "admin"), default="drafter",
-                     help="角色：drafter（起草人员，默认）或 admin（管理员）")
+    add.add_argument(
+        "--role",
+        choices=("drafter", "admin"),
+        default="drafter",
+        help="角色：drafter（起草人员，默认）或 admin（管理员）",
+    )
     add.add_argument("--password-stdin", action="store_true", help="从标准输入第一行读取密码")
     add.set_defaults(run=run_add)
 

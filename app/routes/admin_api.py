@@ -131,61 +131,140 @@ async def overview(request: Request, slug: FromPath[str], version: QueryNumber =
 
 
 @get("/consultations/{slug:str}/comments", responses=error_responses(*ADMIN_READ))
-async def comments(request: Request, slug: FromPath[str], version: QueryNumber = None, page_no: FromQuery[int] = 1,
-                   article: FromQuery[str] = "", chapter: FromQuery[str] = "", commenter_type: FromQuery[str] = "",
-                   disposition: FromQuery[str] = "", source: FromQuery[str] = "",
-                   date_from: FromQuery[date | None] = None, date_to: FromQuery[date | None] = None,
-                   cluster: QueryNumber = None, q: Annotated[str, QueryParameter(max_length=200)] = "") -> CommentsOut:
+async def comments(
+    request: Request,
+    slug: FromPath[str],
+    version: QueryNumber = None,
+    page_no: FromQuery[int] = 1,
+    article: FromQuery[str] = "",
+    chapter: FromQuery[str] = "",
+    commenter_type: FromQuery[str] = "",
+    disposition: FromQuery[str] = "",
+    source: FromQuery[str] = "",
+    date_from: FromQuery[date | None] = None,
+    date_to: FromQuery[date | None] = None,
+    cluster: QueryNumber = None,
+    q: Annotated[str, QueryParameter(max_length=200)] = "",
+) -> CommentsOut:
     """The filtered list, 50 per page (``page_no`` past either end shows the first or last page), personal
     data included. The filters are those of the page: an article or chapter node id (art-13, ch-2), a
     commenter type, a disposition ("none": not yet answered), a source, a date range, a cluster, words."""
     ref = await call(review.version_ref, db(request), slug, version)
-    filters = review.Filters(article.strip(), chapter.strip(), commenter_type.strip(), disposition.strip(),
-                             source.strip(), date_from, date_to, cluster, q.strip())
+    filters = review.Filters(
+        article.strip(),
+        chapter.strip(),
+        commenter_type.strip(),
+        disposition.strip(),
+        source.strip(),
+        date_from,
+        date_to,
+        cluster,
+        q.strip(),
+    )
     listing = await call(review.list_comments, db(request), ref.version_id, filters, page_no)
     return CommentsOut(ref.number, listing.total, listing.page, listing.pages, listing.rows)
 
 
-@get("/comments/{comment_id:int}", responses=error_responses(*READ_ERRORS, "not_authenticated", "not_found",
-                                                              "comment_not_found"))
+@get(
+    "/comments/{comment_id:int}",
+    responses=error_responses(*READ_ERRORS, "not_authenticated", "not_found", "comment_not_found"),
+)
 async def comment(request: Request, comment_id: PathNumber) -> review.CommentDetail:
     """One comment with its disposition history."""
     return await call(review.comment_detail, db(request), comment_id)
 
 
-@post("/comments/dispositions", status_code=200, responses=error_responses(
-    *WRITE_ERRORS, "not_authenticated", "disposition_invalid", "reason_required", "reason_too_long",
-    "selection_empty", "comment_not_found"))
+@post(
+    "/comments/dispositions",
+    status_code=200,
+    responses=error_responses(
+        *WRITE_ERRORS,
+        "not_authenticated",
+        "disposition_invalid",
+        "reason_required",
+        "reason_too_long",
+        "selection_empty",
+        "comment_not_found",
+    ),
+)
 async def dispose(request: Request, data: JSONBody[DispositionIn]) -> AnsweredOut:
     """Answers the chosen comments (all or nothing); returns how many."""
     _json_only(request)
-    count = await call(dispositions.dispose, db(request), user(request), data.value, data.reason,
-                       comment_ids=data.ids, cluster_id=data.cluster_id)
+    count = await call(
+        dispositions.dispose,
+        db(request),
+        user(request),
+        data.value,
+        data.reason,
+        comment_ids=data.ids,
+        cluster_id=data.cluster_id,
+    )
     return AnsweredOut(count)
 
 
-@post("/consultations/{slug:str}/comments", status_code=201, responses=error_responses(
-    *WRITE_ERRORS, *ADMIN_READ, "content_required", "content_too_long", "field_too_long",
-    "commenter_type_invalid", "contact_invalid", "target_not_found", "source_invalid", "date_invalid"))
+@post(
+    "/consultations/{slug:str}/comments",
+    status_code=201,
+    responses=error_responses(
+        *WRITE_ERRORS,
+        *ADMIN_READ,
+        "content_required",
+        "content_too_long",
+        "field_too_long",
+        "commenter_type_invalid",
+        "contact_invalid",
+        "target_not_found",
+        "source_invalid",
+        "date_invalid",
+    ),
+)
 async def enter_offline(request: Request, slug: FromPath[str], data: JSONBody[OfflineIn]) -> EnteredOut:
     """Stores an offline comment on the given (default: latest) version; returns its receipt."""
     _json_only(request)
     ref = await call(review.version_ref, db(request), slug, data.version)
-    raw = offline.OfflineInput(CommentInput(data.target, data.content, data.name, data.commenter_type,
-                                            data.organisation, data.region, data.contact, True),
-                               data.source, data.source_detail, data.received_on)
+    raw = offline.OfflineInput(
+        CommentInput(
+            data.target,
+            data.content,
+            data.name,
+            data.commenter_type,
+            data.organisation,
+            data.region,
+            data.contact,
+            True,
+        ),
+        data.source,
+        data.source_detail,
+        data.received_on,
+    )
     return EnteredOut(await call(offline.enter, db(request), user(request), ref.version_id, raw))
 
 
 @get("/consultations/{slug:str}/compare", responses=error_responses(*ADMIN_READ, "versions_invalid"))
-async def compare(request: Request, slug: FromPath[str], old: Annotated[int, QueryParameter(ge=1, le=INT_MAX)],
-                  new: Annotated[int, QueryParameter(ge=1, le=INT_MAX)]) -> CompareOut:
+async def compare(
+    request: Request,
+    slug: FromPath[str],
+    old: Annotated[int, QueryParameter(ge=1, le=INT_MAX)],
+    new: Annotated[int, QueryParameter(ge=1, le=INT_MAX)],
+) -> CompareOut:
     """The aligned rows of two versions, each with the ids of the old version's comments on it."""
     view = await call(compare_service.compare, db(request), slug, old, new)
-    return CompareOut(view.summary, [CompareRowOut(
-        r.pair.status, [a.id for a in r.pair.old], [a.id for a in r.pair.new], r.pair.renumbered, r.pair.moved,
-        r.pair.similarity, [c.id for c in r.comments],
-        [StaleReferenceOut(s.text, s.reason, s.suggestion) for s in r.references]) for r in view.rows])
+    return CompareOut(
+        view.summary,
+        [
+            CompareRowOut(
+                r.pair.status,
+                [a.id for a in r.pair.old],
+                [a.id for a in r.pair.new],
+                r.pair.renumbered,
+                r.pair.moved,
+                r.pair.similarity,
+                [c.id for c in r.comments],
+                [StaleReferenceOut(s.text, s.reason, s.suggestion) for s in r.references],
+            )
+            for r in view.rows
+        ],
+    )
 
 
 ADMIN_API = [overview, comments, comment, dispose, enter_offline, compare]

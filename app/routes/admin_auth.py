@@ -42,8 +42,12 @@ async def login(request: Request) -> Template | Redirect:
             raise ServiceError("login_throttled")
         token, _ = await call(auth.login, db(request), name, str(form.get("password") or ""))
     except ServiceError as error:
-        return render(request, "admin/login.html", {"next": target, "name": name,
-                                                    "error": MESSAGES[error.code]}, status=error.status)
+        return render(
+            request,
+            "admin/login.html",
+            {"next": target, "name": name, "error": MESSAGES[error.code]},
+            status=error.status,
+        )
     # A fresh token at every login: a session id planted before login is worthless afterwards.
     await call(auth.logout, db(request), request.cookies.get(SESSION_COOKIE))
     return Redirect(path=target, status_code=303, cookies=[session_cookie(request, token)])

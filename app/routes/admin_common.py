@@ -25,15 +25,23 @@ SESSION_COOKIE = "draftreview_session"
 
 def session_cookie(request: Request, token: str, *, expire: bool = False) -> Cookie:
     """The session cookie: HttpOnly, SameSite=Lax, Secure when the site is served over https."""
-    return Cookie(key=SESSION_COOKIE, value="" if expire else token, httponly=True, samesite="lax",
-                  secure=request.url.scheme == "https", path="/", max_age=0 if expire else None)
+    return Cookie(
+        key=SESSION_COOKIE,
+        value="" if expire else token,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+        max_age=0 if expire else None,
+    )
 
 
 def current_user(connection: ASGIConnection) -> auth.UserInfo | None:
     """The logged-in user of this request (looked up once per request)."""
     if "user" not in connection.scope.setdefault("state", {}):
         connection.scope["state"]["user"] = auth.session_user(
-            connection.app.state.db, connection.cookies.get(SESSION_COOKIE))
+            connection.app.state.db, connection.cookies.get(SESSION_COOKIE)
+        )
     return connection.scope["state"]["user"]
 
 
@@ -58,8 +66,10 @@ def to_login(request: Request, _: NotAuthorizedException) -> Redirect:
 
 def api_unauthorized(_: Request, __: NotAuthorizedException) -> Response:
     """401 with the API's error body."""
-    return Response({"error": {"code": "not_authenticated", "message": MESSAGES["not_authenticated"],
-                               "fields": {}}}, status_code=401)
+    return Response(
+        {"error": {"code": "not_authenticated", "message": MESSAGES["not_authenticated"], "fields": {}}},
+        status_code=401,
+    )
 
 
 async def call(fn, *args, **kwargs):
@@ -73,17 +83,29 @@ def check_csrf(request: Request, form) -> None:
         raise ServiceError("csrf_failed")
 
 
-def page(request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200,
-         partial: str | None = None) -> Template:
+def page(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
+    partial: str | None = None,
+) -> Template:
     """``render`` with the logged-in user in the context."""
-    return render(request, template, {"user": current_user(request), **(context or {})}, status=status,
-                  partial=partial)
+    return render(
+        request, template, {"user": current_user(request), **(context or {})}, status=status, partial=partial
+    )
 
 
 def admin_error(request: Request, error: ServiceError) -> Template:
     """A drafter page's error: the message in the workspace layout."""
-    return page(request, "admin/error.html", {"code": error.code, "message": MESSAGES[error.code]},
-                status=error.status, partial="admin/_error.html")
+    return page(
+        request,
+        "admin/error.html",
+        {"code": error.code, "message": MESSAGES[error.code]},
+        status=error.status,
+        partial="admin/_error.html",
+    )
 
 
 __all__ = ["admin_error", "call", "check_csrf", "current_user", "db", "drafter_guard", "page", "user"]

@@ -19,8 +19,17 @@ from app.services.compare import carried_to
 from app.services.consultations import list_consultations
 from app.services.errors import MESSAGES, ServiceError
 
-FILTER_KEYS = ("article", "chapter", "commenter_type", "disposition", "source", "date_from", "date_to",
-               "cluster", "q")
+FILTER_KEYS = (
+    "article",
+    "chapter",
+    "commenter_type",
+    "disposition",
+    "source",
+    "date_from",
+    "date_to",
+    "cluster",
+    "q",
+)
 
 
 def _date(text: str | None) -> date | None:
@@ -36,15 +45,27 @@ def read_filters(params) -> review.Filters:
     cluster = get_("cluster")
     # "²".isdigit() is true but int() refuses it; a number past INT_MAX names no comment.
     cluster = cluster if cluster.isascii() and cluster.isdigit() and storable(int(cluster)) else ""
-    return review.Filters(get_("article"), get_("chapter"), get_("commenter_type"), get_("disposition"),
-                          get_("source"), _date(get_("date_from")), _date(get_("date_to")),
-                          int(cluster) if cluster.isdigit() else None, get_("q")[:200])
+    return review.Filters(
+        get_("article"),
+        get_("chapter"),
+        get_("commenter_type"),
+        get_("disposition"),
+        get_("source"),
+        _date(get_("date_from")),
+        _date(get_("date_to")),
+        int(cluster) if cluster.isdigit() else None,
+        get_("q")[:200],
+    )
 
 
 def _choices(request: Request, version_id: int) -> dict:
-    return {"articles": review.article_choices(db(request), version_id),
-            "chapters": review.chapter_choices(db(request), version_id), "types": COMMENTER_TYPES,
-            "dispositions": review.DISPOSITIONS, "sources": review.SOURCES}
+    return {
+        "articles": review.article_choices(db(request), version_id),
+        "chapters": review.chapter_choices(db(request), version_id),
+        "types": COMMENTER_TYPES,
+        "dispositions": review.DISPOSITIONS,
+        "sources": review.SOURCES,
+    }
 
 
 @get("/", name="admin_home")
@@ -69,13 +90,20 @@ def _list_context(request: Request, slug: str, version: int | None, page_no: int
     filters = read_filters(request.query_params)
     listing = review.list_comments(db(request), ref.version_id, filters, page_no)
     query = {**filters.query_string(), "version": str(ref.number)}
-    return {"ref": ref, "filters": filters, "listing": listing, "query": urlencode(query),
-            "query_dict": query, **_choices(request, ref.version_id)}
+    return {
+        "ref": ref,
+        "filters": filters,
+        "listing": listing,
+        "query": urlencode(query),
+        "query_dict": query,
+        **_choices(request, ref.version_id),
+    }
 
 
 @get("/c/{slug:str}/comments", name="admin_comments")
-async def comments(request: Request, slug: FromPath[str], version: FromQuery[int | None] = None,
-                   page_no: FromQuery[int] = 1) -> Template:
+async def comments(
+    request: Request, slug: FromPath[str], version: FromQuery[int | None] = None, page_no: FromQuery[int] = 1
+) -> Template:
     """The filtered, searchable list (the list alone for htmx)."""
     try:
         context = await call(_list_context, request, slug, version, page_no)
@@ -91,11 +119,23 @@ async def comment(request: Request, comment_id: FromPath[int], saved: FromQuery[
         detail = await call(review.comment_detail, db(request), comment_id)
     except ServiceError as error:
         return admin_error(request, error)
-    carried = await call(carried_to, db(request), detail.slug, detail.version_number, detail.comment.article_node)
-    return page(request, "admin/comment.html", {"detail": detail, "dispositions": review.DISPOSITIONS,
-                                                "sources": review.SOURCES, "error": None, "form": {},
-                                                "saved": saved, "carried": carried},
-                partial="admin/_comment.html")
+    carried = await call(
+        carried_to, db(request), detail.slug, detail.version_number, detail.comment.article_node
+    )
+    return page(
+        request,
+        "admin/comment.html",
+        {
+            "detail": detail,
+            "dispositions": review.DISPOSITIONS,
+            "sources": review.SOURCES,
+            "error": None,
+            "form": {},
+            "saved": saved,
+            "carried": carried,
+        },
+        partial="admin/_comment.html",
+    )
 
 
 @post("/comments/{comment_id:int}/disposition", name="admin_dispose")
@@ -115,11 +155,24 @@ async def dispose(request: Request, comment_id: FromPath[int]) -> Template | Red
         return admin_error(request, missing)
     if error is None and not is_htmx(request):
         return Redirect(path=f"/admin/comments/{comment_id}?saved=1", status_code=303)
-    carried = await call(carried_to, db(request), detail.slug, detail.version_number, detail.comment.article_node)
-    return page(request, "admin/comment.html", {"carried": carried,
-        "detail": detail, "dispositions": review.DISPOSITIONS, "sources": review.SOURCES, "saved": error is None,
-        "error": MESSAGES[error.code] if error else None, "form": {"value": value, "reason": reason}},
-        status=error.status if error else 200, partial="admin/_comment.html")
+    carried = await call(
+        carried_to, db(request), detail.slug, detail.version_number, detail.comment.article_node
+    )
+    return page(
+        request,
+        "admin/comment.html",
+        {
+            "carried": carried,
+            "detail": detail,
+            "dispositions": review.DISPOSITIONS,
+            "sources": review.SOURCES,
+            "saved": error is None,
+            "error": MESSAGES[error.code] if error else None,
+            "form": {"value": value, "reason": reason},
+        },
+        status=error.status if error else 200,
+        partial="admin/_comment.html",
+    )
 
 
 @post("/c/{slug:str}/dispositions", name="admin_dispose_bulk")
@@ -131,9 +184,15 @@ async def dispose_bulk(request: Request, slug: FromPath[str]) -> Template | Redi
         check_csrf(request, form)
         cluster = str(form.get("cluster_id") or "")
         ids = [int(i) for i in form.getall("ids", []) if str(i).isdigit()]
-        count = await call(dispositions.dispose, db(request), user(request), str(form.get("value") or ""),
-                           str(form.get("reason") or ""), comment_ids=ids,
-                           cluster_id=int(cluster) if cluster.isdigit() else None)
+        count = await call(
+            dispositions.dispose,
+            db(request),
+            user(request),
+            str(form.get("value") or ""),
+            str(form.get("reason") or ""),
+            comment_ids=ids,
+            cluster_id=int(cluster) if cluster.isdigit() else None,
+        )
     except ServiceError as error:
         return admin_error(request, error)
     target = back if back.startswith(f"/admin/c/{slug}/comments") else f"/admin/c/{slug}/comments"
@@ -141,20 +200,39 @@ async def dispose_bulk(request: Request, slug: FromPath[str]) -> Template | Redi
     return Redirect(path=f"{target}{separator}answered={count}", status_code=303)
 
 
-def _offline_context(request: Request, slug: str, version: int | None, raw: offline.OfflineInput,
-                     errors: dict[str, str] | None = None, done: str | None = None) -> dict:
+def _offline_context(
+    request: Request,
+    slug: str,
+    version: int | None,
+    raw: offline.OfflineInput,
+    errors: dict[str, str] | None = None,
+    done: str | None = None,
+) -> dict:
     ref = review.version_ref(db(request), slug, version)
-    return {"ref": ref, "form": raw, "errors": {k: MESSAGES[v] for k, v in (errors or {}).items()},
-            "done": done, **_choices(request, ref.version_id)}
+    return {
+        "ref": ref,
+        "form": raw,
+        "errors": {k: MESSAGES[v] for k, v in (errors or {}).items()},
+        "done": done,
+        **_choices(request, ref.version_id),
+    }
 
 
 @get("/c/{slug:str}/offline", name="admin_offline")
-async def offline_form(request: Request, slug: FromPath[str], version: FromQuery[int | None] = None,
-                       done: FromQuery[str] = "") -> Template:
+async def offline_form(
+    request: Request, slug: FromPath[str], version: FromQuery[int | None] = None, done: FromQuery[str] = ""
+) -> Template:
     """The form for a letter, e-mail or contact point submission."""
     try:
-        context = await call(_offline_context, request, slug, version,
-                             offline.OfflineInput(CommentInput(target="draft")), None, done or None)
+        context = await call(
+            _offline_context,
+            request,
+            slug,
+            version,
+            offline.OfflineInput(CommentInput(target="draft")),
+            None,
+            done or None,
+        )
     except ServiceError as error:
         return admin_error(request, error)
     return page(request, "admin/offline.html", context)
@@ -166,9 +244,20 @@ async def offline_submit(request: Request, slug: FromPath[str]) -> Template | Re
     form = await request.form()
     field = lambda key: str(form.get(key) or "")  # noqa: E731
     raw = offline.OfflineInput(
-        CommentInput(field("target") or "draft", field("content"), field("name"), field("commenter_type"),
-                     field("organisation"), field("region"), field("contact"), True),
-        field("source"), field("source_detail"), field("received_on"))
+        CommentInput(
+            field("target") or "draft",
+            field("content"),
+            field("name"),
+            field("commenter_type"),
+            field("organisation"),
+            field("region"),
+            field("contact"),
+            True,
+        ),
+        field("source"),
+        field("source_detail"),
+        field("received_on"),
+    )
     version = int(field("version")) if field("version").isdigit() else None
     try:
         check_csrf(request, form)
@@ -176,8 +265,9 @@ async def offline_submit(request: Request, slug: FromPath[str]) -> Template | Re
         receipt = await call(offline.enter, db(request), user(request), ref.version_id, raw)
     except ServiceError as error:
         try:
-            context = await call(_offline_context, request, slug, version, raw,
-                                 error.fields or {"page": error.code})
+            context = await call(
+                _offline_context, request, slug, version, raw, error.fields or {"page": error.code}
+            )
         except ServiceError as other:
             return admin_error(request, other)
         return page(request, "admin/offline.html", context, status=error.status)
@@ -198,4 +288,14 @@ async def cluster(request: Request, slug: FromPath[str]) -> Template | Redirect:
     return Redirect(path=f"/admin/c/{slug}?version={ref.number}&clusters={result.clusters}", status_code=303)
 
 
-REVIEW_PAGES = [home, overview, comments, comment, dispose, dispose_bulk, offline_form, offline_submit, cluster]
+REVIEW_PAGES = [
+    home,
+    overview,
+    comments,
+    comment,
+    dispose,
+    dispose_bulk,
+    offline_form,
+    offline_submit,
+    cluster,
+]

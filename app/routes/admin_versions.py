@@ -22,15 +22,25 @@ from app.timeutil import today
 from versions.references import REASONS
 
 
-def _upload_page(request: Request, slug: str, error: ServiceError | None = None, status: int = 200) -> Template:
+def _upload_page(
+    request: Request, slug: str, error: ServiceError | None = None, status: int = 200
+) -> Template:
     try:
         ref = version_ref(db(request), slug)
     except ServiceError as missing:
         return admin_error(request, missing)
     detail = getattr(error, "detail", "") if error else ""
-    return page(request, "admin/upload.html", {
-        "ref": ref, "error": MESSAGES[error.code] if error else None, "detail": detail,
-        "limit_mb": uploads.MAX_UPLOAD // (1024 * 1024)}, status=status)
+    return page(
+        request,
+        "admin/upload.html",
+        {
+            "ref": ref,
+            "error": MESSAGES[error.code] if error else None,
+            "detail": detail,
+            "limit_mb": uploads.MAX_UPLOAD // (1024 * 1024),
+        },
+        status=status,
+    )
 
 
 @get("/c/{slug:str}/versions/new", name="admin_upload_form")
@@ -50,8 +60,12 @@ def _screened(request: Request, error: ServiceError) -> Template:
     return _upload_page(request, request.path_params["slug"], refusal, refusal.status)
 
 
-@post("/c/{slug:str}/versions/upload", name="admin_upload", request_max_body_size=uploads.MAX_UPLOAD + 65536,
-      exception_handlers={HTTPException: _too_large, ServiceError: _screened})
+@post(
+    "/c/{slug:str}/versions/upload",
+    name="admin_upload",
+    request_max_body_size=uploads.MAX_UPLOAD + 65536,
+    exception_handlers={HTTPException: _too_large, ServiceError: _screened},
+)
 async def upload(request: Request, slug: FromPath[str]) -> Template:
     """Parses the upload and shows what was read and the parser's warnings, with the confirm form."""
     form = await request.form()
@@ -66,9 +80,17 @@ async def upload(request: Request, slug: FromPath[str]) -> Template:
     except ServiceError as error:
         return await call(_upload_page, request, slug, error, error.status)
     start = today(utcnow())
-    return page(request, "admin/preview.html", {
-        "ref": ref, "pending": pending, "stage": pending.draft.stage or "", "opens": start,
-        "closes": start + timedelta(days=30)})
+    return page(
+        request,
+        "admin/preview.html",
+        {
+            "ref": ref,
+            "pending": pending,
+            "stage": pending.draft.stage or "",
+            "opens": start,
+            "closes": start + timedelta(days=30),
+        },
+    )
 
 
 def _date(text: str) -> date:
@@ -84,39 +106,62 @@ async def confirm(request: Request, slug: FromPath[str]) -> Template | Redirect:
     form = await request.form()
     try:
         check_csrf(request, form)
-        result = await call(uploads.confirm, db(request), settings(request).data_dir, str(form.get("token") or ""),
-                            slug, stage_name=str(form.get("stage") or ""), opens=_date(str(form.get("opens") or "")),
-                            closes=_date(str(form.get("closes") or "")), filename=str(form.get("filename") or ""))
+        result = await call(
+            uploads.confirm,
+            db(request),
+            settings(request).data_dir,
+            str(form.get("token") or ""),
+            slug,
+            stage_name=str(form.get("stage") or ""),
+            opens=_date(str(form.get("opens") or "")),
+            closes=_date(str(form.get("closes") or "")),
+            filename=str(form.get("filename") or ""),
+        )
     except ServiceError as error:
         return await call(_upload_page, request, slug, error, error.status)
     return Redirect(path=f"/admin/c/{slug}?version={result.version_number}&imported=1", status_code=303)
 
 
 @get("/c/{slug:str}/compare", name="admin_compare")
-async def compare(request: Request, slug: FromPath[str], old: FromQuery[int] = 1, new: FromQuery[int] = 2) -> Template:
+async def compare(
+    request: Request, slug: FromPath[str], old: FromQuery[int] = 1, new: FromQuery[int] = 2
+) -> Template:
     """Two versions side by side: aligned rows, character highlights, renumbering and moves, stale
     references, and beside each old article its comments with their dispositions."""
     try:
         view = await call(compare_service.compare, db(request), slug, old, new)
     except ServiceError as error:
         return admin_error(request, error)
-    return page(request, "admin/compare.html", {"view": view, "ref": view.new_ref, "dispositions": DISPOSITIONS,
-                                                "reasons": REASONS})
+    return page(
+        request,
+        "admin/compare.html",
+        {"view": view, "ref": view.new_ref, "dispositions": DISPOSITIONS, "reasons": REASONS},
+    )
 
 
 @get("/c/{slug:str}/export/{kind:str}", name="admin_export")
-async def export(request: Request, slug: FromPath[str], kind: FromPath[str],
-                 version: FromQuery[int | None] = None, personal: FromQuery[bool] = False) -> File | Template:
+async def export(
+    request: Request,
+    slug: FromPath[str],
+    kind: FromPath[str],
+    version: FromQuery[int | None] = None,
+    personal: FromQuery[bool] = False,
+) -> File | Template:
     """A Word document: 意见汇总表 (summary) of a version, or 条文对照表 (comparison) / 修订模式 (redline)
     of a version against the one before it. Personal data is masked unless ``personal`` is asked for."""
     try:
-        path, name = await call(exports.export, db(request), settings(request).data_dir, slug, kind, version,
-                                personal)
+        path, name = await call(
+            exports.export, db(request), settings(request).data_dir, slug, kind, version, personal
+        )
     except ServiceError as error:
         return admin_error(request, error)
     # Exports carry comments and, when asked, personal data: the file lives only until it has been sent.
-    return File(path=path, filename=name, background=BackgroundTask(path.unlink, missing_ok=True),
-                media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return File(
+        path=path,
+        filename=name,
+        background=BackgroundTask(path.unlink, missing_ok=True),
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
 
 
 VERSION_PAGES = [upload_form, upload, confirm, compare, export]

@@ -40,8 +40,13 @@ WRITE_ERRORS = (*READ_ERRORS, "cross_origin", "unsupported_media_type", "request
 def error_responses(*codes: str) -> dict[int, ResponseSpec]:
     """A route's ``responses``: for each status among ``codes``, the error body, described by its codes."""
     statuses = sorted({STATUS[code] for code in codes})
-    return {status: ResponseSpec(data_container=ErrorOut, description=", ".join(
-        sorted({code for code in codes if STATUS[code] == status}))) for status in statuses}
+    return {
+        status: ResponseSpec(
+            data_container=ErrorOut,
+            description=", ".join(sorted({code for code in codes if STATUS[code] == status})),
+        )
+        for status in statuses
+    }
 
 
 @dataclass
@@ -169,8 +174,15 @@ def _consultation(s: ConsultationSummary) -> ConsultationOut:
     return ConsultationOut(s.slug, s.title, s.stage, s.version_number, _period(s.period), s.comment_count)
 
 
-COMMENT_ERRORS = ("content_required", "content_too_long", "field_too_long", "commenter_type_invalid",
-                  "contact_invalid", "consent_required", "target_not_found")
+COMMENT_ERRORS = (
+    "content_required",
+    "content_too_long",
+    "field_too_long",
+    "commenter_type_invalid",
+    "contact_invalid",
+    "consent_required",
+    "target_not_found",
+)
 # Numbers in a path: a version number, a comment id.
 PathNumber = Annotated[int, PathParameter(ge=1, le=INT_MAX)]
 
@@ -181,51 +193,123 @@ def consultations(request: Request) -> list[ConsultationOut]:
     return [_consultation(s) for s in list_consultations(db(request))]
 
 
-@get("/consultations/{slug:str}/versions/{number:int}", sync_to_thread=True, responses=error_responses(
-    *READ_ERRORS, "not_found", "consultation_not_found", "version_not_found"))
+@get(
+    "/consultations/{slug:str}/versions/{number:int}",
+    sync_to_thread=True,
+    responses=error_responses(*READ_ERRORS, "not_found", "consultation_not_found", "version_not_found"),
+)
 def read_version(request: Request, slug: FromPath[str], number: PathNumber) -> VersionOut:
     """A version's article tree with comment counts per article."""
     v = version_view(db(request), slug, number)
     return VersionOut(
-        v.slug, v.consultation_title, v.number, v.versions, v.title, v.stage, v.preamble, _period(v.period),
-        v.comment_count, v.draft_comment_count,
+        v.slug,
+        v.consultation_title,
+        v.number,
+        v.versions,
+        v.title,
+        v.stage,
+        v.preamble,
+        _period(v.period),
+        v.comment_count,
+        v.draft_comment_count,
         [DivisionOut(d.node_id, d.kind, d.number, d.label, d.title, d.parent_node_id) for d in v.divisions],
-        [ArticleOut(a.id, a.number, a.sub, a.label, a.caption, a.chapter_id, a.section_id, a.comment_count,
-                    [ParagraphOut(p.id, p.text, p.items) for p in a.paragraphs]) for a in v.articles])
+        [
+            ArticleOut(
+                a.id,
+                a.number,
+                a.sub,
+                a.label,
+                a.caption,
+                a.chapter_id,
+                a.section_id,
+                a.comment_count,
+                [ParagraphOut(p.id, p.text, p.items) for p in a.paragraphs],
+            )
+            for a in v.articles
+        ],
+    )
 
 
-@post("/consultations/{slug:str}/comments", status_code=201, responses={
-    200: ResponseSpec(data_container=AcceptedOut, description="the same comment again: its first receipt"),
-    **error_responses(*WRITE_ERRORS, *COMMENT_ERRORS, "not_found", "consultation_not_found",
-                      "consultation_closed", "consultation_not_open", "rate_limited", "internal_error")})
-async def submit_comment(request: Request, slug: FromPath[str], data: JSONBody[CommentIn]) -> Response[AcceptedOut]:
+@post(
+    "/consultations/{slug:str}/comments",
+    status_code=201,
+    responses={
+        200: ResponseSpec(
+            data_container=AcceptedOut, description="the same comment again: its first receipt"
+        ),
+        **error_responses(
+            *WRITE_ERRORS,
+            *COMMENT_ERRORS,
+            "not_found",
+            "consultation_not_found",
+            "consultation_closed",
+            "consultation_not_open",
+            "rate_limited",
+            "internal_error",
+        ),
+    },
+)
+async def submit_comment(
+    request: Request, slug: FromPath[str], data: JSONBody[CommentIn]
+) -> Response[AcceptedOut]:
     """Comments on the current version. 201 with the receipt; 200 when it repeats one just sent."""
     if request.content_type[0] != "application/json":
         raise ServiceError("unsupported_media_type")
-    clean = comment_service.validate(CommentInput(
-        data.target, data.content, data.name, data.commenter_type, data.organisation, data.region,
-        data.contact, data.consent))
+    clean = comment_service.validate(
+        CommentInput(
+            data.target,
+            data.content,
+            data.name,
+            data.commenter_type,
+            data.organisation,
+            data.region,
+            data.contact,
+            data.consent,
+        )
+    )
     client = comment_service.client_hash(settings(request).secret_key, client_address(request))
     accepted = await writer(request).submit(Submission(slug, clean, client))
-    body = AcceptedOut(accepted.receipt, accepted.created_at, accepted.duplicate,
-                       f"/api/v1/receipts/{accepted.receipt}")
+    body = AcceptedOut(
+        accepted.receipt, accepted.created_at, accepted.duplicate, f"/api/v1/receipts/{accepted.receipt}"
+    )
     return Response(body, status_code=200 if accepted.duplicate else 201)
 
 
-@get("/receipts/{number:str}", sync_to_thread=True, responses=error_responses(
-    *READ_ERRORS, "not_found", "receipt_not_found"))
+@get(
+    "/receipts/{number:str}",
+    sync_to_thread=True,
+    responses=error_responses(*READ_ERRORS, "not_found", "receipt_not_found"),
+)
 def read_receipt(request: Request, number: FromPath[str]) -> ReceiptOut:
     """A comment by its receipt number, personal data masked."""
     r = comment_service.get_receipt(db(request), number)
-    return ReceiptOut(r.receipt, r.slug, r.consultation_title, r.version_number, r.target, r.target_label,
-                      r.content, r.name, r.commenter_type, r.organisation, r.region, r.contact, r.created_at,
-                      r.status)
+    return ReceiptOut(
+        r.receipt,
+        r.slug,
+        r.consultation_title,
+        r.version_number,
+        r.target,
+        r.target_label,
+        r.content,
+        r.name,
+        r.commenter_type,
+        r.organisation,
+        r.region,
+        r.contact,
+        r.created_at,
+        r.status,
+    )
 
 
 def error_response(code: str, fields: dict[str, str] | None = None, headers: dict | None = None) -> Response:
     """The API's error body for ``code``."""
-    body = {"error": {"code": code, "message": MESSAGES[code],
-                      "fields": {name: {"code": c, "message": MESSAGES[c]} for name, c in (fields or {}).items()}}}
+    body = {
+        "error": {
+            "code": code,
+            "message": MESSAGES[code],
+            "fields": {name: {"code": c, "message": MESSAGES[c]} for name, c in (fields or {}).items()},
+        }
+    }
     return Response(body, status_code=STATUS[code], headers=headers)
 
 
@@ -237,8 +321,13 @@ def service_error(_: Request, error: ServiceError) -> Response:
 
 # Litestar's own refusals by status: a malformed parameter or body, a path no route has (also a path
 # parameter that is not a number), a method the route has not, a body type or size it does not take.
-_HTTP_CODES = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed", 413: "request_too_large",
-               415: "unsupported_media_type"}
+_HTTP_CODES = {
+    400: "invalid_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+}
 
 
 def http_error(_: Request, error: HTTPException) -> Response:
@@ -248,10 +337,16 @@ def http_error(_: Request, error: HTTPException) -> Response:
         return error_response("invalid_request")
     if error.status_code in _HTTP_CODES:
         return error_response(_HTTP_CODES[error.status_code], headers=error.headers)
-    return Response({"error": {"code": "http_error", "message": N_("请求无法处理，请返回重试。"), "fields": {}}},
-                    status_code=error.status_code, headers=error.headers)
+    return Response(
+        {"error": {"code": "http_error", "message": N_("请求无法处理，请返回重试。"), "fields": {}}},
+        status_code=error.status_code,
+        headers=error.headers,
+    )
 
 
 api_router = Router(
-    path="/api/v1", route_handlers=[consultations, read_version, submit_comment, read_receipt],
-    exception_handlers={ServiceError: service_error, HTTPException: http_error}, tags=["public"])
+    path="/api/v1",
+    route_handlers=[consultations, read_version, submit_comment, read_receipt],
+    exception_handlers={ServiceError: service_error, HTTPException: http_error},
+    tags=["public"],
+)

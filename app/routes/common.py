@@ -40,15 +40,38 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200,
-           partial: str | None = None) -> Template:
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
+    partial: str | None = None,
+) -> Template:
     """``partial`` for htmx requests when given, else the full ``template``; adds the CSRF token and
     sets the CSRF cookie when the browser has none yet."""
     token, fresh = csrf.token_for(settings(request).secret_key, request.cookies.get(csrf.COOKIE))
-    context = {"csrf_token": token, "csrf_field": csrf.FIELD, "path": request.url.path,
-               "query": request.url.query, **(context or {})}
-    cookies = [Cookie(key=csrf.COOKIE, value=fresh, httponly=True, samesite="lax", path="/",
-                      secure=request.url.scheme == "https")] if fresh else []
+    context = {
+        "csrf_token": token,
+        "csrf_field": csrf.FIELD,
+        "path": request.url.path,
+        "query": request.url.query,
+        **(context or {}),
+    }
+    cookies = (
+        [
+            Cookie(
+                key=csrf.COOKIE,
+                value=fresh,
+                httponly=True,
+                samesite="lax",
+                path="/",
+                secure=request.url.scheme == "https",
+            )
+        ]
+        if fresh
+        else []
+    )
     name = partial if partial and is_htmx(request) else template
     return Template(template_name=name, context=context, status_code=status, cookies=cookies)
 
@@ -56,5 +79,10 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
 def error_page(request: Request, error: ServiceError, kept: str = "") -> Template:
     """The error page for a refusal that has no form to go back to; ``kept`` is text the user typed,
     shown back so it is not lost."""
-    return render(request, "error.html", {"code": error.code, "message": MESSAGES[error.code], "kept": kept},
-                  status=error.status, partial="_error.html")
+    return render(
+        request,
+        "error.html",
+        {"code": error.code, "message": MESSAGES[error.code], "kept": kept},
+        status=error.status,
+        partial="_error.html",
+    )

@@ -37,14 +37,27 @@ def _allowed(request: Request) -> bool:
     return throttle.allow(client_hash(settings(request).secret_key, client_address(request)))
 
 
-def _page(request: Request, number: str, contact: str = "", error: ServiceError | None = None,
-          done: erasure.Erasure | None = None) -> Template:
+def _page(
+    request: Request,
+    number: str,
+    contact: str = "",
+    error: ServiceError | None = None,
+    done: erasure.Erasure | None = None,
+) -> Template:
     field_error = error.fields.get("contact") if error else None
-    return render(request, "erase.html", {
-        "number": number, "contact": contact, "done": done,
-        "contact_error": MESSAGES[field_error] if field_error else None,
-        "page_error": error.message if error and not field_error else None,
-    }, status=error.status if error else 200, partial="_erase_form.html")
+    return render(
+        request,
+        "erase.html",
+        {
+            "number": number,
+            "contact": contact,
+            "done": done,
+            "contact_error": MESSAGES[field_error] if field_error else None,
+            "page_error": error.message if error and not field_error else None,
+        },
+        status=error.status if error else 200,
+        partial="_erase_form.html",
+    )
 
 
 @get("/receipt/erase", name="erase_form")
@@ -60,8 +73,9 @@ async def erase_submit(request: Request) -> Template:
     form = await request.form()
     number, contact = str(form.get("number") or "")[:40], str(form.get("contact") or "")[:200]
     try:
-        if not csrf.verify(settings(request).secret_key, request.cookies.get(csrf.COOKIE),
-                           form.get(csrf.FIELD)):
+        if not csrf.verify(
+            settings(request).secret_key, request.cookies.get(csrf.COOKIE), form.get(csrf.FIELD)
+        ):
             raise ServiceError("csrf_failed")
         if not _allowed(request):
             raise ServiceError("erasure_throttled")
@@ -91,8 +105,14 @@ class ErasureOut:
     erased_at: datetime
 
 
-ERRORS = ("erasure_contact_required", "erasure_not_verified", "erasure_no_contact", "erasure_locked",
-          "erasure_throttled", *WRITE_ERRORS)
+ERRORS = (
+    "erasure_contact_required",
+    "erasure_not_verified",
+    "erasure_no_contact",
+    "erasure_locked",
+    "erasure_throttled",
+    *WRITE_ERRORS,
+)
 
 
 @post("/receipts/{number:str}/erasure", status_code=200, responses=error_responses(*ERRORS))
@@ -104,15 +124,24 @@ async def erase_api(request: Request, number: FromPath[str], data: JSONBody[Eras
     if not _allowed(request):
         raise ServiceError("erasure_throttled")
     done = await to_thread.run_sync(erasure.erase_personal_data, db(request), number, data.contact)
-    return ErasureOut(done.receipt, "personal_data_already_erased" if done.already else "personal_data_erased",
-                      done.already, done.erased_at)
+    return ErasureOut(
+        done.receipt,
+        "personal_data_already_erased" if done.already else "personal_data_erased",
+        done.already,
+        done.erased_at,
+    )
 
 
 def _service_error(_: Request, error: ServiceError) -> Response:
-    return error_response(error.code, error.fields,
-                          RETRY_AFTER if error.code == "erasure_throttled" else None)
+    return error_response(
+        error.code, error.fields, RETRY_AFTER if error.code == "erasure_throttled" else None
+    )
 
 
-erasure_api = Router(path="/api/v1", route_handlers=[erase_api], tags=["public"],
-                     exception_handlers={ServiceError: _service_error, HTTPException: http_error})
+erasure_api = Router(
+    path="/api/v1",
+    route_handlers=[erase_api],
+    tags=["public"],
+    exception_handlers={ServiceError: _service_error, HTTPException: http_error},
+)
 ERASURE_PAGES = [erase_form, erase_submit]

@@ -35,8 +35,13 @@ def draft(request: Request, slug: FromPath[str], version: FromQuery[int | None] 
     return render(request, "draft.html", {"view": view})
 
 
-def _form_context(request: Request, slug: str, raw: CommentInput, errors: dict[str, str] | None = None,
-                  page_error: str | None = None):
+def _form_context(
+    request: Request,
+    slug: str,
+    raw: CommentInput,
+    errors: dict[str, str] | None = None,
+    page_error: str | None = None,
+):
     """Context for the comment form (full page or partial); ServiceError when the target is unknown."""
     view = version_view(db(request), slug)
     article = None
@@ -44,9 +49,14 @@ def _form_context(request: Request, slug: str, raw: CommentInput, errors: dict[s
         article = view.article(raw.target)
         if article is None:
             raise ServiceError("target_not_found")
-    return {"view": view, "article": article, "form": raw, "types": COMMENTER_TYPES,
-            "errors": {name: MESSAGES[code] for name, code in (errors or {}).items()},
-            "page_error": MESSAGES[page_error] if page_error else None}
+    return {
+        "view": view,
+        "article": article,
+        "form": raw,
+        "types": COMMENTER_TYPES,
+        "errors": {name: MESSAGES[code] for name, code in (errors or {}).items()},
+        "page_error": MESSAGES[page_error] if page_error else None,
+    }
 
 
 @get("/c/{slug:str}/comment", name="comment_form")
@@ -62,9 +72,13 @@ async def comment_form(request: Request, slug: FromPath[str], target: FromQuery[
 
 
 def _read_form(form) -> CommentInput:
-    return CommentInput(**{name: str(form.get(name) or "") for name in (
-        "target", "content", "name", "commenter_type", "organisation", "region", "contact")},
-        consent=form.get("consent") == "yes")
+    return CommentInput(
+        **{
+            name: str(form.get(name) or "")
+            for name in ("target", "content", "name", "commenter_type", "organisation", "region", "contact")
+        },
+        consent=form.get("consent") == "yes",
+    )
 
 
 @post("/c/{slug:str}/comment", name="submit_comment")
@@ -73,8 +87,9 @@ async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Re
     form = await request.form()
     raw = _read_form(form)
     try:
-        if not csrf.verify(settings(request).secret_key, request.cookies.get(csrf.COOKIE),
-                           form.get(csrf.FIELD)):
+        if not csrf.verify(
+            settings(request).secret_key, request.cookies.get(csrf.COOKIE), form.get(csrf.FIELD)
+        ):
             raise ServiceError("csrf_failed")
         clean = comment_service.validate(raw)
         client = comment_service.client_hash(settings(request).secret_key, client_address(request))
@@ -82,8 +97,11 @@ async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Re
     except ServiceError as error:
         return await to_thread.run_sync(_refused, request, slug, raw, error)
     if is_htmx(request):
-        return render(request, "_comment_done.html", {"receipt": accepted.receipt, "target": clean.target,
-                                                      "duplicate": accepted.duplicate})
+        return render(
+            request,
+            "_comment_done.html",
+            {"receipt": accepted.receipt, "target": clean.target, "duplicate": accepted.duplicate},
+        )
     return Redirect(path=f"/receipt/{accepted.receipt}?new=1", status_code=303)
 
 
@@ -109,8 +127,12 @@ def receipt_lookup(request: Request, number: FromQuery[str] = "") -> Template | 
     try:
         receipt = comment_service.get_receipt(db(request), number)
     except ServiceError as error:
-        return render(request, "receipt_lookup.html", {"number": number, "error": MESSAGES[error.code]},
-                      status=error.status)
+        return render(
+            request,
+            "receipt_lookup.html",
+            {"number": number, "error": MESSAGES[error.code]},
+            status=error.status,
+        )
     return Redirect(path=f"/receipt/{receipt.receipt}", status_code=303)
 
 
@@ -120,8 +142,12 @@ def receipt(request: Request, number: FromPath[str], new: FromQuery[bool] = Fals
     try:
         found = comment_service.get_receipt(db(request), number)
     except ServiceError as error:
-        return render(request, "receipt_lookup.html", {"number": number, "error": MESSAGES[error.code]},
-                      status=error.status)
+        return render(
+            request,
+            "receipt_lookup.html",
+            {"number": number, "error": MESSAGES[error.code]},
+            status=error.status,
+        )
     return render(request, "receipt.html", {"receipt": found, "new": new, "status_labels": STATUS_LABELS})
 
 
@@ -129,8 +155,11 @@ def receipt(request: Request, number: FromPath[str], new: FromQuery[bool] = Fals
 def language(code: FromPath[str], next: FromQuery[str] = "/") -> Redirect:
     """Remembers the reader's language and goes back to a page of this site."""
     target = next if next.startswith("/") and not next.startswith("//") else "/"
-    cookies = [Cookie(key="lang", value=code, samesite="lax", path="/", max_age=365 * 86400)] \
-        if code in LOCALES else []
+    cookies = (
+        [Cookie(key="lang", value=code, samesite="lax", path="/", max_age=365 * 86400)]
+        if code in LOCALES
+        else []
+    )
     return Redirect(path=quote(target, safe="/?=&-_.~%"), status_code=303, cookies=cookies)
 
 

@@ -51,8 +51,13 @@ def create_user(db: Database, name: str, role: str, password: str, now: datetime
     with db.writing() as session:
         if session.scalar(select(models.User.id).where(models.User.name == name)) is not None:
             raise ServiceError("user_exists")
-        user = models.User(name=name, role=role, password_hash=_hasher.hash(password),
-                           created_at=now or utcnow(), failed_logins=0)
+        user = models.User(
+            name=name,
+            role=role,
+            password_hash=_hasher.hash(password),
+            created_at=now or utcnow(),
+            failed_logins=0,
+        )
         session.add(user)
         session.flush()
         return UserInfo(user.id, user.name, user.role)
@@ -87,8 +92,14 @@ def login(db: Database, name: str, password: str, now: datetime | None = None) -
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = _hasher.hash(password)
             token = secrets.token_urlsafe(32)
-            session.add(models.UserSession(token_hash=token_hash(token), user_id=user.id, created_at=now,
-                                           expires_at=now + SESSION_LIFETIME))
+            session.add(
+                models.UserSession(
+                    token_hash=token_hash(token),
+                    user_id=user.id,
+                    created_at=now,
+                    expires_at=now + SESSION_LIFETIME,
+                )
+            )
             session.execute(delete(models.UserSession).where(models.UserSession.expires_at < now))
             info = UserInfo(user.id, user.name, user.role)
     # Raised after the commit so that the failure count is kept.
@@ -122,7 +133,9 @@ def logout(db: Database, token: str | None) -> None:
     """Ends the session of ``token`` (nothing when there is none)."""
     if token:
         with db.writing() as session:
-            session.execute(delete(models.UserSession).where(models.UserSession.token_hash == token_hash(token)))
+            session.execute(
+                delete(models.UserSession).where(models.UserSession.token_hash == token_hash(token))
+            )
 
 
 class LoginThrottle:

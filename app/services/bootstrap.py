@@ -34,8 +34,15 @@ def seed_sample(db: Database, now: datetime | None = None) -> ImportResult | Non
         if session.scalar(select(func.count(models.Consultation.id))):
             return None
     start = today(now)
-    return import_file(db, SAMPLE, slug=SAMPLE_SLUG, stage="征求意见稿", opens=start,
-                       closes=start + timedelta(days=SAMPLE_DAYS), now=now)
+    return import_file(
+        db,
+        SAMPLE,
+        slug=SAMPLE_SLUG,
+        stage="征求意见稿",
+        opens=start,
+        closes=start + timedelta(days=SAMPLE_DAYS),
+        now=now,
+    )
 
 
 def first_start(settings: Settings) -> Database:

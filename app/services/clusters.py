@@ -35,7 +35,7 @@ def shingles(text: str) -> set[bytes]:
     text = _NOISE.sub("", text.lower())
     if len(text) <= SHINGLE:
         return {text.encode()} if text else set()
-    return {text[i:i + SHINGLE].encode() for i in range(len(text) - SHINGLE + 1)}
+    return {text[i : i + SHINGLE].encode() for i in range(len(text) - SHINGLE + 1)}
 
 
 def find_clusters(texts: dict[int, str], threshold: float = THRESHOLD) -> dict[int, int]:
@@ -80,9 +80,12 @@ def cluster_version(db: Database, version_id: int, threshold: float = THRESHOLD)
     assignment = find_clusters(texts, threshold)
     with db.writing() as session:
         conn = session.connection()
-        conn.execute(update(C).where(C.c.version_id == version_id, C.c.cluster_id.is_not(None))
-                     .values(cluster_id=None))
+        conn.execute(
+            update(C).where(C.c.version_id == version_id, C.c.cluster_id.is_not(None)).values(cluster_id=None)
+        )
         if assignment:
-            conn.execute(update(C).where(C.c.id == bindparam("cid")).values(cluster_id=bindparam("rep")),
-                         [{"cid": i, "rep": r} for i, r in assignment.items()])
+            conn.execute(
+                update(C).where(C.c.id == bindparam("cid")).values(cluster_id=bindparam("rep")),
+                [{"cid": i, "rep": r} for i, r in assignment.items()],
+            )
     return ClusterResult(len(set(assignment.values())), len(assignment))

@@ -95,8 +95,7 @@ def validate(raw: CommentInput) -> CommentInput:
         errors.setdefault("target", "target_not_found")
     if errors:
         raise ServiceError(next(iter(errors.values())), errors)
-    return CommentInput(raw.target, content, commenter_type=raw.commenter_type, consent=raw.consent,
-                        **fields)
+    return CommentInput(raw.target, content, commenter_type=raw.commenter_type, consent=raw.consent, **fields)
 
 
 def client_hash(secret: bytes, address: str) -> str:
@@ -122,15 +121,27 @@ def normalise_receipt(text: str) -> str:
     return re.sub(r"\s", "", unicodedata.normalize("NFKC", text or "")).upper()
 
 
-T = {name: model.__table__ for name, model in
-     {"c": models.Consultation, "v": models.Version, "a": models.Article, "p": models.Paragraph,
-      "m": models.Comment}.items()}
+T = {
+    name: model.__table__
+    for name, model in {
+        "c": models.Consultation,
+        "v": models.Version,
+        "a": models.Article,
+        "p": models.Paragraph,
+        "m": models.Comment,
+    }.items()
+}
 
 
 def _current_version(conn: Connection, slug: str):
     c, v = T["c"], T["v"]
-    row = conn.execute(select(v.c.id, v.c.opens_at, v.c.closes_at).join(c, c.c.id == v.c.consultation_id)
-                       .where(c.c.slug == slug).order_by(v.c.number.desc()).limit(1)).first()
+    row = conn.execute(
+        select(v.c.id, v.c.opens_at, v.c.closes_at)
+        .join(c, c.c.id == v.c.consultation_id)
+        .where(c.c.slug == slug)
+        .order_by(v.c.number.desc())
+        .limit(1)
+    ).first()
     if row is None:
         raise ServiceError("consultation_not_found")
     return row
@@ -143,8 +154,9 @@ def _target_ids(conn: Connection, version_id: int, target: str) -> tuple[int | N
     article = conn.scalar(select(a.c.id).where(a.c.version_id == version_id, a.c.node_id == target))
     if article is not None:
         return article, None
-    row = conn.execute(select(p.c.article_id, p.c.id)
-                       .where(p.c.version_id == version_id, p.c.node_id == target)).first()
+    row = conn.execute(
+        select(p.c.article_id, p.c.id).where(p.c.version_id == version_id, p.c.node_id == target)
+    ).first()
     if row is None:
         raise ServiceError("target_not_found")
     return row.article_id, row.id
@@ -157,25 +169,38 @@ def _check_period(version, now: datetime) -> None:
         raise ServiceError("consultation_closed")
 
 
-def store_batch(conn: Connection, subs: list[Submission], now: datetime, *, limit: int, window: int,
-                duplicate_window: int) -> list[Accepted | ServiceError]:
+def store_batch(
+    conn: Connection, subs: list[Submission], now: datetime, *, limit: int, window: int, duplicate_window: int
+) -> list[Accepted | ServiceError]:
     """Checks each submission and inserts the accepted ones with one executemany, inside the caller's
     transaction. Returns, in order, an Accepted or the ServiceError (consultation_not_found,
     consultation_not_open, consultation_closed, target_not_found, rate_limited) of each; a refused one
     writes nothing. Lookups are shared by the whole batch, so a batch costs a handful of statements."""
     m = T["m"]
     digests = [content_hash(sub.comment) for sub in subs]
-    earlier = {(r.client_hash, r.version_id, r.target, r.content_hash): Accepted(r.receipt, r.created_at, True)
-               for r in conn.execute(select(m.c.receipt, m.c.created_at, m.c.client_hash, m.c.version_id,
-                                            m.c.target, m.c.content_hash).where(
-                   m.c.content_hash.in_(set(digests)),
-                   m.c.created_at >= now - timedelta(seconds=duplicate_window)))}
+    earlier = {
+        (r.client_hash, r.version_id, r.target, r.content_hash): Accepted(r.receipt, r.created_at, True)
+        for r in conn.execute(
+            select(
+                m.c.receipt, m.c.created_at, m.c.client_hash, m.c.version_id, m.c.target, m.c.content_hash
+            ).where(
+                m.c.content_hash.in_(set(digests)),
+                m.c.created_at >= now - timedelta(seconds=duplicate_window),
+            )
+        )
+    }
     recent: dict[str, int] = {}
     if limit > 0:
-        recent = dict(conn.execute(select(m.c.client_hash, func.count()).where(
-            m.c.client_hash.in_({sub.client_hash for sub in subs}),
-            m.c.created_at >= now - timedelta(seconds=window))
-            .group_by(m.c.client_hash)).all())
+        recent = dict(
+            conn.execute(
+                select(m.c.client_hash, func.count())
+                .where(
+                    m.c.client_hash.in_({sub.client_hash for sub in subs}),
+                    m.c.created_at >= now - timedelta(seconds=window),
+                )
+                .group_by(m.c.client_hash)
+            ).all()
+        )
     versions: dict[str, object] = {}
     targets: dict[tuple[int, str], tuple[int | None, int | None]] = {}
     results: list[Accepted | ServiceError] = []
@@ -201,9 +226,19 @@ def store_batch(conn: Connection, subs: list[Submission], now: datetime, *, limi
         recent[sub.client_hash] = recent.get(sub.client_hash, 0) + 1
         article_id, paragraph_id = targets[key]
         receipt = new_receipt(now)
-        rows.append({"receipt": receipt, "version_id": version.id, "article_id": article_id,
-                     "paragraph_id": paragraph_id, "content_hash": digest, "client_hash": sub.client_hash,
-                     "created_at": now, "status": "received", **vars(sub.comment)})
+        rows.append(
+            {
+                "receipt": receipt,
+                "version_id": version.id,
+                "article_id": article_id,
+                "paragraph_id": paragraph_id,
+                "content_hash": digest,
+                "client_hash": sub.client_hash,
+                "created_at": now,
+                "status": "received",
+                **vars(sub.comment),
+            }
+        )
         results.append(Accepted(receipt, now))
         earlier[same] = Accepted(receipt, now, True)
     if rows:
@@ -257,19 +292,36 @@ def get_receipt(db: Database, number: str) -> Receipt:
             .join(models.Version, models.Version.id == models.Comment.version_id)
             .join(models.Consultation, models.Consultation.id == models.Version.consultation_id)
             .outerjoin(models.Article, models.Article.id == models.Comment.article_id)
-            .where(models.Comment.receipt == number)).first()
+            .where(models.Comment.receipt == number)
+        ).first()
         if row is None:
             raise ServiceError("receipt_not_found")
         comment, version, consultation, article_label = row
         paragraph_no = None
         if comment.paragraph_id is not None:
-            paragraph_no = session.scalar(select(models.Paragraph.position)
-                                          .where(models.Paragraph.id == comment.paragraph_id)) + 1
+            paragraph_no = (
+                session.scalar(
+                    select(models.Paragraph.position).where(models.Paragraph.id == comment.paragraph_id)
+                )
+                + 1
+            )
     return Receipt(
-        comment.receipt, consultation.slug, consultation.title, version.number, comment.target,
-        target_label(article_label, paragraph_no), comment.content, mask(comment.name, "name"),
-        comment.commenter_type, comment.organisation, comment.region, mask(comment.contact, "contact"),
-        comment.created_at, comment.status, comment.erased_at)
+        comment.receipt,
+        consultation.slug,
+        consultation.title,
+        version.number,
+        comment.target,
+        target_label(article_label, paragraph_no),
+        comment.content,
+        mask(comment.name, "name"),
+        comment.commenter_type,
+        comment.organisation,
+        comment.region,
+        mask(comment.contact, "contact"),
+        comment.created_at,
+        comment.status,
+        comment.erased_at,
+    )
 
 
 PARAGRAPH_NUMERALS = "一二三四五六七八九十"

@@ -31,23 +31,53 @@ def load_draft(db: Database, version_id: int) -> Draft:
     """The stored version ``version_id`` as the parser's Draft (warnings left out)."""
     with db.reading() as session:
         version = session.get(models.Version, version_id)
-        divisions = session.scalars(select(models.Division).where(models.Division.version_id == version_id)
-                                    .order_by(models.Division.position)).all()
-        articles = session.scalars(select(models.Article).where(models.Article.version_id == version_id)
-                                   .order_by(models.Article.position)).all()
+        divisions = session.scalars(
+            select(models.Division)
+            .where(models.Division.version_id == version_id)
+            .order_by(models.Division.position)
+        ).all()
+        articles = session.scalars(
+            select(models.Article)
+            .where(models.Article.version_id == version_id)
+            .order_by(models.Article.position)
+        ).all()
         paragraphs: dict[int, list[Paragraph]] = {}
-        for p in session.scalars(select(models.Paragraph).where(models.Paragraph.version_id == version_id)
-                                 .order_by(models.Paragraph.article_id, models.Paragraph.position)):
-            paragraphs.setdefault(p.article_id, []).append(Paragraph(p.node_id, p.text, p.line,
-                                                                     _items(json.loads(p.items))))
+        for p in session.scalars(
+            select(models.Paragraph)
+            .where(models.Paragraph.version_id == version_id)
+            .order_by(models.Paragraph.article_id, models.Paragraph.position)
+        ):
+            paragraphs.setdefault(p.article_id, []).append(
+                Paragraph(p.node_id, p.text, p.line, _items(json.loads(p.items)))
+            )
         labels = {d.node_id: d.label for d in divisions}
         return Draft(
-            version.title, version.stage, version.preamble, version.enactment_date,
-            tuple(Division(d.node_id, d.kind, d.number, d.label, d.title, d.line, d.parent_node_id)
-                  for d in divisions),
-            tuple(Article(a.node_id, a.number, a.label, a.caption, tuple(paragraphs.get(a.id, ())), a.line, a.sub,
-                          None, labels.get(a.chapter_node_id or ""), labels.get(a.section_node_id or ""),
-                          a.chapter_node_id, a.section_node_id) for a in articles))
+            version.title,
+            version.stage,
+            version.preamble,
+            version.enactment_date,
+            tuple(
+                Division(d.node_id, d.kind, d.number, d.label, d.title, d.line, d.parent_node_id)
+                for d in divisions
+            ),
+            tuple(
+                Article(
+                    a.node_id,
+                    a.number,
+                    a.label,
+                    a.caption,
+                    tuple(paragraphs.get(a.id, ())),
+                    a.line,
+                    a.sub,
+                    None,
+                    labels.get(a.chapter_node_id or ""),
+                    labels.get(a.section_node_id or ""),
+                    a.chapter_node_id,
+                    a.section_node_id,
+                )
+                for a in articles
+            ),
+        )
 
 
 def aligned(db: Database, old_id: int, new_id: int):
@@ -120,11 +150,15 @@ def compare(db: Database, slug: str, old_number: int, new_number: int) -> Compar
     C, A = models.Comment.__table__, models.Article.__table__
     by_article: dict[str, list[OldComment]] = {}
     with db.read.connect() as conn:
-        for r in conn.execute(select(C.c.id, C.c.receipt, C.c.content, C.c.disposition, A.c.node_id)
-                              .join(A, A.c.id == C.c.article_id).where(C.c.version_id == old_ref.version_id)
-                              .order_by(C.c.id)):
-            by_article.setdefault(r.node_id, []).append(OldComment(r.id, r.receipt, r.node_id, r.content,
-                                                                   r.disposition))
+        for r in conn.execute(
+            select(C.c.id, C.c.receipt, C.c.content, C.c.disposition, A.c.node_id)
+            .join(A, A.c.id == C.c.article_id)
+            .where(C.c.version_id == old_ref.version_id)
+            .order_by(C.c.id)
+        ):
+            by_article.setdefault(r.node_id, []).append(
+                OldComment(r.id, r.receipt, r.node_id, r.content, r.disposition)
+            )
     stale: dict[str, list] = {}
     for ref in alignment.references:
         stale.setdefault(ref.article.id, []).append(ref)
@@ -132,13 +166,21 @@ def compare(db: Database, slug: str, old_number: int, new_number: int) -> Compar
     for n, pair in enumerate(alignment.pairs):
         changed = pair.status != "unchanged" or pair.renumbered or pair.moved
         changes += changed
-        rows.append(Row(n, pair, changes if changed else None,
-                        [c for a in pair.old for c in by_article.get(a.id, [])],
-                        [s for a in pair.new for s in stale.get(a.id, [])]))
+        rows.append(
+            Row(
+                n,
+                pair,
+                changes if changed else None,
+                [c for a in pair.old for c in by_article.get(a.id, [])],
+                [s for a in pair.new for s in stale.get(a.id, [])],
+            )
+        )
     return Comparison(old_ref, new_ref, rows, alignment.summary(), changes, carried_forward(alignment))
 
 
-def carried_to(db: Database, slug: str, number: int, article_node: str | None) -> tuple[int, list[str]] | None:
+def carried_to(
+    db: Database, slug: str, number: int, article_node: str | None
+) -> tuple[int, list[str]] | None:
     """For a comment on article ``article_node`` of version ``number``: (the next version's number, the
     labels of the articles it was carried forward to), or None when there is no later version."""
     ref = version_ref(db, slug, number)

@@ -37,7 +37,7 @@ class Period:
 
     @classmethod
     def of(cls, version: models.Version, now: datetime) -> Period:
-        state = ("upcoming" if now < version.opens_at else "closed" if now >= version.closes_at else "open")
+        state = "upcoming" if now < version.opens_at else "closed" if now >= version.closes_at else "open"
         return cls(version.opens_at, version.closes_at, state, days_left(version.closes_at, now))
 
     @property
@@ -63,23 +63,40 @@ def list_consultations(db: Database, now: datetime | None = None) -> list[Consul
     upcoming, then closed (most recently closed first)."""
     now = now or utcnow()
     with db.reading() as session:
-        latest = (select(models.Version.consultation_id, func.max(models.Version.number).label("n"))
-                  .group_by(models.Version.consultation_id).subquery())
-        counts = dict(session.execute(
-            select(models.Version.consultation_id, func.count(models.Comment.id))
-            .join(models.Comment, models.Comment.version_id == models.Version.id)
-            .group_by(models.Version.consultation_id)).all())
+        latest = (
+            select(models.Version.consultation_id, func.max(models.Version.number).label("n"))
+            .group_by(models.Version.consultation_id)
+            .subquery()
+        )
+        counts = dict(
+            session.execute(
+                select(models.Version.consultation_id, func.count(models.Comment.id))
+                .join(models.Comment, models.Comment.version_id == models.Version.id)
+                .group_by(models.Version.consultation_id)
+            ).all()
+        )
         rows = session.execute(
             select(models.Consultation, models.Version)
             .join(latest, latest.c.consultation_id == models.Consultation.id)
-            .join(models.Version, (models.Version.consultation_id == models.Consultation.id)
-                  & (models.Version.number == latest.c.n))).all()
-    summaries = [ConsultationSummary(c.slug, c.title, v.stage, v.number, Period.of(v, now), counts.get(c.id, 0))
-                 for c, v in rows]
+            .join(
+                models.Version,
+                (models.Version.consultation_id == models.Consultation.id)
+                & (models.Version.number == latest.c.n),
+            )
+        ).all()
+    summaries = [
+        ConsultationSummary(c.slug, c.title, v.stage, v.number, Period.of(v, now), counts.get(c.id, 0))
+        for c, v in rows
+    ]
     order = {"open": 0, "upcoming": 1, "closed": 2}
-    return sorted(summaries, key=lambda s: (order[s.period.state],
-                                            -s.period.closes_at.timestamp() if s.period.state == "closed"
-                                            else s.period.closes_at.timestamp(), s.slug))
+    return sorted(
+        summaries,
+        key=lambda s: (
+            order[s.period.state],
+            -s.period.closes_at.timestamp() if s.period.state == "closed" else s.period.closes_at.timestamp(),
+            s.slug,
+        ),
+    )
 
 
 @dataclass
@@ -163,20 +180,49 @@ def _tree(db: Database, session, version_id: int) -> tuple[list, list[tuple[int,
             return _trees[key]
     from app.services.comments import paragraph_label
 
-    divisions = list(session.scalars(select(models.Division).where(models.Division.version_id == version_id)
-                                     .order_by(models.Division.position)))
-    articles = session.scalars(select(models.Article).where(models.Article.version_id == version_id)
-                               .order_by(models.Article.position)).all()
-    paragraphs = session.scalars(select(models.Paragraph).where(models.Paragraph.version_id == version_id)
-                                 .order_by(models.Paragraph.article_id, models.Paragraph.position))
+    divisions = list(
+        session.scalars(
+            select(models.Division)
+            .where(models.Division.version_id == version_id)
+            .order_by(models.Division.position)
+        )
+    )
+    articles = session.scalars(
+        select(models.Article)
+        .where(models.Article.version_id == version_id)
+        .order_by(models.Article.position)
+    ).all()
+    paragraphs = session.scalars(
+        select(models.Paragraph)
+        .where(models.Paragraph.version_id == version_id)
+        .order_by(models.Paragraph.article_id, models.Paragraph.position)
+    )
     by_article: dict[int, list[ParagraphView]] = {}
     for p in paragraphs:
         by_article.setdefault(p.article_id, []).append(
-            ParagraphView(p.node_id, paragraph_label(p.position + 1), p.text, json.loads(p.items)))
+            ParagraphView(p.node_id, paragraph_label(p.position + 1), p.text, json.loads(p.items))
+        )
     for division in divisions:
         session.expunge(division)
-    tree = (divisions, [(a.id, ArticleView(a.node_id, a.number, a.sub, a.label, a.caption, a.chapter_node_id,
-                                           a.section_node_id, by_article.get(a.id, []))) for a in articles])
+    tree = (
+        divisions,
+        [
+            (
+                a.id,
+                ArticleView(
+                    a.node_id,
+                    a.number,
+                    a.sub,
+                    a.label,
+                    a.caption,
+                    a.chapter_node_id,
+                    a.section_node_id,
+                    by_article.get(a.id, []),
+                ),
+            )
+            for a in articles
+        ],
+    )
     with _trees_lock:
         _trees[key] = tree
         while len(_trees) > TREE_CACHE_SIZE:
@@ -184,8 +230,9 @@ def _tree(db: Database, session, version_id: int) -> tuple[list, list[tuple[int,
     return tree
 
 
-def version_view(db: Database, slug: str, number: int | None = None,
-                 now: datetime | None = None) -> VersionView:
+def version_view(
+    db: Database, slug: str, number: int | None = None, now: datetime | None = None
+) -> VersionView:
     """Version ``number`` (default the current one) of consultation ``slug`` with its tree and counts.
     Raises ServiceError consultation_not_found / version_not_found."""
     now = now or utcnow()
@@ -195,20 +242,43 @@ def version_view(db: Database, slug: str, number: int | None = None,
         consultation = session.scalar(select(models.Consultation).where(models.Consultation.slug == slug))
         if consultation is None:
             raise ServiceError("consultation_not_found")
-        numbers = list(session.scalars(select(models.Version.number)
-                                       .where(models.Version.consultation_id == consultation.id)
-                                       .order_by(models.Version.number)))
+        numbers = list(
+            session.scalars(
+                select(models.Version.number)
+                .where(models.Version.consultation_id == consultation.id)
+                .order_by(models.Version.number)
+            )
+        )
         number = number if number is not None else numbers[-1]
-        version = session.scalar(select(models.Version).where(
-            models.Version.consultation_id == consultation.id, models.Version.number == number))
+        version = session.scalar(
+            select(models.Version).where(
+                models.Version.consultation_id == consultation.id, models.Version.number == number
+            )
+        )
         if version is None:
             raise ServiceError("version_not_found")
         divisions, articles = _tree(db, session, version.id)
-        counts = dict(session.execute(
-            select(models.Comment.article_id, func.count(models.Comment.id))
-            .where(models.Comment.version_id == version.id).group_by(models.Comment.article_id)).all())
+        counts = dict(
+            session.execute(
+                select(models.Comment.article_id, func.count(models.Comment.id))
+                .where(models.Comment.version_id == version.id)
+                .group_by(models.Comment.article_id)
+            ).all()
+        )
         session.expunge_all()
     views = [dataclasses.replace(view, comment_count=counts.get(row_id, 0)) for row_id, view in articles]
-    return VersionView(slug, consultation.title, version.number, numbers, version.title, version.stage,
-                       version.preamble, version.enactment_date, Period.of(version, now), divisions, views,
-                       sum(counts.values()), counts.get(None, 0))
+    return VersionView(
+        slug,
+        consultation.title,
+        version.number,
+        numbers,
+        version.title,
+        version.stage,
+        version.preamble,
+        version.enactment_date,
+        Period.of(version, now),
+        divisions,
+        views,
+        sum(counts.values()),
+        counts.get(None, 0),
+    )

@@ -49,8 +49,12 @@ FIRST_ROUND = [
     ("art-26", CAMPAIGN, "个人", "online"),
     ("art-26", CAMPAIGN.replace("切实保护", "保护"), "个人", "online"),
     ("art-26", CAMPAIGN.replace("。", "！"), "个人", "online"),
-    ("art-26", "建议删除第二十六条中“经过加工无法识别特定个人且不能复原的除外”这一例外，切实保护公民个人信息安全。",
-     "个人", "online"),
+    (
+        "art-26",
+        "建议删除第二十六条中“经过加工无法识别特定个人且不能复原的除外”这一例外，切实保护公民个人信息安全。",
+        "个人",
+        "online",
+    ),
     ("art-26", CAMPAIGN, "其他", "email"),
     ("art-26", "第二十六条应当规定个人数据处理者响应查阅、更正、删除请求的义务。", "专家学者", "online"),
 ]
@@ -71,7 +75,9 @@ ANSWERS = [  # (index in FIRST_ROUND, disposition, reason)
 ]
 
 
-def _insert(db: Database, version_id: int, rows: list[tuple[str, str, str, str]], start: datetime) -> list[int]:
+def _insert(
+    db: Database, version_id: int, rows: list[tuple[str, str, str, str]], start: datetime
+) -> list[int]:
     ids = []
     with db.writing() as session:
         conn = session.connection()
@@ -79,13 +85,23 @@ def _insert(db: Database, version_id: int, rows: list[tuple[str, str, str, str]]
             at = start + timedelta(hours=7 * n + 1)
             article_id, paragraph_id = comments._target_ids(conn, version_id, target)
             clean = CommentInput(target, content, commenter_type=kind)
-            comment_id = conn.execute(insert(models.Comment).returning(models.Comment.id), {
-                **vars(clean), "receipt": comments.new_receipt(at), "version_id": version_id,
-                "article_id": article_id, "paragraph_id": paragraph_id,
-                "content_hash": comments.content_hash(clean),
-                "client_hash": hashlib.sha256(f"demo:{n}".encode()).hexdigest(), "created_at": at,
-                "status": "received", "source": source, "source_detail": MARK,
-                "received_on": at.date() if source != "online" else None}).scalar_one()
+            comment_id = conn.execute(
+                insert(models.Comment).returning(models.Comment.id),
+                {
+                    **vars(clean),
+                    "receipt": comments.new_receipt(at),
+                    "version_id": version_id,
+                    "article_id": article_id,
+                    "paragraph_id": paragraph_id,
+                    "content_hash": comments.content_hash(clean),
+                    "client_hash": hashlib.sha256(f"demo:{n}".encode()).hexdigest(),
+                    "created_at": at,
+                    "status": "received",
+                    "source": source,
+                    "source_detail": MARK,
+                    "received_on": at.date() if source != "online" else None,
+                },
+            ).scalar_one()
             index_comments(conn, [(comment_id, content)])
             ids.append(comment_id)
     return ids
@@ -100,11 +116,25 @@ def seed_demo(db: Database, now: datetime | None = None) -> bool:
         if session.scalar(select(models.Consultation.id).limit(1)) is not None:
             return False
     start = today(now)
-    first = import_file(db, SAMPLE, slug=SAMPLE_SLUG, stage="征求意见稿", opens=start - timedelta(days=60),
-                        closes=start - timedelta(days=31), now=now - timedelta(days=60))
+    first = import_file(
+        db,
+        SAMPLE,
+        slug=SAMPLE_SLUG,
+        stage="征求意见稿",
+        opens=start - timedelta(days=60),
+        closes=start - timedelta(days=31),
+        now=now - timedelta(days=60),
+    )
     ids = _insert(db, first.version_id, FIRST_ROUND, now - timedelta(days=59))
-    second = import_file(db, SAMPLE_V2, slug=SAMPLE_SLUG, stage="修改稿", opens=start,
-                         closes=start + timedelta(days=30), now=now)
+    second = import_file(
+        db,
+        SAMPLE_V2,
+        slug=SAMPLE_SLUG,
+        stage="修改稿",
+        opens=start,
+        closes=start + timedelta(days=30),
+        now=now,
+    )
     _insert(db, second.version_id, SECOND_ROUND, now - timedelta(hours=len(SECOND_ROUND) * 7 + 1))
     signer = UserInfo(None, MARK, "drafter")  # type: ignore[arg-type]  # no account signs demo answers
     for index, value, reason in ANSWERS:

@@ -31,8 +31,16 @@ def validate(value: str, reason: str) -> str:
     return reason
 
 
-def dispose(db: Database, user: UserInfo, value: str, reason: str, *, comment_ids: list[int] | None = None,
-            cluster_id: int | None = None, now: datetime | None = None) -> int:
+def dispose(
+    db: Database,
+    user: UserInfo,
+    value: str,
+    reason: str,
+    *,
+    comment_ids: list[int] | None = None,
+    cluster_id: int | None = None,
+    now: datetime | None = None,
+) -> int:
     """Gives every comment of ``comment_ids`` (or every member of cluster ``cluster_id``) the disposition
     ``value`` with ``reason`` by ``user``; returns how many comments were answered. All or nothing:
     ServiceError selection_empty / comment_not_found (when any id is unknown) writes nothing."""
@@ -51,7 +59,19 @@ def dispose(db: Database, user: UserInfo, value: str, reason: str, *, comment_id
             ids = list(conn.scalars(select(C.c.id).where(C.c.id.in_(wanted))))
             if len(ids) != len(wanted):
                 raise ServiceError("comment_not_found")
-        conn.execute(insert(D), [{"comment_id": i, "value": value, "reason": reason, "user_id": user.id,
-                                  "user_name": user.name, "created_at": now} for i in ids])
+        conn.execute(
+            insert(D),
+            [
+                {
+                    "comment_id": i,
+                    "value": value,
+                    "reason": reason,
+                    "user_id": user.id,
+                    "user_name": user.name,
+                    "created_at": now,
+                }
+                for i in ids
+            ],
+        )
         conn.execute(update(C).where(C.c.id.in_(ids)).values(disposition=value))
     return len(ids)

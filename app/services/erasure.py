@@ -63,8 +63,9 @@ def normalise_contact(text: str) -> str:
     return digits
 
 
-def erase_personal_data(db: Database, receipt: str, contact: str | None, *, online: bool = True,
-                        now: datetime | None = None) -> Erasure:
+def erase_personal_data(
+    db: Database, receipt: str, contact: str | None, *, online: bool = True, now: datetime | None = None
+) -> Erasure:
     """Erases the personal fields of the comment with ``receipt`` (any case or spacing) when ``contact``
     matches the one it was sent with; ``contact=None`` skips that check (the drafting office verified the
     requester another way). ``online`` requests count failures and respect the lock.
@@ -91,15 +92,19 @@ def erase_personal_data(db: Database, receipt: str, contact: str | None, *, onli
             raise ServiceError("erasure_locked")
         if given is not None and not comment.contact:
             raise ServiceError("erasure_no_contact")
-        if given is not None and not (given and hmac.compare_digest(
-                normalise_contact(comment.contact).encode(), given.encode())):
+        if given is not None and not (
+            given and hmac.compare_digest(normalise_contact(comment.contact).encode(), given.encode())
+        ):
             if online:
                 comment.erasure_failures += 1
                 if comment.erasure_failures >= MAX_FAILURES:
                     comment.erasure_failures = 0
                     comment.erasure_locked_until = now + LOCK
-                    log.warning("online erasure of comment %d locked after %d failed attempts",
-                                comment.id, MAX_FAILURES)
+                    log.warning(
+                        "online erasure of comment %d locked after %d failed attempts",
+                        comment.id,
+                        MAX_FAILURES,
+                    )
             refused = ServiceError("erasure_not_verified")
         else:
             _erase(comment, now)
@@ -107,18 +112,22 @@ def erase_personal_data(db: Database, receipt: str, contact: str | None, *, onli
     # Raised after the commit so that the failure count is kept.
     if refused is not None:
         raise refused
-    log.info("personal data of comment %d erased at the commenter's request (%s)", comment.id,
-             "online" if online else "drafting office")
+    log.info(
+        "personal data of comment %d erased at the commenter's request (%s)",
+        comment.id,
+        "online" if online else "drafting office",
+    )
     return erased
 
 
 def _erase(comment: models.Comment, now: datetime) -> None:
     for name in ERASED_FIELDS:
         setattr(comment, name, "")
-    comment.content_hash = content_hash(CommentInput(comment.target, comment.content,
-                                                     commenter_type=comment.commenter_type,
-                                                     consent=comment.consent))
+    comment.content_hash = content_hash(
+        CommentInput(
+            comment.target, comment.content, commenter_type=comment.commenter_type, consent=comment.consent
+        )
+    )
     comment.erased_at = now
     comment.erasure_failures = 0
     comment.erasure_locked_until = None
-

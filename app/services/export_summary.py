@@ -35,16 +35,25 @@ def _paragraph_text(text: str, items: list[dict]) -> str:
 def _summary_comment(r) -> SummaryComment:
     """A comment row as exporter input; an erased one carries nothing personal whatever the row holds."""
     erased = r.erased_at is not None
-    name, contact, organisation, region = ("", "", "", "") if erased else (r.name, r.contact, r.organisation,
-                                                                          r.region)
+    name, contact, organisation, region = (
+        ("", "", "", "") if erased else (r.name, r.contact, r.organisation, r.region)
+    )
     return SummaryComment(
-        target=r.target, content=r.content, commenter_type=r.commenter_type, organisation=organisation,
-        name=name, contact=contact, region=region,
+        target=r.target,
+        content=r.content,
+        commenter_type=r.commenter_type,
+        organisation=organisation,
+        name=name,
+        contact=contact,
+        region=region,
         # Without name, contact or organisation, the keyed hash of the sender's address tells commenters apart.
         commenter="" if (name or contact or organisation or erased) else r.client_hash,
-        disposition=DISPOSITIONS.get(r.disposition, r.disposition), reason=r.reason or "",
-        cluster=None if r.cluster_id is None else str(r.cluster_id), representative=r.cluster_id == r.id,
-        erased=erased)
+        disposition=DISPOSITIONS.get(r.disposition, r.disposition),
+        reason=r.reason or "",
+        cluster=None if r.cluster_id is None else str(r.cluster_id),
+        representative=r.cluster_id == r.id,
+        erased=erased,
+    )
 
 
 def summary_input(db: Database, slug: str, number: int | None = None) -> SummaryInput:
@@ -58,31 +67,47 @@ def summary_input(db: Database, slug: str, number: int | None = None) -> Summary
         texts = [_paragraph_text(p.text, p.items) for p in article.paragraphs]
         targets.append(SummaryTarget(article.id, article.label, chapter, "\n".join(texts)))
         if len(article.paragraphs) > 1:
-            for position, (paragraph, text) in enumerate(zip(article.paragraphs, texts, strict=True), start=1):
-                targets.append(SummaryTarget(paragraph.id, article.label + paragraph_label(position), chapter, text))
+            for position, (paragraph, text) in enumerate(
+                zip(article.paragraphs, texts, strict=True), start=1
+            ):
+                targets.append(
+                    SummaryTarget(paragraph.id, article.label + paragraph_label(position), chapter, text)
+                )
     with db.reading() as session:
-        version_id = session.scalar(select(models.Version.id).join(models.Consultation).where(
-            models.Consultation.slug == slug, models.Version.number == view.number))
-        latest = (select(D.c.comment_id, func.max(D.c.id).label("last")).group_by(D.c.comment_id).subquery())
+        version_id = session.scalar(
+            select(models.Version.id)
+            .join(models.Consultation)
+            .where(models.Consultation.slug == slug, models.Version.number == view.number)
+        )
+        latest = select(D.c.comment_id, func.max(D.c.id).label("last")).group_by(D.c.comment_id).subquery()
         rows = session.execute(
-            select(C, D.c.reason).outerjoin(latest, latest.c.comment_id == C.c.id)
+            select(C, D.c.reason)
+            .outerjoin(latest, latest.c.comment_id == C.c.id)
             .outerjoin(D, D.c.id == latest.c.last)
-            .where(C.c.version_id == version_id).order_by(C.c.created_at, C.c.id)).all()
+            .where(C.c.version_id == version_id)
+            .order_by(C.c.created_at, C.c.id)
+        ).all()
         version = session.get(models.Version, version_id)
         opens, closes = today(version.opens_at), closing_day(version.closes_at)
     comments = tuple(_summary_comment(r) for r in rows)
     title = view.title or view.consultation_title
-    return SummaryInput(title + (f"（{view.stage}）" if view.stage and view.stage not in title else ""),
-                        f"第{view.number}版（{view.stage}）", opens, closes, tuple(targets), comments)
+    return SummaryInput(
+        title + (f"（{view.stage}）" if view.stage and view.stage not in title else ""),
+        f"第{view.number}版（{view.stage}）",
+        opens,
+        closes,
+        tuple(targets),
+        comments,
+    )
 
 
-def export_summary(db: Database, slug: str, path: str | Path, *, number: int | None = None,
-                   show_personal: bool = False) -> ExportResult:
+def export_summary(
+    db: Database, slug: str, path: str | Path, *, number: int | None = None, show_personal: bool = False
+) -> ExportResult:
     """Writes the 意见汇总表 of consultation ``slug`` to ``path``; names and contacts masked unless
     ``show_personal``. Raises ServiceError consultation_not_found / version_not_found."""
     data = summary_input(db, slug, number)
     return write_summary(data, path, SummaryOptions(show_personal=show_personal))
-
 
 
 def disposition_notes(db: Database, slug: str, number: int | None = None) -> dict[str, str]:
@@ -93,8 +118,11 @@ def disposition_notes(db: Database, slug: str, number: int | None = None) -> dic
     with db.reading() as session:
         rows = session.execute(
             select(A.c.node_id, A.c.position, C.c.disposition, func.count())
-            .join(C, C.c.article_id == A.c.id).where(C.c.version_id == ref.version_id)
-            .group_by(A.c.node_id, A.c.position, C.c.disposition).order_by(A.c.position)).all()
+            .join(C, C.c.article_id == A.c.id)
+            .where(C.c.version_id == ref.version_id)
+            .group_by(A.c.node_id, A.c.position, C.c.disposition)
+            .order_by(A.c.position)
+        ).all()
     counts: dict[str, dict[str, int]] = {}
     for node_id, _position, disposition, count in rows:
         counts.setdefault(node_id, {})[disposition] = count

@@ -28,8 +28,9 @@ def _scratch(data_dir: Path) -> Path:
     return Path(name)
 
 
-def export(db: Database, data_dir: Path, slug: str, kind: str, number: int | None,
-           personal: bool = False) -> tuple[Path, str]:
+def export(
+    db: Database, data_dir: Path, slug: str, kind: str, number: int | None, personal: bool = False
+) -> tuple[Path, str]:
     """Writes the Word export ``kind`` of version ``number`` (default the latest) into a temporary file
     under the data dir; returns (path, download name). ServiceError export_not_found for an unknown kind,
     consultation_not_found / version_not_found, no_earlier_version when there is none to compare with."""
@@ -48,8 +49,10 @@ def export(db: Database, data_dir: Path, slug: str, kind: str, number: int | Non
     old, new, alignment = aligned(db, old_ref.version_id, ref.version_id)
     path = _scratch(data_dir)
     if kind == "comparison":
-        options = ComparisonOptions(notes=disposition_notes(db, slug, ref.number),
-                                    old_notes=disposition_notes(db, slug, old_ref.number))
+        options = ComparisonOptions(
+            notes=disposition_notes(db, slug, ref.number),
+            old_notes=disposition_notes(db, slug, old_ref.number),
+        )
         write_comparison(old, new, path, options, alignment=alignment)
     else:
         write_redline(old, new, path, alignment=alignment)

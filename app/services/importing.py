@@ -33,29 +33,68 @@ class ImportResult:
 
 
 def _items_json(items: tuple[Item, ...]) -> list[dict]:
-    return [{"id": i.id, "label": i.label, "text": i.text, "line": i.line, "items": _items_json(i.items)}
-            for i in items]
+    return [
+        {"id": i.id, "label": i.label, "text": i.text, "line": i.line, "items": _items_json(i.items)}
+        for i in items
+    ]
 
 
 def _store_tree(session, version: models.Version, draft: Draft) -> None:
     """Adds the divisions, articles and paragraphs of ``draft`` under ``version``."""
     session.add_all(
-        models.Division(version_id=version.id, node_id=d.id, kind=d.kind, number=d.number, label=d.label,
-                        title=d.title, parent_node_id=d.parent, position=n, line=d.line)
-        for n, d in enumerate(draft.divisions))
+        models.Division(
+            version_id=version.id,
+            node_id=d.id,
+            kind=d.kind,
+            number=d.number,
+            label=d.label,
+            title=d.title,
+            parent_node_id=d.parent,
+            position=n,
+            line=d.line,
+        )
+        for n, d in enumerate(draft.divisions)
+    )
     for n, article in enumerate(draft.articles):
-        session.add(models.Article(
-            version_id=version.id, node_id=article.id, number=article.number, sub=article.sub,
-            label=article.label, caption=article.caption, chapter_node_id=article.chapter_id,
-            section_node_id=article.section_id, position=n, line=article.line,
-            paragraphs=[models.Paragraph(version_id=version.id, node_id=p.id, position=k, text=p.text,
-                                         items=json.dumps(_items_json(p.items), ensure_ascii=False),
-                                         line=p.line)
-                        for k, p in enumerate(article.paragraphs)]))
+        session.add(
+            models.Article(
+                version_id=version.id,
+                node_id=article.id,
+                number=article.number,
+                sub=article.sub,
+                label=article.label,
+                caption=article.caption,
+                chapter_node_id=article.chapter_id,
+                section_node_id=article.section_id,
+                position=n,
+                line=article.line,
+                paragraphs=[
+                    models.Paragraph(
+                        version_id=version.id,
+                        node_id=p.id,
+                        position=k,
+                        text=p.text,
+                        items=json.dumps(_items_json(p.items), ensure_ascii=False),
+                        line=p.line,
+                    )
+                    for k, p in enumerate(article.paragraphs)
+                ],
+            )
+        )
 
 
-def import_draft(db: Database, draft: Draft, *, slug: str, stage: str | None, opens: date, closes: date,
-                 title: str | None = None, source_name: str = "", now: datetime | None = None) -> ImportResult:
+def import_draft(
+    db: Database,
+    draft: Draft,
+    *,
+    slug: str,
+    stage: str | None,
+    opens: date,
+    closes: date,
+    title: str | None = None,
+    source_name: str = "",
+    now: datetime | None = None,
+) -> ImportResult:
     """Stores ``draft`` in one transaction as version 1 of a new consultation ``slug`` or the next
     version of an existing one. Raises ServiceError (slug_invalid, period_invalid, stage_invalid)."""
     if not SLUG.match(slug):
@@ -76,19 +115,34 @@ def import_draft(db: Database, draft: Draft, *, slug: str, stage: str | None, op
             session.flush()
         elif title:
             consultation.title = title
-        number = (session.scalar(select(func.max(models.Version.number))
-                                 .where(models.Version.consultation_id == consultation.id)) or 0) + 1
+        number = (
+            session.scalar(
+                select(func.max(models.Version.number)).where(
+                    models.Version.consultation_id == consultation.id
+                )
+            )
+            or 0
+        ) + 1
         version = models.Version(
-            consultation_id=consultation.id, number=number, title=draft.title, stage=stage,
-            preamble=draft.preamble, enactment_date=draft.enactment_date, opens_at=opens_at,
-            closes_at=closes_at, source_name=source_name, created_at=now,
-            warnings=json.dumps([asdict(w) for w in draft.warnings], ensure_ascii=False))
+            consultation_id=consultation.id,
+            number=number,
+            title=draft.title,
+            stage=stage,
+            preamble=draft.preamble,
+            enactment_date=draft.enactment_date,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            source_name=source_name,
+            created_at=now,
+            warnings=json.dumps([asdict(w) for w in draft.warnings], ensure_ascii=False),
+        )
         session.add(version)
         session.flush()
         _store_tree(session, version, draft)
         session.flush()
-        return ImportResult(consultation.id, slug, version.id, number, created, len(draft.articles),
-                            tuple(draft.warnings))
+        return ImportResult(
+            consultation.id, slug, version.id, number, created, len(draft.articles), tuple(draft.warnings)
+        )
 
 
 def import_file(db: Database, path: str | Path, **options) -> ImportResult:

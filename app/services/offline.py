@@ -43,7 +43,9 @@ def _received(text: str, now: datetime) -> date:
     return day
 
 
-def enter(db: Database, user: UserInfo, version_id: int, raw: OfflineInput, now: datetime | None = None) -> str:
+def enter(
+    db: Database, user: UserInfo, version_id: int, raw: OfflineInput, now: datetime | None = None
+) -> str:
     """Stores an offline comment on version ``version_id``; returns its receipt number. The period does not
     apply (letters arrive late); the sender's consent is implied by writing in. ServiceError for any bad
     field (the same codes as online comments, plus source_invalid and date_invalid)."""
@@ -70,11 +72,23 @@ def enter(db: Database, user: UserInfo, version_id: int, raw: OfflineInput, now:
         article_id, paragraph_id = comments._target_ids(conn, version_id, clean.target)
         receipt = comments.new_receipt(now)
         values = vars(clean)
-        comment_id = conn.execute(insert(C).returning(C.c.id), {
-            **values, "receipt": receipt, "version_id": version_id, "article_id": article_id,
-            "paragraph_id": paragraph_id, "content_hash": comments.content_hash(clean),
-            "client_hash": hashlib.sha256(f"offline:{user.id}".encode()).hexdigest(), "created_at": now,
-            "status": "received", "source": raw.source, "source_detail": raw.source_detail.strip(),
-            "received_on": received, "entered_by": user.id}).scalar_one()
+        comment_id = conn.execute(
+            insert(C).returning(C.c.id),
+            {
+                **values,
+                "receipt": receipt,
+                "version_id": version_id,
+                "article_id": article_id,
+                "paragraph_id": paragraph_id,
+                "content_hash": comments.content_hash(clean),
+                "client_hash": hashlib.sha256(f"offline:{user.id}".encode()).hexdigest(),
+                "created_at": now,
+                "status": "received",
+                "source": raw.source,
+                "source_detail": raw.source_detail.strip(),
+                "received_on": received,
+                "entered_by": user.id,
+            },
+        ).scalar_one()
         index_comments(conn, [(comment_id, clean.content)])
     return receipt

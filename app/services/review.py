@@ -16,10 +16,21 @@ from app.services.consultations import Period
 from app.services.errors import N_, ServiceError
 from app.timeutil import day_start
 
-DISPOSITIONS = {"adopted": N_("采纳"), "partly_adopted": N_("部分采纳"), "not_adopted": N_("不采纳"),
-                "already_provided": N_("已有规定"), "under_study": N_("待研究")}
-SOURCES = {"online": N_("网上提交"), "letter": N_("信函"), "email": N_("电子邮件"),
-           "contact_point": N_("基层立法联系点"), "meeting": N_("座谈会"), "other": N_("其他")}
+DISPOSITIONS = {
+    "adopted": N_("采纳"),
+    "partly_adopted": N_("部分采纳"),
+    "not_adopted": N_("不采纳"),
+    "already_provided": N_("已有规定"),
+    "under_study": N_("待研究"),
+}
+SOURCES = {
+    "online": N_("网上提交"),
+    "letter": N_("信函"),
+    "email": N_("电子邮件"),
+    "contact_point": N_("基层立法联系点"),
+    "meeting": N_("座谈会"),
+    "other": N_("其他"),
+}
 PER_PAGE = 50
 C, A, P = models.Comment.__table__, models.Article.__table__, models.Paragraph.__table__
 
@@ -92,19 +103,34 @@ class CommentPage:
     pages: int
 
 
-def version_ref(db: Database, slug: str, number: int | None = None, now: datetime | None = None) -> VersionRef:
+def version_ref(
+    db: Database, slug: str, number: int | None = None, now: datetime | None = None
+) -> VersionRef:
     """Consultation ``slug`` at version ``number`` (default the latest); ServiceError when missing."""
     with db.reading() as session:
         consultation = session.scalar(select(models.Consultation).where(models.Consultation.slug == slug))
         if consultation is None:
             raise ServiceError("consultation_not_found")
-        versions = list(session.scalars(select(models.Version).where(
-            models.Version.consultation_id == consultation.id).order_by(models.Version.number)))
+        versions = list(
+            session.scalars(
+                select(models.Version)
+                .where(models.Version.consultation_id == consultation.id)
+                .order_by(models.Version.number)
+            )
+        )
     chosen = versions[-1] if number is None else next((v for v in versions if v.number == number), None)
     if chosen is None:
         raise ServiceError("version_not_found")
-    return VersionRef(consultation.id, slug, consultation.title, chosen.id, chosen.number,
-                      tuple(v.number for v in versions), chosen.stage, Period.of(chosen, now or utcnow()))
+    return VersionRef(
+        consultation.id,
+        slug,
+        consultation.title,
+        chosen.id,
+        chosen.number,
+        tuple(v.number for v in versions),
+        chosen.stage,
+        Period.of(chosen, now or utcnow()),
+    )
 
 
 def _filtered(conn, stmt: Select, version_id: int, f: Filters) -> Select:
@@ -112,11 +138,16 @@ def _filtered(conn, stmt: Select, version_id: int, f: Filters) -> Select:
     if f.article == "draft":
         stmt = stmt.where(C.c.article_id.is_(None))
     elif f.article:
-        stmt = stmt.where(C.c.article_id == select(A.c.id).where(
-            A.c.version_id == version_id, A.c.node_id == f.article).scalar_subquery())
+        stmt = stmt.where(
+            C.c.article_id
+            == select(A.c.id).where(A.c.version_id == version_id, A.c.node_id == f.article).scalar_subquery()
+        )
     if f.chapter:
-        stmt = stmt.where(C.c.article_id.in_(select(A.c.id).where(
-            A.c.version_id == version_id, A.c.chapter_node_id == f.chapter)))
+        stmt = stmt.where(
+            C.c.article_id.in_(
+                select(A.c.id).where(A.c.version_id == version_id, A.c.chapter_node_id == f.chapter)
+            )
+        )
     if f.commenter_type:
         stmt = stmt.where(C.c.commenter_type == f.commenter_type)
     if f.disposition:
@@ -135,30 +166,69 @@ def _filtered(conn, stmt: Select, version_id: int, f: Filters) -> Select:
 
 def _rows(conn, ids_stmt) -> list[CommentRow]:
     rows = conn.execute(
-        select(C, A.c.label.label("article_label"), A.c.node_id.label("article_node"),
-               P.c.position.label("paragraph_position"))
-        .outerjoin(A, A.c.id == C.c.article_id).outerjoin(P, P.c.id == C.c.paragraph_id)
-        .where(C.c.id.in_(ids_stmt)).order_by(C.c.id.desc())).all()
+        select(
+            C,
+            A.c.label.label("article_label"),
+            A.c.node_id.label("article_node"),
+            P.c.position.label("paragraph_position"),
+        )
+        .outerjoin(A, A.c.id == C.c.article_id)
+        .outerjoin(P, P.c.id == C.c.paragraph_id)
+        .where(C.c.id.in_(ids_stmt))
+        .order_by(C.c.id.desc())
+    ).all()
     clusters = {r.cluster_id for r in rows if r.cluster_id is not None}
-    sizes = dict(conn.execute(select(C.c.cluster_id, func.count()).where(C.c.cluster_id.in_(clusters))
-                              .group_by(C.c.cluster_id)).all()) if clusters else {}
-    return [CommentRow(
-        r.id, r.receipt, r.target,
-        target_label(r.article_label, None if r.paragraph_position is None else r.paragraph_position + 1),
-        r.article_node, r.content, r.name, r.commenter_type, r.organisation, r.region, r.contact, r.created_at,
-        r.source, r.source_detail, r.received_on, r.disposition, r.cluster_id, sizes.get(r.cluster_id, 1),
-        r.erased_at) for r in rows]
+    sizes = (
+        dict(
+            conn.execute(
+                select(C.c.cluster_id, func.count())
+                .where(C.c.cluster_id.in_(clusters))
+                .group_by(C.c.cluster_id)
+            ).all()
+        )
+        if clusters
+        else {}
+    )
+    return [
+        CommentRow(
+            r.id,
+            r.receipt,
+            r.target,
+            target_label(r.article_label, None if r.paragraph_position is None else r.paragraph_position + 1),
+            r.article_node,
+            r.content,
+            r.name,
+            r.commenter_type,
+            r.organisation,
+            r.region,
+            r.contact,
+            r.created_at,
+            r.source,
+            r.source_detail,
+            r.received_on,
+            r.disposition,
+            r.cluster_id,
+            sizes.get(r.cluster_id, 1),
+            r.erased_at,
+        )
+        for r in rows
+    ]
 
 
-def list_comments(db: Database, version_id: int, filters: Filters, page: int = 1,
-                  per_page: int = PER_PAGE) -> CommentPage:
+def list_comments(
+    db: Database, version_id: int, filters: Filters, page: int = 1, per_page: int = PER_PAGE
+) -> CommentPage:
     """Comments of a version matching ``filters``, newest first, ``per_page`` at a time, with the total."""
     with db.read.connect() as conn:
         total = conn.scalar(_filtered(conn, select(func.count()).select_from(C), version_id, filters))
         pages = max(1, -(-total // per_page))
         page = min(max(page, 1), pages)
-        ids = (_filtered(conn, select(C.c.id), version_id, filters).order_by(C.c.id.desc())
-               .limit(per_page).offset((page - 1) * per_page))
+        ids = (
+            _filtered(conn, select(C.c.id), version_id, filters)
+            .order_by(C.c.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
         return CommentPage(_rows(conn, ids), total, page, pages)
 
 
@@ -189,11 +259,17 @@ def comment_detail(db: Database, comment_id: int) -> CommentDetail:
         rows = _rows(conn, select(C.c.id).where(C.c.id == comment_id))
         if not rows:
             raise ServiceError("comment_not_found")
-        where = conn.execute(select(K.c.slug, V.c.number).join(V, V.c.consultation_id == K.c.id)
-                             .join(C, C.c.version_id == V.c.id).where(C.c.id == comment_id)).one()
+        where = conn.execute(
+            select(K.c.slug, V.c.number)
+            .join(V, V.c.consultation_id == K.c.id)
+            .join(C, C.c.version_id == V.c.id)
+            .where(C.c.id == comment_id)
+        ).one()
         D = models.Disposition.__table__
-        history = [HistoryEntry(r.value, r.reason, r.user_name, r.created_at) for r in conn.execute(
-            select(D).where(D.c.comment_id == comment_id).order_by(D.c.id))]
+        history = [
+            HistoryEntry(r.value, r.reason, r.user_name, r.created_at)
+            for r in conn.execute(select(D).where(D.c.comment_id == comment_id).order_by(D.c.id))
+        ]
     return CommentDetail(rows[0], where.slug, where.number, history)
 
 
@@ -230,45 +306,75 @@ def overview(db: Database, version_id: int) -> Overview:
     and source."""
     D = models.Division.__table__
     with db.read.connect() as conn:
-        per_article = dict(conn.execute(select(C.c.article_id, func.count()).where(C.c.version_id == version_id)
-                                        .group_by(C.c.article_id)).all())
-        articles = conn.execute(select(A.c.id, A.c.node_id, A.c.label, A.c.caption, A.c.chapter_node_id)
-                                .where(A.c.version_id == version_id).order_by(A.c.position)).all()
-        chapters = conn.execute(select(D.c.node_id, D.c.label, D.c.title).where(
-            D.c.version_id == version_id, D.c.kind == "章").order_by(D.c.position)).all()
+        per_article = dict(
+            conn.execute(
+                select(C.c.article_id, func.count())
+                .where(C.c.version_id == version_id)
+                .group_by(C.c.article_id)
+            ).all()
+        )
+        articles = conn.execute(
+            select(A.c.id, A.c.node_id, A.c.label, A.c.caption, A.c.chapter_node_id)
+            .where(A.c.version_id == version_id)
+            .order_by(A.c.position)
+        ).all()
+        chapters = conn.execute(
+            select(D.c.node_id, D.c.label, D.c.title)
+            .where(D.c.version_id == version_id, D.c.kind == "章")
+            .order_by(D.c.position)
+        ).all()
 
         def grouped(column) -> dict[str, int]:
-            return dict(conn.execute(select(column, func.count()).where(C.c.version_id == version_id)
-                                     .group_by(column)).all())
+            return dict(
+                conn.execute(
+                    select(column, func.count()).where(C.c.version_id == version_id).group_by(column)
+                ).all()
+            )
 
-        types, dispositions, sources = grouped(C.c.commenter_type), grouped(C.c.disposition), grouped(C.c.source)
-        clusters = conn.scalar(select(func.count(func.distinct(C.c.cluster_id))).where(
-            C.c.version_id == version_id, C.c.cluster_id.is_not(None)))
+        types, dispositions, sources = (
+            grouped(C.c.commenter_type),
+            grouped(C.c.disposition),
+            grouped(C.c.source),
+        )
+        clusters = conn.scalar(
+            select(func.count(func.distinct(C.c.cluster_id))).where(
+                C.c.version_id == version_id, C.c.cluster_id.is_not(None)
+            )
+        )
     by_chapter: dict[str, int] = {}
     for a in articles:
         if a.chapter_node_id:
             by_chapter[a.chapter_node_id] = by_chapter.get(a.chapter_node_id, 0) + per_article.get(a.id, 0)
     total = sum(per_article.values())
     return Overview(
-        total, total - dispositions.get("", 0), clusters or 0,
+        total,
+        total - dispositions.get("", 0),
+        clusters or 0,
         [Tally("draft", "总体意见", per_article.get(None, 0))]
-        + [Tally(a.node_id, a.label + (f"【{a.caption}】" if a.caption else ""), per_article.get(a.id, 0))
-           for a in articles],
+        + [
+            Tally(a.node_id, a.label + (f"【{a.caption}】" if a.caption else ""), per_article.get(a.id, 0))
+            for a in articles
+        ],
         [Tally(c.node_id, f"{c.label} {c.title}", by_chapter.get(c.node_id, 0)) for c in chapters],
         [Tally(t, t, types.get(t, 0)) for t in COMMENTER_TYPES] + [Tally("", "未填写", types.get("", 0))],
         [Tally(k, v, dispositions.get(k, 0)) for k, v in DISPOSITIONS.items()]
         + [Tally("none", "未处理", dispositions.get("", 0))],
-        [Tally(k, v, sources.get(k, 0)) for k, v in SOURCES.items()])
+        [Tally(k, v, sources.get(k, 0)) for k, v in SOURCES.items()],
+    )
 
 
 def article_choices(db: Database, version_id: int) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(node id, label, [(paragraph node id, label)]) of every article of a version, for filter and entry forms."""
     with db.read.connect() as conn:
-        articles = conn.execute(select(A.c.id, A.c.node_id, A.c.label).where(A.c.version_id == version_id)
-                                .order_by(A.c.position)).all()
+        articles = conn.execute(
+            select(A.c.id, A.c.node_id, A.c.label).where(A.c.version_id == version_id).order_by(A.c.position)
+        ).all()
         paragraphs: dict[int, list[tuple[str, str]]] = {}
-        for p in conn.execute(select(P.c.article_id, P.c.node_id, P.c.position)
-                              .where(P.c.version_id == version_id).order_by(P.c.article_id, P.c.position)):
+        for p in conn.execute(
+            select(P.c.article_id, P.c.node_id, P.c.position)
+            .where(P.c.version_id == version_id)
+            .order_by(P.c.article_id, P.c.position)
+        ):
             paragraphs.setdefault(p.article_id, []).append((p.node_id, paragraph_label(p.position + 1)))
     return [(a.node_id, a.label, paragraphs.get(a.id, [])) for a in articles]
 
@@ -277,6 +383,11 @@ def chapter_choices(db: Database, version_id: int) -> list[tuple[str, str]]:
     """(node id, "第二章 标题") of the chapters of a version."""
     D = models.Division.__table__
     with db.read.connect() as conn:
-        return [(r.node_id, f"{r.label} {r.title}") for r in conn.execute(
-            select(D.c.node_id, D.c.label, D.c.title).where(and_(D.c.version_id == version_id, D.c.kind == "章"))
-            .order_by(D.c.position))]
+        return [
+            (r.node_id, f"{r.label} {r.title}")
+            for r in conn.execute(
+                select(D.c.node_id, D.c.label, D.c.title)
+                .where(and_(D.c.version_id == version_id, D.c.kind == "章"))
+                .order_by(D.c.position)
+            )
+        ]

@@ -21,7 +21,7 @@ MAX_TERM = 50
 def grams(text: str) -> set[str]:
     """The distinct bigrams of ``text`` (lower-cased; none containing whitespace)."""
     text = text.lower()
-    return {text[i:i + 2] for i in range(len(text) - 1) if not (text[i].isspace() or text[i + 1].isspace())}
+    return {text[i : i + 2] for i in range(len(text) - 1) if not (text[i].isspace() or text[i + 1].isspace())}
 
 
 def index_rows(comment_id: int, content: str) -> list[dict]:
@@ -57,8 +57,11 @@ def clause(conn: Connection, query: str, id_col, content_col) -> ColumnElement[b
     all_grams = sorted({g for term in wanted for g in grams(term)})
     counts: dict[str, int] = {}
     if all_grams:
-        counts = dict(conn.execute(select(G.c.gram, func.count()).where(G.c.gram.in_(all_grams))
-                                   .group_by(G.c.gram)).all())
+        counts = dict(
+            conn.execute(
+                select(G.c.gram, func.count()).where(G.c.gram.in_(all_grams)).group_by(G.c.gram)
+            ).all()
+        )
     parts = []
     for term in wanted:
         part = func.lower(content_col).like(f"%{_like_escape(term)}%", escape="\\")

@@ -77,12 +77,30 @@ def _stored(data_dir: Path, token: str) -> Path:
     raise UploadRefused("upload_expired")
 
 
-def confirm(db: Database, data_dir: Path, token: str, slug: str, *, stage_name: str, opens: date,
-            closes: date, filename: str = "", now: datetime | None = None) -> ImportResult:
+def confirm(
+    db: Database,
+    data_dir: Path,
+    token: str,
+    slug: str,
+    *,
+    stage_name: str,
+    opens: date,
+    closes: date,
+    filename: str = "",
+    now: datetime | None = None,
+) -> ImportResult:
     """Imports the upload ``token`` as the next version of ``slug`` and discards the kept file."""
     path = _stored(data_dir, token)
     draft = _parse(path.read_bytes(), path.name)
-    result = import_draft(db, draft, slug=slug, stage=stage_name, opens=opens, closes=closes,
-                          source_name=Path(filename).name or path.name, now=now)
+    result = import_draft(
+        db,
+        draft,
+        slug=slug,
+        stage=stage_name,
+        opens=opens,
+        closes=closes,
+        source_name=Path(filename).name or path.name,
+        now=now,
+    )
     path.unlink(missing_ok=True)
     return result

@@ -40,8 +40,11 @@ class CommentWriter:
 
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
-        self.limits = {"limit": settings.comment_limit, "window": settings.comment_window,
-                       "duplicate_window": settings.duplicate_window}
+        self.limits = {
+            "limit": settings.comment_limit,
+            "window": settings.comment_window,
+            "duplicate_window": settings.duplicate_window,
+        }
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
 

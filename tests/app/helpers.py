@@ -45,7 +45,10 @@ def log_in(client, db, name: str = "drafter1", role: str = "drafter"):
     from app.services.auth import create_user
 
     user = create_user(db, name, role, PASSWORD)
-    answer = client.post("/admin/login", data={"name": name, "password": PASSWORD, "next": "/admin",
-                                               "_csrf_token": page_token(client)}, follow_redirects=False)
+    answer = client.post(
+        "/admin/login",
+        data={"name": name, "password": PASSWORD, "next": "/admin", "_csrf_token": page_token(client)},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303, answer.text
     return user

@@ -35,8 +35,13 @@ def running_server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
     env.pop("DATABASE_URL", None)
     log = data_dir / "server.log"
     with open(log, "wb") as output:
-        process = subprocess.Popen(app_command("serve", "--port", str(port)), cwd=ROOT, env=env,
-                                   stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            app_command("serve", "--port", str(port)),
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_DEADLINE
@@ -46,7 +51,9 @@ def running_server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("draftreview serve did not start:\n" + log.read_text(errors="replace")) from None
+                    raise RuntimeError(
+                        "draftreview serve did not start:\n" + log.read_text(errors="replace")
+                    ) from None
                 time.sleep(0.1)
         yield base, env
     finally:
@@ -60,9 +67,17 @@ def chromium_browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         try:
             yield chromium
         finally:

@@ -49,8 +49,11 @@ def test_login_sets_a_fresh_httponly_samesite_cookie_and_logout_ends_it(demo_cli
     auth.create_user(demo, "drafter1", "drafter", PASSWORD)
     csrf_token = page_token(demo_client)
     demo_client.cookies.set("draftreview_session", "planted-by-an-attacker", domain="testserver.local")
-    answer = demo_client.post("/admin/login", data={"name": "drafter1", "password": PASSWORD, "next": "/admin",
-                                                    "_csrf_token": csrf_token}, follow_redirects=False)
+    answer = demo_client.post(
+        "/admin/login",
+        data={"name": "drafter1", "password": PASSWORD, "next": "/admin", "_csrf_token": csrf_token},
+        follow_redirects=False,
+    )
     token = re.search(r"draftreview_session=([^;]+)", answer.headers["set-cookie"]).group(1)
     assert token != "planted-by-an-attacker" and len(token) >= 40
     assert demo_client.cookies.get("draftreview_session") == token
@@ -58,30 +61,47 @@ def test_login_sets_a_fresh_httponly_samesite_cookie_and_logout_ends_it(demo_cli
     with demo.reading() as session:
         stored = session.scalar(select(models.UserSession.token_hash))
     assert stored == auth.token_hash(token)  # only the hash is kept
-    answer = demo_client.post("/admin/logout", data={"_csrf_token": page_token(demo_client, "/admin")},
-                              follow_redirects=False)
+    answer = demo_client.post(
+        "/admin/logout", data={"_csrf_token": page_token(demo_client, "/admin")}, follow_redirects=False
+    )
     assert answer.headers["location"] == "/admin/login"
-    assert 'draftreview_session=""' in answer.headers["set-cookie"] or "Max-Age=0" in answer.headers["set-cookie"]
+    assert (
+        'draftreview_session=""' in answer.headers["set-cookie"]
+        or "Max-Age=0" in answer.headers["set-cookie"]
+    )
     demo_client.cookies.set("draftreview_session", token, domain="testserver.local")
     assert demo_client.get("/admin", follow_redirects=False).status_code == 303  # the old token is dead
 
 
 def test_session_cookie_flags(demo_client, demo):
     auth.create_user(demo, "drafter1", "drafter", PASSWORD)
-    answer = demo_client.post("/admin/login", data={"name": "drafter1", "password": PASSWORD, "next": "/admin",
-                                                    "_csrf_token": page_token(demo_client)}, follow_redirects=False)
+    answer = demo_client.post(
+        "/admin/login",
+        data={
+            "name": "drafter1",
+            "password": PASSWORD,
+            "next": "/admin",
+            "_csrf_token": page_token(demo_client),
+        },
+        follow_redirects=False,
+    )
     cookie = answer.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie  # plain http here
 
 
-@pytest.mark.parametrize(("name", "password", "message"), [
-    ("drafter1", "wrong password!", "用户名或密码不正确。"),
-    ("nobody", PASSWORD, "用户名或密码不正确。"),
-])
+@pytest.mark.parametrize(
+    ("name", "password", "message"),
+    [
+        ("drafter1", "wrong password!", "用户名或密码不正确。"),
+        ("nobody", PASSWORD, "用户名或密码不正确。"),
+    ],
+)
 def test_wrong_credentials_show_one_message(demo_client, demo, name, password, message):
     auth.create_user(demo, "drafter1", "drafter", PASSWORD)
-    answer = demo_client.post("/admin/login", data={"name": name, "password": password, "next": "/admin",
-                                                    "_csrf_token": page_token(demo_client)})
+    answer = demo_client.post(
+        "/admin/login",
+        data={"name": name, "password": password, "next": "/admin", "_csrf_token": page_token(demo_client)},
+    )
     assert answer.status_code == 401
     assert message in answer.text
     assert "draftreview_session" not in demo_client.cookies
@@ -106,7 +126,9 @@ def test_account_locks_after_five_failures(db):
     assert locked.value.code == "login_locked"
     token, user = auth.login(db, "drafter1", PASSWORD, now + auth.LOCK + timedelta(seconds=1))
     assert (user.name, auth.session_user(db, token, now + auth.LOCK + timedelta(seconds=2)).name) == (
-        "drafter1", "drafter1")
+        "drafter1",
+        "drafter1",
+    )
 
 
 def test_sessions_expire(db):
@@ -124,12 +146,15 @@ def test_login_throttle_per_client():
     assert throttle.allow("a", clock) is True
 
 
-@pytest.mark.parametrize(("name", "role", "password", "code"), [
-    ("x", "drafter", PASSWORD, "user_name_invalid"),
-    ("drafter2", "root", PASSWORD, "role_invalid"),
-    ("drafter2", "drafter", "short", "password_too_short"),
-    ("drafter1", "admin", PASSWORD, "user_exists"),
-])
+@pytest.mark.parametrize(
+    ("name", "role", "password", "code"),
+    [
+        ("x", "drafter", PASSWORD, "user_name_invalid"),
+        ("drafter2", "root", PASSWORD, "role_invalid"),
+        ("drafter2", "drafter", "short", "password_too_short"),
+        ("drafter1", "admin", PASSWORD, "user_exists"),
+    ],
+)
 def test_create_user_refusals(db, name, role, password, code):
     auth.create_user(db, "drafter1", "drafter", PASSWORD)
     with pytest.raises(ServiceError) as refused:

@@ -30,8 +30,10 @@ def test_overview_has_svg_chart_coloured_toc_period_and_exports(drafter):
     page = drafter.get(f"/admin/c/{SLUG}?version=1")
     assert page.status_code == 200
     assert page.text.count("<svg") == 4 and "<script" not in page.text.split("</head>")[1]
-    assert re.search(r'<tr class="heat-4"><td><a href="[^"]+article=art-26">第二十六条【个人数据保护】</a></td><td>8</td>',
-                     page.text)
+    assert re.search(
+        r'<tr class="heat-4"><td><a href="[^"]+article=art-26">第二十六条【个人数据保护】</a></td><td>8</td>',
+        page.text,
+    )
     assert "已于" in page.text and "截止" in page.text
     assert "意见 26 条" in page.text and "已处理 7 条" in page.text and "相似意见组 1 组" in page.text
     assert f'href="/admin/c/{SLUG}/export/summary?version=1"' in page.text
@@ -51,11 +53,15 @@ def test_answer_one_comment_then_history_shows_who_and_what(drafter):
     comment_id = re.search(r'href="/admin/comments/(\d+)"', page.text).group(1)
     form = drafter.get(f"/admin/comments/{comment_id}")
     token = re.search(r'name="_csrf_token" value="([0-9a-f]+)"', form.text).group(1)
-    refused = drafter.post(f"/admin/comments/{comment_id}/disposition",
-                           data={"value": "not_adopted", "reason": "", "_csrf_token": token})
+    refused = drafter.post(
+        f"/admin/comments/{comment_id}/disposition",
+        data={"value": "not_adopted", "reason": "", "_csrf_token": token},
+    )
     assert refused.status_code == 422 and "须填写理由" in refused.text
-    done = drafter.post(f"/admin/comments/{comment_id}/disposition",
-                        data={"value": "adopted", "reason": "修改稿已改为“空间”。", "_csrf_token": token})
+    done = drafter.post(
+        f"/admin/comments/{comment_id}/disposition",
+        data={"value": "adopted", "reason": "修改稿已改为“空间”。", "_csrf_token": token},
+    )
     assert done.status_code == 200 and "已保存。" in done.text
     assert re.search(r"<td>drafter1</td><td>采纳</td><td>修改稿已改为“空间”。</td>", done.text)
     assert "第 2 版中对应：第十三条" in done.text
@@ -65,7 +71,10 @@ def test_answer_one_comment_then_history_shows_who_and_what(drafter):
 def test_disposition_without_csrf_token_is_refused(drafter):
     answer = drafter.post("/admin/comments/1/disposition", data={"value": "adopted", "reason": ""})
     assert answer.status_code == 403
-    assert "尚未处理" in drafter.get("/admin/comments/1").text or "演示数据" in drafter.get("/admin/comments/1").text
+    assert (
+        "尚未处理" in drafter.get("/admin/comments/1").text
+        or "演示数据" in drafter.get("/admin/comments/1").text
+    )
 
 
 def test_bulk_disposition_for_a_selection_and_for_a_cluster(drafter, demo):
@@ -73,13 +82,23 @@ def test_bulk_disposition_for_a_selection_and_for_a_cluster(drafter, demo):
     rows = review.list_comments(demo, ref.version_id, review.Filters(article="art-26")).rows
     cluster = next(r.cluster_id for r in rows if r.cluster_id)
     token = page_token(drafter, V1)
-    answer = drafter.post(f"/admin/c/{SLUG}/dispositions", follow_redirects=False, data={
-        "_csrf_token": token, "value": "not_adopted", "reason": "上位法已有规定。", "cluster_id": str(cluster),
-        "back": f"{V1}&cluster={cluster}"})
+    answer = drafter.post(
+        f"/admin/c/{SLUG}/dispositions",
+        follow_redirects=False,
+        data={
+            "_csrf_token": token,
+            "value": "not_adopted",
+            "reason": "上位法已有规定。",
+            "cluster_id": str(cluster),
+            "back": f"{V1}&cluster={cluster}",
+        },
+    )
     assert answer.headers["location"] == f"{V1}&cluster={cluster}&answered=7"
     lone = [str(r.id) for r in rows if not r.cluster_id]
-    drafter.post(f"/admin/c/{SLUG}/dispositions", data={
-        "_csrf_token": token, "value": "under_study", "reason": "", "ids": lone})
+    drafter.post(
+        f"/admin/c/{SLUG}/dispositions",
+        data={"_csrf_token": token, "value": "under_study", "reason": "", "ids": lone},
+    )
     assert "共 7 条意见" in drafter.get(f"{V1}&disposition=not_adopted").text
     assert "共 1 条意见" in drafter.get(f"{V1}&disposition=under_study&article=art-26").text
     empty = drafter.post(f"/admin/c/{SLUG}/dispositions", data={"_csrf_token": token, "value": "adopted"})
@@ -89,14 +108,27 @@ def test_bulk_disposition_for_a_selection_and_for_a_cluster(drafter, demo):
 def test_offline_entry_page(drafter):
     token = page_token(drafter, f"/admin/c/{SLUG}/offline?version=1")
     today = (utcnow() + timedelta(hours=8)).date().isoformat()
-    data = {"_csrf_token": token, "version": "1", "source": "letter", "source_detail": "来信第 12 号",
-            "received_on": today, "target": "art-13-p2", "content": "建议标准制定征求企业意见。",
-            "commenter_type": "企业", "name": "", "organisation": "某建筑公司", "region": "", "contact": ""}
+    data = {
+        "_csrf_token": token,
+        "version": "1",
+        "source": "letter",
+        "source_detail": "来信第 12 号",
+        "received_on": today,
+        "target": "art-13-p2",
+        "content": "建议标准制定征求企业意见。",
+        "commenter_type": "企业",
+        "name": "",
+        "organisation": "某建筑公司",
+        "region": "",
+        "contact": "",
+    }
     done = drafter.post(f"/admin/c/{SLUG}/offline", data=data)
     assert "已录入，编号 YJ-" in done.text
     listed = drafter.get(f"{V1}&source=letter&q=征求企业")
     assert "共 1 条意见" in listed.text and "某建筑公司" in listed.text and "第十三条第二款" in listed.text
-    refused = drafter.post(f"/admin/c/{SLUG}/offline", data={**data, "content": " ", "received_on": "2999-01-01"})
+    refused = drafter.post(
+        f"/admin/c/{SLUG}/offline", data={**data, "content": " ", "received_on": "2999-01-01"}
+    )
     assert refused.status_code == 422
     assert "请填写意见内容。" in refused.text and "日期应写作 YYYY-MM-DD，且不能晚于今天。" in refused.text
     assert "某建筑公司" in refused.text  # what was typed is kept
@@ -119,35 +151,53 @@ def _bomb() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("name", "data", "status", "message"), [
-    ("bomb.docx", "bomb", 422, "这个 .docx 文件解压后过大，已拒绝处理。"),
-    ("draft.pdf", b"%PDF-1.4", 415, "只能上传 .txt、.md 或 .docx 格式的草案。"),
-    ("empty.txt", b"", 422, "请选择要上传的草案文件。"),
-    ("huge.txt", b"x" * (MAX_UPLOAD + 1), 413, "文件过大：上传的草案不能超过 5 MB。"),
-    ("prose.txt", "这不是法规。\n".encode(), 422, "没有找到任何“第…条”"),
-    ("broken.docx", b"PK\x03\x04broken", 422, "这个 .docx 文件已损坏或不是 Word 文档。"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "status", "message"),
+    [
+        ("bomb.docx", "bomb", 422, "这个 .docx 文件解压后过大，已拒绝处理。"),
+        ("draft.pdf", b"%PDF-1.4", 415, "只能上传 .txt、.md 或 .docx 格式的草案。"),
+        ("empty.txt", b"", 422, "请选择要上传的草案文件。"),
+        ("huge.txt", b"x" * (MAX_UPLOAD + 1), 413, "文件过大：上传的草案不能超过 5 MB。"),
+        ("prose.txt", "这不是法规。\n".encode(), 422, "没有找到任何“第…条”"),
+        ("broken.docx", b"PK\x03\x04broken", 422, "这个 .docx 文件已损坏或不是 Word 文档。"),
+    ],
+)
 def test_hostile_or_bad_uploads_are_refused_with_a_clear_message(drafter, name, data, status, message):
     token = page_token(drafter, f"/admin/c/{SLUG}/versions/new")
     body = _bomb() if data == "bomb" else data
-    answer = drafter.post(f"/admin/c/{SLUG}/versions/upload", data={"_csrf_token": token},
-                          files={"file": (name, body)})
+    answer = drafter.post(
+        f"/admin/c/{SLUG}/versions/upload", data={"_csrf_token": token}, files={"file": (name, body)}
+    )
     assert answer.status_code == status
     assert message in answer.text
 
 
 def test_upload_shows_warnings_then_confirm_imports_the_next_version(drafter, demo):
     token = page_token(drafter, f"/admin/c/{SLUG}/versions/new")
-    text = ["黑龙江省促进数字经济条例", "（二次修改稿）", "第一章 总则", "第一条 为了促进数字经济发展，制定本条例。",
-            "第三条 本条例自公布之日起施行。"]
-    preview = drafter.post(f"/admin/c/{SLUG}/versions/upload", data={"_csrf_token": token},
-                           files={"file": ("v3.docx", _docx(text))})
+    text = [
+        "黑龙江省促进数字经济条例",
+        "（二次修改稿）",
+        "第一章 总则",
+        "第一条 为了促进数字经济发展，制定本条例。",
+        "第三条 本条例自公布之日起施行。",
+    ]
+    preview = drafter.post(
+        f"/admin/c/{SLUG}/versions/upload",
+        data={"_csrf_token": token},
+        files={"file": ("v3.docx", _docx(text))},
+    )
     assert preview.status_code == 200
     assert "共 2 条" in preview.text and "确认导入为第 3 版" in preview.text
     assert "[numbering-gap]" in preview.text or "第二条" in preview.text  # the parser's warning is shown
     upload = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
-    form = {"_csrf_token": token, "token": upload, "filename": "v3.docx", "stage": "二次修改稿",
-            "opens": "2026-12-01", "closes": "2026-12-31"}
+    form = {
+        "_csrf_token": token,
+        "token": upload,
+        "filename": "v3.docx",
+        "stage": "二次修改稿",
+        "opens": "2026-12-01",
+        "closes": "2026-12-31",
+    }
     done = drafter.post(f"/admin/c/{SLUG}/versions/confirm", data=form, follow_redirects=False)
     assert done.headers["location"] == f"/admin/c/{SLUG}?version=3&imported=1"
     assert review.version_ref(demo, SLUG).numbers == (1, 2, 3)
@@ -175,13 +225,19 @@ def test_exports_are_word_documents(drafter):
     assert answer.status_code == 200
     document = Document(io.BytesIO(answer.content))
     cells = [c.text for row in document.tables[0].rows for c in row.cells]
-    assert "建议删除第二十六条中“经过加工无法识别特定个人且不能复原的除外”这一例外，切实保护公民个人信息。" in "".join(cells)
+    assert (
+        "建议删除第二十六条中“经过加工无法识别特定个人且不能复原的除外”这一例外，切实保护公民个人信息。"
+        in "".join(cells)
+    )
 
 
-@pytest.mark.parametrize(("kind", "expected"), [
-    ("comparison", "原第七十五条"),
-    ("redline", "w:ins"),
-])
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("comparison", "原第七十五条"),
+        ("redline", "w:ins"),
+    ],
+)
 def test_version_exports_compare_with_the_version_before(drafter, settings, kind, expected):
     answer = drafter.get(f"/admin/c/{SLUG}/export/{kind}?version=2")
     assert answer.status_code == 200
@@ -193,30 +249,43 @@ def test_version_exports_compare_with_the_version_before(drafter, settings, kind
     assert list((settings.data_dir / "exports").iterdir()) == []
 
 
-@pytest.mark.parametrize(("url", "status", "message"), [
-    (f"/admin/c/{SLUG}/export/comparison?version=1", 409, "没有可以比对的前一版本"),
-    (f"/admin/c/{SLUG}/export/minutes?version=1", 404, "没有这种导出文件"),
-    ("/admin/c/no-such-draft/export/summary", 404, "找不到该征求意见项目"),
-])
+@pytest.mark.parametrize(
+    ("url", "status", "message"),
+    [
+        (f"/admin/c/{SLUG}/export/comparison?version=1", 409, "没有可以比对的前一版本"),
+        (f"/admin/c/{SLUG}/export/minutes?version=1", 404, "没有这种导出文件"),
+        ("/admin/c/no-such-draft/export/summary", 404, "找不到该征求意见项目"),
+    ],
+)
 def test_export_refusals(drafter, url, status, message):
     answer = drafter.get(url)
     assert (answer.status_code, message in answer.text) == (status, True)
 
 
 def test_admin_api_lists_answers_and_enters(drafter, demo):
-    listed = drafter.get(f"/api/v1/admin/consultations/{SLUG}/comments",
-                         params={"version": 1, "article": "art-13"}).json()
+    listed = drafter.get(
+        f"/api/v1/admin/consultations/{SLUG}/comments", params={"version": 1, "article": "art-13"}
+    ).json()
     assert (listed["total"], len(listed["comments"])) == (4, 4)
     ids = [c["id"] for c in listed["comments"]][:2]
-    answered = drafter.post("/api/v1/admin/comments/dispositions",
-                            json={"value": "partly_adopted", "reason": "部分吸收。", "ids": ids})
+    answered = drafter.post(
+        "/api/v1/admin/comments/dispositions",
+        json={"value": "partly_adopted", "reason": "部分吸收。", "ids": ids},
+    )
     assert (answered.status_code, answered.json()) == (200, {"answered": 2})
     bad = drafter.post("/api/v1/admin/comments/dispositions", json={"value": "maybe", "ids": ids})
     assert (bad.status_code, bad.json()["error"]["code"]) == (422, "disposition_invalid")
     form = drafter.post("/api/v1/admin/comments/dispositions", data={"value": "adopted"})
     assert form.status_code in (400, 415)
-    entered = drafter.post(f"/api/v1/admin/consultations/{SLUG}/comments", json={
-        "content": "联系点意见。", "source": "contact_point", "received_on": "2026-01-05", "target": "art-1"})
+    entered = drafter.post(
+        f"/api/v1/admin/consultations/{SLUG}/comments",
+        json={
+            "content": "联系点意见。",
+            "source": "contact_point",
+            "received_on": "2026-01-05",
+            "target": "art-1",
+        },
+    )
     assert entered.status_code == 201 and entered.json()["receipt"].startswith("YJ-")
     history = drafter.get(f"/api/v1/admin/comments/{ids[0]}").json()
     assert [h["value"] for h in history["history"]][-1] == "partly_adopted"

@@ -27,21 +27,37 @@ from app.web import create_app
 from tests.app.helpers import comments, log_in
 from tests.conftest import SLUG
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-          response_headers_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 
 
 def _real_values(db) -> dict[str, list]:
     """Values that name something in the demo, by parameter or property name: random slugs, ids and
     receipts only ever reach the 404 branch, so generation mixes these in to reach the others."""
     stored = comments(db)
-    return {"slug": [SLUG], "version": [1, 2], "old": [1], "new": [2], "page_no": [2],
-            "comment_id": [c.id for c in stored[:3]], "ids": [[c.id for c in stored[:2]]],
-            "cluster": sorted({c.cluster_id for c in stored if c.cluster_id})[:2],
-            "cluster_id": sorted({c.cluster_id for c in stored if c.cluster_id})[:2],
-            "receipt": [c.receipt for c in stored[:2]], "target": ["draft", "art-13", "art-13-p2"],
-            "article": ["art-13"], "content": ["建议写明责任部门。"], "value": sorted(DISPOSITIONS),
-            "source": sorted(SOURCES), "received_on": ["2024-05-06"]}
+    return {
+        "slug": [SLUG],
+        "version": [1, 2],
+        "old": [1],
+        "new": [2],
+        "page_no": [2],
+        "comment_id": [c.id for c in stored[:3]],
+        "ids": [[c.id for c in stored[:2]]],
+        "cluster": sorted({c.cluster_id for c in stored if c.cluster_id})[:2],
+        "cluster_id": sorted({c.cluster_id for c in stored if c.cluster_id})[:2],
+        "receipt": [c.receipt for c in stored[:2]],
+        "target": ["draft", "art-13", "art-13-p2"],
+        "article": ["art-13"],
+        "content": ["建议写明责任部门。"],
+        "value": sorted(DISPOSITIONS),
+        "source": sorted(SOURCES),
+        "received_on": ["2024-05-06"],
+    }
 
 
 # Integers the databases cannot compare with (SQLite stops at 2**63, PostgreSQL INTEGER at 2**31) and
@@ -59,7 +75,9 @@ def _mixed(values, real: dict[str, list]):
         odd = ODD_INTEGERS if isinstance(value, int) and not isinstance(value, bool) else []
         return [*real.get(name, []), value, *odd]
 
-    return st.fixed_dictionaries({name: st.sampled_from(choices(name, value)) for name, value in values.items()})
+    return st.fixed_dictionaries(
+        {name: st.sampled_from(choices(name, value)) for name, value in values.items()}
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -105,7 +123,12 @@ schema = schemathesis.pytest.from_fixture("api_schema").include(path_regex="^/ap
 
 @pytest.mark.slow
 @schema.parametrize()
-@settings(max_examples=50, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
 def test_api_answers_as_documented(case, session):
     case.call_and_validate(checks=CHECKS, cookies={SESSION_COOKIE: session["cookie"]})

@@ -11,8 +11,10 @@ import pytest
 from tests.app.live import CHROMIUM, chromium_browser, running_server
 
 RECEIPT = re.compile(r"YJ-\d{8}-[2-9A-HJ-NP-Z]{8}")
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
 
 
 @pytest.fixture(scope="module")

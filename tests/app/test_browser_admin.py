@@ -11,16 +11,25 @@ import pytest
 from tests.app.live import CHROMIUM, ROOT, app_command, chromium_browser, running_server
 
 PASSWORD = "correct horse battery"
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """``draftreview serve`` on a fresh data dir (first start seeds the demo) with one drafter account."""
     with running_server(tmp_path_factory.mktemp("data")) as (base, env):
-        subprocess.run(app_command("user", "add", "drafter1", "--role", "drafter", "--password-stdin"),
-                       input=PASSWORD + "\n", text=True, check=True, cwd=ROOT, env=env, capture_output=True)
+        subprocess.run(
+            app_command("user", "add", "drafter1", "--role", "drafter", "--password-stdin"),
+            input=PASSWORD + "\n",
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+        )
         yield base
 
 

@@ -39,4 +39,6 @@ def test_unreadable_input_exits_2(tmp_path, capsys):
     bad = tmp_path / "letter.txt"
     bad.write_text("这是一封信。", encoding="utf-8")
     assert main(["compare", str(bad), str(corpus_path(PIG_2011))]) == 2
-    assert capsys.readouterr().err == "draftreview: letter.txt：没有找到任何“第…条”，这似乎不是一部法规草案。\n"
+    assert (
+        capsys.readouterr().err == "draftreview: letter.txt：没有找到任何“第…条”，这似乎不是一部法规草案。\n"
+    )

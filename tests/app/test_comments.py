@@ -21,8 +21,17 @@ def post(client, token, **fields):
 
 
 def test_comment_without_javascript_redirects_to_its_receipt(client, seeded):
-    response = post(client, csrf_token(client), target="art-13-p2", name="张三", commenter_type="专家学者",
-                    organisation="某大学", region="哈尔滨市", contact="13812345678", consent="yes")
+    response = post(
+        client,
+        csrf_token(client),
+        target="art-13-p2",
+        name="张三",
+        commenter_type="专家学者",
+        organisation="某大学",
+        region="哈尔滨市",
+        contact="13812345678",
+        consent="yes",
+    )
     assert response.status_code == 303
     number = RECEIPT.search(response.headers["location"]).group(0)
     page = client.get(response.headers["location"])
@@ -36,13 +45,21 @@ def test_comment_without_javascript_redirects_to_its_receipt(client, seeded):
     assert "已收到" in page.text
     [stored] = comments(seeded)
     assert (stored.receipt, stored.target, stored.name, stored.contact, stored.consent) == (
-        number, "art-13-p2", "张三", "13812345678", True)
+        number,
+        "art-13-p2",
+        "张三",
+        "13812345678",
+        True,
+    )
     assert stored.client_hash != "testclient" and len(stored.client_hash) == 64
 
 
 def test_comment_with_htmx_returns_the_receipt_inline(client, seeded):
-    response = client.post(URL, data={"_csrf_token": csrf_token(client), "target": "draft",
-                                      "content": "总体赞成。"}, headers={"HX-Request": "true"})
+    response = client.post(
+        URL,
+        data={"_csrf_token": csrf_token(client), "target": "draft", "content": "总体赞成。"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<div class="comment-box done" role="status">')
     number = RECEIPT.search(response.text).group(0)
@@ -66,8 +83,18 @@ BAD = [
     ({"content": ""}, 422, "content", "请填写意见内容。"),
     ({"content": " \u3000\n\t\u200b "}, 422, "content", "请填写意见内容。"),
     ({"content": LONG}, 422, "content", "意见内容不能超过 5000 字。"),
-    ({"contact": "1381234", "consent": "yes"}, 422, "contact", "请填写有效的手机号码（11 位）、固定电话或电子邮箱。"),
-    ({"contact": "someone@", "consent": "yes"}, 422, "contact", "请填写有效的手机号码（11 位）、固定电话或电子邮箱。"),
+    (
+        {"contact": "1381234", "consent": "yes"},
+        422,
+        "contact",
+        "请填写有效的手机号码（11 位）、固定电话或电子邮箱。",
+    ),
+    (
+        {"contact": "someone@", "consent": "yes"},
+        422,
+        "contact",
+        "请填写有效的手机号码（11 位）、固定电话或电子邮箱。",
+    ),
     ({"name": "李四"}, 422, "consent", "填写了个人信息，须勾选同意处理个人信息后才能提交。"),
     ({"commenter_type": "外星人"}, 422, "commenter_type", "请选择列表中的身份类别。"),
     ({"name": "名" * 51, "consent": "yes"}, 422, "name", "内容过长，请删减。"),
@@ -77,14 +104,22 @@ BAD = [
 @pytest.mark.parametrize(("fields", "status", "field", "message"), BAD)
 def test_bad_input_is_refused_next_to_the_field_and_kept(client, seeded, fields, status, field, message):
     for htmx in (False, True):
-        response = post(client, csrf_token(client), **fields) if not htmx else client.post(
-            URL, data={"_csrf_token": csrf_token(client), "target": "art-13", "content": "意见", **fields},
-            headers={"HX-Request": "true"})
+        response = (
+            post(client, csrf_token(client), **fields)
+            if not htmx
+            else client.post(
+                URL,
+                data={"_csrf_token": csrf_token(client), "target": "art-13", "content": "意见", **fields},
+                headers={"HX-Request": "true"},
+            )
+        )
         assert response.status_code == status
         assert f'id="f-art-13-{field}-err">{message}</p>' in response.text
         assert "提交未成功，请按提示修改。您填写的内容已保留。" in response.text
         for name, value in fields.items():
-            if name != "commenter_type" and value not in ("yes", "") and len(value) < 100:  # a select keeps only its options
+            if (
+                name != "commenter_type" and value not in ("yes", "") and len(value) < 100
+            ):  # a select keeps only its options
                 assert value.strip() in response.text
     assert comment_count(seeded) == 0
 
@@ -125,8 +160,7 @@ def test_unknown_article_is_refused(client, seeded):
 def test_closed_consultation_is_refused_and_keeps_the_text(client, seeded):
     token = csrf_token(client)
     with seeded.writing() as session:
-        session.execute(update(models.Version).values(
-            closes_at=models.Version.opens_at))
+        session.execute(update(models.Version).values(closes_at=models.Version.opens_at))
     response = post(client, token, content="晚到的意见")
     assert response.status_code == 409
     assert "本次征求意见已经截止，不再接收意见。" in response.text
@@ -159,10 +193,18 @@ def test_too_many_submissions_get_a_try_later_page(client, seeded):
 def test_upcoming_consultation_refuses_comments(client, seeded, sample_draft):
     from app.services.importing import import_draft
 
-    import_draft(seeded, sample_draft, slug="later", stage="征求意见稿", opens=date(2099, 1, 1),
-                 closes=date(2099, 2, 1))
-    response = client.post("/c/later/comment", data={"_csrf_token": csrf_token(client), "target": "art-1",
-                                                     "content": "提前的意见"})
+    import_draft(
+        seeded,
+        sample_draft,
+        slug="later",
+        stage="征求意见稿",
+        opens=date(2099, 1, 1),
+        closes=date(2099, 2, 1),
+    )
+    response = client.post(
+        "/c/later/comment",
+        data={"_csrf_token": csrf_token(client), "target": "art-1", "content": "提前的意见"},
+    )
     assert response.status_code == 409
     assert "本次征求意见尚未开始，暂不接收意见。" in response.text
     assert comment_count(seeded) == 0

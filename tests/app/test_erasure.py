@@ -20,8 +20,14 @@ from tests.app.helpers import TOKEN, log_in
 from tests.exporters.wordml import reopen, table_rows
 
 SLUG = "hlj-digital-economy"
-PERSON = {"name": "欧阳娜娜", "commenter_type": "个人", "organisation": "松花江数据研究所", "region": "哈尔滨市",
-          "contact": "13912345678", "consent": True}
+PERSON = {
+    "name": "欧阳娜娜",
+    "commenter_type": "个人",
+    "organisation": "松花江数据研究所",
+    "region": "哈尔滨市",
+    "contact": "13912345678",
+    "consent": True,
+}
 CONTENT = "建议第二款明确标准的发布时限。"
 UNKNOWN = "YJ-20261124-ABCDEFGH"
 
@@ -30,8 +36,14 @@ def store(db, content: str = CONTENT, client: str = "c" * 64, **personal) -> str
     """Stores one comment on 第十三条第二款 through the comment service; returns its receipt."""
     raw = CommentInput("art-13-p2", content, **personal)
     with db.writing() as session:
-        [accepted] = store_batch(session.connection(), [Submission(SLUG, raw, client)], utcnow(), limit=0,
-                                 window=600, duplicate_window=600)
+        [accepted] = store_batch(
+            session.connection(),
+            [Submission(SLUG, raw, client)],
+            utcnow(),
+            limit=0,
+            window=600,
+            duplicate_window=600,
+        )
     return accepted.receipt
 
 
@@ -46,26 +58,32 @@ def refusal(call) -> str:
     return refused.value.code
 
 
-@pytest.mark.parametrize(("typed", "normal"), [
-    ("13912345678", "13912345678"),
-    ("139 1234 5678", "13912345678"),
-    ("+86 139-1234-5678", "13912345678"),
-    ("８６１３９１２３４５６７８", "13912345678"),  # full-width, as a Chinese keyboard may type it
-    ("0451-8765 4321", "045187654321"),
-    (" Ouyang.Nana@Example.COM ", "ouyang.nana@example.com"),
-    ("ｏｕｙａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ", "ouyang@example.com"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("typed", "normal"),
+    [
+        ("13912345678", "13912345678"),
+        ("139 1234 5678", "13912345678"),
+        ("+86 139-1234-5678", "13912345678"),
+        ("８６１３９１２３４５６７８", "13912345678"),  # full-width, as a Chinese keyboard may type it
+        ("0451-8765 4321", "045187654321"),
+        (" Ouyang.Nana@Example.COM ", "ouyang.nana@example.com"),
+        ("ｏｕｙａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ", "ouyang@example.com"),
+        ("", ""),
+    ],
+)
 def test_contacts_are_compared_normalised(typed, normal):
     assert normalise_contact(typed) == normal
 
 
-@pytest.mark.parametrize(("stored", "typed"), [
-    ("13912345678", "139 1234 5678"),
-    ("139-1234-5678", "+8613912345678"),
-    ("Ouyang.Nana@Example.com", "ouyang.nana@EXAMPLE.COM"),
-    ("0451-87654321", "045187654321"),
-])
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("13912345678", "139 1234 5678"),
+        ("139-1234-5678", "+8613912345678"),
+        ("Ouyang.Nana@Example.com", "ouyang.nana@EXAMPLE.COM"),
+        ("0451-87654321", "045187654321"),
+    ],
+)
 def test_erasure_blanks_personal_fields_and_keeps_the_comment(seeded, stored, typed):
     receipt = store(seeded, **{**PERSON, "contact": stored})
     before = row(seeded, receipt)
@@ -73,12 +91,26 @@ def test_erasure_blanks_personal_fields_and_keeps_the_comment(seeded, stored, ty
     done = erase_personal_data(seeded, receipt.lower(), typed, now=now)
     assert (done.receipt, done.erased_at, done.already) == (receipt, now, False)
     after = row(seeded, receipt)
-    assert (after.name, after.organisation, after.region, after.contact, after.client_hash) == ("", "", "", "", "")
-    assert (after.content, after.target, after.commenter_type, after.created_at, after.consent, after.status) == (
-        CONTENT, "art-13-p2", "个人", before.created_at, True, "received")
+    assert (after.name, after.organisation, after.region, after.contact, after.client_hash) == (
+        "",
+        "",
+        "",
+        "",
+        "",
+    )
+    assert (
+        after.content,
+        after.target,
+        after.commenter_type,
+        after.created_at,
+        after.consent,
+        after.status,
+    ) == (CONTENT, "art-13-p2", "个人", before.created_at, True, "received")
     assert after.erased_at == now
     # The old hash covered the contact; the new one covers only what is left.
-    assert after.content_hash == content_hash(CommentInput("art-13-p2", CONTENT, commenter_type="个人", consent=True))
+    assert after.content_hash == content_hash(
+        CommentInput("art-13-p2", CONTENT, commenter_type="个人", consent=True)
+    )
     assert after.content_hash != before.content_hash
 
 
@@ -88,7 +120,11 @@ def test_erasure_is_idempotent_and_keeps_the_first_time(seeded):
     again = erase_personal_data(seeded, receipt, "13912345678", now=first.erased_at + timedelta(days=3))
     other = erase_personal_data(seeded, receipt, "anything@example.com")
     assert (again.erased_at, again.already, other.erased_at, other.already) == (
-        first.erased_at, True, first.erased_at, True)
+        first.erased_at,
+        True,
+        first.erased_at,
+        True,
+    )
     assert row(seeded, receipt).erased_at == first.erased_at
 
 
@@ -103,25 +139,35 @@ def test_dispositions_and_their_history_are_kept(seeded):
     dispose(seeded, drafter, "not_adopted", "与上位法不一致。", comment_ids=[comment_id])
     erase_personal_data(seeded, receipt, "13912345678")
     with seeded.reading() as session:
-        history = session.execute(select(models.Disposition.value, models.Disposition.reason, models.Disposition.user_name)
-                                  .where(models.Disposition.comment_id == comment_id)
-                                  .order_by(models.Disposition.id)).all()
-    assert [tuple(h) for h in history] == [("under_study", "", "drafter1"),
-                                           ("not_adopted", "与上位法不一致。", "drafter1")]
+        history = session.execute(
+            select(models.Disposition.value, models.Disposition.reason, models.Disposition.user_name)
+            .where(models.Disposition.comment_id == comment_id)
+            .order_by(models.Disposition.id)
+        ).all()
+    assert [tuple(h) for h in history] == [
+        ("under_study", "", "drafter1"),
+        ("not_adopted", "与上位法不一致。", "drafter1"),
+    ]
     assert row(seeded, receipt).disposition == "not_adopted"
 
 
-@pytest.mark.parametrize(("receipt", "contact", "code"), [
-    (UNKNOWN, "13912345678", "erasure_not_verified"),  # no such receipt
-    ("not-a-receipt", "13912345678", "erasure_not_verified"),
-    ("{receipt}", "13912345670", "erasure_not_verified"),  # wrong contact: the same refusal
-    ("{receipt}", "ouyang@example.com", "erasure_not_verified"),
-    ("{receipt}", "x", "erasure_not_verified"),
-    ("{receipt}", "  ", "erasure_contact_required"),
-    ("{bare}", "13912345678", "erasure_no_contact"),  # sent with a name but no contact
-])
+@pytest.mark.parametrize(
+    ("receipt", "contact", "code"),
+    [
+        (UNKNOWN, "13912345678", "erasure_not_verified"),  # no such receipt
+        ("not-a-receipt", "13912345678", "erasure_not_verified"),
+        ("{receipt}", "13912345670", "erasure_not_verified"),  # wrong contact: the same refusal
+        ("{receipt}", "ouyang@example.com", "erasure_not_verified"),
+        ("{receipt}", "x", "erasure_not_verified"),
+        ("{receipt}", "  ", "erasure_contact_required"),
+        ("{bare}", "13912345678", "erasure_no_contact"),  # sent with a name but no contact
+    ],
+)
 def test_refusals(seeded, receipt, contact, code):
-    names = {"receipt": store(seeded, **PERSON), "bare": store(seeded, "另一条意见", name="王五", consent=True)}
+    names = {
+        "receipt": store(seeded, **PERSON),
+        "bare": store(seeded, "另一条意见", name="王五", consent=True),
+    }
     assert refusal(lambda: erase_personal_data(seeded, receipt.format(**names), contact)) == code
     assert [row(seeded, r).erased_at for r in names.values()] == [None, None]
 
@@ -130,7 +176,10 @@ def test_repeated_failures_lock_online_attempts_but_not_the_office(seeded):
     receipt = store(seeded, **PERSON)
     now = utcnow()
     for _ in range(MAX_FAILURES):
-        assert refusal(lambda: erase_personal_data(seeded, receipt, "13900000000", now=now)) == "erasure_not_verified"
+        assert (
+            refusal(lambda: erase_personal_data(seeded, receipt, "13900000000", now=now))
+            == "erasure_not_verified"
+        )
     assert row(seeded, receipt).erasure_locked_until == now + LOCK
     assert refusal(lambda: erase_personal_data(seeded, receipt, "13912345678", now=now)) == "erasure_locked"
     later = now + LOCK + timedelta(seconds=1)
@@ -151,17 +200,24 @@ def test_a_success_resets_the_failure_count(seeded):
 
 # --- the page -------------------------------------------------------------------------------------------
 
+
 def form_token(client, number: str = "") -> str:
     page = client.get("/receipt/erase", params={"number": number})
     assert page.status_code == 200
     return TOKEN.search(page.text).group(1)
 
 
-@pytest.mark.parametrize(("personal", "shown"), [
-    (PERSON, '<a href="/receipt/erase?number={receipt}">删除我的个人信息</a>'),
-    ({"name": "王五", "consent": True}, "提交意见时没有留下联系方式，无法在网上核实身份。如需删除个人信息，请凭回执编号联系起草部门办理。"),
-    ({}, None),
-])
+@pytest.mark.parametrize(
+    ("personal", "shown"),
+    [
+        (PERSON, '<a href="/receipt/erase?number={receipt}">删除我的个人信息</a>'),
+        (
+            {"name": "王五", "consent": True},
+            "提交意见时没有留下联系方式，无法在网上核实身份。如需删除个人信息，请凭回执编号联系起草部门办理。",
+        ),
+        ({}, None),
+    ],
+)
 def test_receipt_page_links_to_erasure_only_when_it_can_be_verified(client, seeded, personal, shown):
     receipt = store(seeded, **personal)
     page = client.get(f"/receipt/{receipt}").text
@@ -180,32 +236,51 @@ def test_form_says_what_is_erased_and_what_kept(client):
 
 def test_erasing_through_the_page_without_javascript(client, seeded):
     receipt = store(seeded, **PERSON)
-    answer = client.post("/receipt/erase", data={"_csrf_token": form_token(client, receipt), "number": receipt,
-                                                 "contact": "139 1234 5678"})
+    answer = client.post(
+        "/receipt/erase",
+        data={"_csrf_token": form_token(client, receipt), "number": receipt, "contact": "139 1234 5678"},
+    )
     assert answer.status_code == 200 and "<html" in answer.text
-    assert f"已删除回执 {receipt} 的个人信息。意见内容和处理情况仍然保留，您仍可凭回执编号查询。" in answer.text
+    assert (
+        f"已删除回执 {receipt} 的个人信息。意见内容和处理情况仍然保留，您仍可凭回执编号查询。" in answer.text
+    )
     receipt_page = client.get(f"/receipt/{receipt}").text
     assert CONTENT in receipt_page
-    assert not any(text in receipt_page for text in ("欧*", "139****5678", "松花江数据研究所", "哈尔滨市", "删除我的个人信息"))
+    assert not any(
+        text in receipt_page
+        for text in ("欧*", "139****5678", "松花江数据研究所", "哈尔滨市", "删除我的个人信息")
+    )
     assert re.search(r"个人信息已应本人要求删除（\d{4}年\d+月\d+日 \d\d:\d\d）", receipt_page)
     assert "姓名和联系方式只显示部分" not in receipt_page
-    again = client.post("/receipt/erase", data={"_csrf_token": form_token(client), "number": receipt,
-                                                "contact": "13912345678"}, headers={"hx-request": "true"})
+    again = client.post(
+        "/receipt/erase",
+        data={"_csrf_token": form_token(client), "number": receipt, "contact": "13912345678"},
+        headers={"hx-request": "true"},
+    )
     assert again.status_code == 200 and "<html" not in again.text
-    assert re.search(rf"回执 {receipt} 的个人信息已于 \d{{4}}年\d+月\d+日 \d\d:\d\d 删除，无需再次办理。", again.text)
+    assert re.search(
+        rf"回执 {receipt} 的个人信息已于 \d{{4}}年\d+月\d+日 \d\d:\d\d 删除，无需再次办理。", again.text
+    )
 
 
-@pytest.mark.parametrize(("number", "contact", "status", "code"), [
-    (UNKNOWN, "13912345678", 403, "erasure_not_verified"),
-    ("{receipt}", "13912345670", 403, "erasure_not_verified"),
-    ("{receipt}", "", 422, "erasure_contact_required"),
-    ("{bare}", "13912345678", 409, "erasure_no_contact"),
-])
+@pytest.mark.parametrize(
+    ("number", "contact", "status", "code"),
+    [
+        (UNKNOWN, "13912345678", 403, "erasure_not_verified"),
+        ("{receipt}", "13912345670", 403, "erasure_not_verified"),
+        ("{receipt}", "", 422, "erasure_contact_required"),
+        ("{bare}", "13912345678", 409, "erasure_no_contact"),
+    ],
+)
 def test_page_refusals_keep_what_was_typed(client, seeded, number, contact, status, code):
-    names = {"receipt": store(seeded, **PERSON), "bare": store(seeded, "另一条意见", name="王五", consent=True)}
+    names = {
+        "receipt": store(seeded, **PERSON),
+        "bare": store(seeded, "另一条意见", name="王五", consent=True),
+    }
     number = number.format(**names)
-    answer = client.post("/receipt/erase", data={"_csrf_token": form_token(client), "number": number,
-                                                 "contact": contact})
+    answer = client.post(
+        "/receipt/erase", data={"_csrf_token": form_token(client), "number": number, "contact": contact}
+    )
     assert answer.status_code == status
     assert MESSAGES[code] in answer.text
     assert f'name="number" value="{number}"' in answer.text
@@ -222,29 +297,42 @@ def test_page_refuses_without_the_csrf_token(client, seeded):
 
 # --- the API --------------------------------------------------------------------------------------------
 
+
 def test_api_erases_then_reports_it_was_already_done(client, seeded):
     receipt = store(seeded, **PERSON)
     first = client.post(f"/api/v1/receipts/{receipt.lower()}/erasure", json={"contact": "13912345678"})
     erased_at = row(seeded, receipt).erased_at
-    expected = {"receipt": receipt, "code": "personal_data_erased", "already_erased": False,
-                "erased_at": erased_at.isoformat().replace("+00:00", "Z")}
+    expected = {
+        "receipt": receipt,
+        "code": "personal_data_erased",
+        "already_erased": False,
+        "erased_at": erased_at.isoformat().replace("+00:00", "Z"),
+    }
     assert (first.status_code, first.json()) == (200, expected)
     again = client.post(f"/api/v1/receipts/{receipt}/erasure", json={"contact": "13912345678"})
-    assert (again.status_code, again.json()) == (200, {**expected, "code": "personal_data_already_erased",
-                                                       "already_erased": True})
+    assert (again.status_code, again.json()) == (
+        200,
+        {**expected, "code": "personal_data_already_erased", "already_erased": True},
+    )
     assert client.get(f"/api/v1/receipts/{receipt}").json()["contact"] == ""
 
 
-@pytest.mark.parametrize(("number", "body", "status", "code"), [
-    (UNKNOWN, {"contact": "13912345678"}, 403, "erasure_not_verified"),
-    ("{receipt}", {"contact": "13912345670"}, 403, "erasure_not_verified"),
-    ("{receipt}", {"contact": ""}, 422, "erasure_contact_required"),
-    ("{bare}", {"contact": "13912345678"}, 409, "erasure_no_contact"),
-    ("{receipt}", {}, 400, "invalid_request"),
-    ("{receipt}", {"contact": 13912345678}, 400, "invalid_request"),
-])
+@pytest.mark.parametrize(
+    ("number", "body", "status", "code"),
+    [
+        (UNKNOWN, {"contact": "13912345678"}, 403, "erasure_not_verified"),
+        ("{receipt}", {"contact": "13912345670"}, 403, "erasure_not_verified"),
+        ("{receipt}", {"contact": ""}, 422, "erasure_contact_required"),
+        ("{bare}", {"contact": "13912345678"}, 409, "erasure_no_contact"),
+        ("{receipt}", {}, 400, "invalid_request"),
+        ("{receipt}", {"contact": 13912345678}, 400, "invalid_request"),
+    ],
+)
 def test_api_refusals_have_stable_codes(client, seeded, number, body, status, code):
-    names = {"receipt": store(seeded, **PERSON), "bare": store(seeded, "另一条意见", name="王五", consent=True)}
+    names = {
+        "receipt": store(seeded, **PERSON),
+        "bare": store(seeded, "另一条意见", name="王五", consent=True),
+    }
     answer = client.post(f"/api/v1/receipts/{number.format(**names)}/erasure", json=body)
     assert answer.status_code == status
     assert answer.json()["error"]["code"] == code and answer.json()["error"]["message"] == MESSAGES[code]
@@ -264,17 +352,25 @@ def test_attempts_are_throttled_per_client_across_page_and_api(client):
         if n % 2:
             answer = client.post(f"/api/v1/receipts/{UNKNOWN}/erasure", json={"contact": f"1391234567{n}"})
         else:
-            answer = client.post("/receipt/erase", data={"_csrf_token": token, "number": UNKNOWN,
-                                                         "contact": f"1391234567{n}"})
+            answer = client.post(
+                "/receipt/erase", data={"_csrf_token": token, "number": UNKNOWN, "contact": f"1391234567{n}"}
+            )
         assert answer.status_code == 403, n
     api = client.post(f"/api/v1/receipts/{UNKNOWN}/erasure", json={"contact": "13912345678"})
-    assert (api.status_code, api.json()["error"]["code"], api.headers["retry-after"]) == (429, "erasure_throttled", "600")
-    page = client.post("/receipt/erase", data={"_csrf_token": token, "number": UNKNOWN, "contact": "13912345678"})
+    assert (api.status_code, api.json()["error"]["code"], api.headers["retry-after"]) == (
+        429,
+        "erasure_throttled",
+        "600",
+    )
+    page = client.post(
+        "/receipt/erase", data={"_csrf_token": token, "number": UNKNOWN, "contact": "13912345678"}
+    )
     assert (page.status_code, page.headers["retry-after"]) == (429, "600")
     assert MESSAGES["erasure_throttled"] in page.text
 
 
 # --- drafters, the 意见汇总表 and the command line -----------------------------------------------------
+
 
 def test_drafters_see_that_the_data_was_erased(client, seeded):
     receipt = store(seeded, **PERSON)
@@ -292,13 +388,20 @@ def test_summary_shows_nothing_personal_of_an_erased_comment(seeded, tmp_path, s
     from app.services.export_summary import export_summary
 
     receipt = store(seeded, **PERSON)
-    store(seeded, "保留个人信息的意见。", client="d" * 64, **{**PERSON, "name": "李四", "contact": "lisi@example.com"})
+    store(
+        seeded,
+        "保留个人信息的意见。",
+        client="d" * 64,
+        **{**PERSON, "name": "李四", "contact": "lisi@example.com"},
+    )
     erase_personal_data(seeded, receipt, "13912345678")
     out = tmp_path / "s.docx"
     export_summary(seeded, SLUG, out, show_personal=show_personal)
     rows = {r[2]: r[3] for r in table_rows(reopen(out))}
     assert rows[CONTENT] == "个人\n个人信息已应本人要求删除"
-    kept = "个人\n松花江数据研究所\n哈尔滨市\n" + ("李四\nlisi@example.com" if show_personal else "李*\nl***@example.com")
+    kept = "个人\n松花江数据研究所\n哈尔滨市\n" + (
+        "李四\nlisi@example.com" if show_personal else "李*\nl***@example.com"
+    )
     assert rows["保留个人信息的意见。"] == kept
 
 
@@ -309,12 +412,21 @@ def cli_env(monkeypatch, tmp_path, database_url, seeded):
     return seeded
 
 
-@pytest.mark.parametrize(("args", "stdin", "code", "out", "err"), [
-    (["--contact", "139 1234 5678"], "", 0, "已删除回执 {receipt} 的个人信息（姓名、单位、地区、联系方式、网络地址标识），意见内容和处理情况保留。", ""),
-    (["--contact", "-"], "13912345678\n", 0, "已删除回执 {receipt} 的个人信息", ""),
-    (["--contact", "13912345670"], "", 2, "", "draftreview: " + MESSAGES["erasure_not_verified"] + "\n"),
-    (["--identity-checked"], "", 0, "已删除回执 {receipt} 的个人信息", ""),
-])
+@pytest.mark.parametrize(
+    ("args", "stdin", "code", "out", "err"),
+    [
+        (
+            ["--contact", "139 1234 5678"],
+            "",
+            0,
+            "已删除回执 {receipt} 的个人信息（姓名、单位、地区、联系方式、网络地址标识），意见内容和处理情况保留。",
+            "",
+        ),
+        (["--contact", "-"], "13912345678\n", 0, "已删除回执 {receipt} 的个人信息", ""),
+        (["--contact", "13912345670"], "", 2, "", "draftreview: " + MESSAGES["erasure_not_verified"] + "\n"),
+        (["--identity-checked"], "", 0, "已删除回执 {receipt} 的个人信息", ""),
+    ],
+)
 def test_cli_erases_for_the_drafting_office(cli_env, capsys, monkeypatch, args, stdin, code, out, err):
     receipt = store(cli_env, **PERSON)
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
@@ -327,9 +439,15 @@ def test_cli_erases_for_the_drafting_office(cli_env, capsys, monkeypatch, args, 
 def test_cli_without_contact_needs_the_office_check(cli_env, capsys):
     bare = store(cli_env, "另一条意见", name="王五", consent=True)
     assert main(["erase", bare, "--contact", "13912345678"]) == 2
-    assert capsys.readouterr().err == ("draftreview: " + MESSAGES["erasure_no_contact"]
-                                       + "核实申请人身份后，可改用 --identity-checked 删除。\n")
+    assert capsys.readouterr().err == (
+        "draftreview: "
+        + MESSAGES["erasure_no_contact"]
+        + "核实申请人身份后，可改用 --identity-checked 删除。\n"
+    )
     assert main(["erase", bare, "--identity-checked"]) == 0
     assert row(cli_env, bare).name == ""
     assert main(["erase", bare, "--identity-checked"]) == 0
-    assert re.fullmatch(rf"回执 {bare} 的个人信息已于 \d{{4}}-\d\d-\d\d \d\d:\d\d 删除，未作改动。\n", capsys.readouterr().out.split("\n", 1)[1])
+    assert re.fullmatch(
+        rf"回执 {bare} 的个人信息已于 \d{{4}}-\d\d-\d\d \d\d:\d\d 删除，未作改动。\n",
+        capsys.readouterr().out.split("\n", 1)[1],
+    )

@@ -27,19 +27,35 @@ def counts(url):
 
     db = Database.connect(url)
     with db.reading() as session:
-        result = tuple(session.scalar(select(func.count()).select_from(m))
-                       for m in (models.Consultation, models.Version, models.Article, models.Paragraph))
+        result = tuple(
+            session.scalar(select(func.count()).select_from(m))
+            for m in (models.Consultation, models.Version, models.Article, models.Paragraph)
+        )
     db.dispose()
     return result
 
 
 def test_import_creates_a_consultation_then_a_new_version(env, capsys):
-    args = ["import", str(SAMPLE), "--slug", "hlj", "--title", "数字经济条例", "--stage", "征求意见稿",
-            "--opens", "2026-11-24", "--closes", "2026-12-24"]
+    args = [
+        "import",
+        str(SAMPLE),
+        "--slug",
+        "hlj",
+        "--title",
+        "数字经济条例",
+        "--stage",
+        "征求意见稿",
+        "--opens",
+        "2026-11-24",
+        "--closes",
+        "2026-12-24",
+    ]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "已导入 hlj 第 1 版（新建项目）：84 条，征求意见 2026-11-24 至 2026-12-24。"
-    assert "提示 第67行 [traditional-char] “的空間、”中的“間”是繁体字（规范写法“间”），原文保留，请核对。" in out
+    assert (
+        "提示 第67行 [traditional-char] “的空間、”中的“間”是繁体字（规范写法“间”），原文保留，请核对。" in out
+    )
     assert main(args) == 0
     assert "已导入 hlj 第 2 版（新版本）" in capsys.readouterr().out
     assert counts(env)[:2] == (1, 2)
@@ -55,10 +71,16 @@ def test_import_a_final_text_as_second_version(env, capsys):
     assert "已导入 hlj 第 2 版（新版本）：86 条" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("extra", "message"), [
-    (["--slug", "Bad Slug!"], "draftreview: 项目标识只能由小写字母、数字和连字符组成（2–80 个字符）。"),
-    (["--slug", "ok", "--opens", "2026-12-01", "--closes", "2026-11-01"], "draftreview: 截止日期不能早于开始日期。"),
-])
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--slug", "Bad Slug!"], "draftreview: 项目标识只能由小写字母、数字和连字符组成（2–80 个字符）。"),
+        (
+            ["--slug", "ok", "--opens", "2026-12-01", "--closes", "2026-11-01"],
+            "draftreview: 截止日期不能早于开始日期。",
+        ),
+    ],
+)
 def test_import_refusals_write_nothing(env, capsys, extra, message):
     assert main(["import", str(SAMPLE), *extra]) == 2
     assert capsys.readouterr().err.strip() == message
@@ -81,6 +103,10 @@ def test_first_start_migrates_and_seeds_the_sample_once(settings):
     with db.reading() as session:
         consultation = session.scalar(select(models.Consultation))
         version = consultation.versions[0]
-        assert (consultation.slug, version.stage, len(consultation.versions)) == (SAMPLE_SLUG, "征求意见稿", 1)
+        assert (consultation.slug, version.stage, len(consultation.versions)) == (
+            SAMPLE_SLUG,
+            "征求意见稿",
+            1,
+        )
         assert (version.closes_at - version.opens_at).days == 31  # 30 days after today, closing day included
     db.dispose()

@@ -58,8 +58,14 @@ def test_comment_gram_rebuild_keeps_rows(settings, sample_draft):
 def _rebuild_and_back(db: Database, sample_draft, settings) -> None:
     _migrate(db, "0003")
     start = today(utcnow())
-    version_id = import_draft(db, sample_draft, slug=SLUG, stage="征求意见稿",
-                              opens=start - timedelta(days=1), closes=start + timedelta(days=29)).version_id
+    version_id = import_draft(
+        db,
+        sample_draft,
+        slug=SLUG,
+        stage="征求意见稿",
+        opens=start - timedelta(days=1),
+        closes=start + timedelta(days=29),
+    ).version_id
     writer = CommentWriter(db, settings)
     writer.start()
     try:

@@ -74,14 +74,19 @@ def _assert_unavailable(client: TestClient) -> None:
     page = client.get(f"/c/{SLUG}")
     assert (page.status_code, page.headers["retry-after"], MESSAGE in page.text) == (503, "30", True)
     answer = client.get("/api/v1/consultations")
-    assert (answer.status_code, answer.json()) == (503, {"error": {"code": "database_unavailable",
-                                                                   "message": MESSAGE}})
+    assert (answer.status_code, answer.json()) == (
+        503,
+        {"error": {"code": "database_unavailable", "message": MESSAGE}},
+    )
 
 
-@pytest.mark.parametrize("url", [
-    "sqlite:////nonexistent-folder/draftreview.sqlite3",
-    "postgresql+psycopg://postgres@127.0.0.1:9/test",  # the discard port: nothing listens there
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:////nonexistent-folder/draftreview.sqlite3",
+        "postgresql+psycopg://postgres@127.0.0.1:9/test",  # the discard port: nothing listens there
+    ],
+)
 def test_unreachable_database_gets_503_everywhere(settings, url):
     with TestClient(create_app(settings, Database.connect(url))) as client:
         _assert_unavailable(client)
@@ -103,16 +108,23 @@ def test_postgresql_outage_fails_fast_and_recovers_by_itself(settings, seeded):
         assert client.get("/readyz").status_code == 200
         relay.cut()
         _assert_unavailable(client)
-        sent = client.post(f"/c/{SLUG}/comment", data={"_csrf_token": token, "target": "art-13",
-                                                        "content": "停电时写的意见。"})
+        sent = client.post(
+            f"/c/{SLUG}/comment",
+            data={"_csrf_token": token, "target": "art-13", "content": "停电时写的意见。"},
+        )
         assert (sent.status_code, "停电时写的意见。" in sent.text, MESSAGE in sent.text) == (503, True, True)
-        api = client.post(f"/api/v1/consultations/{SLUG}/comments", json={"target": "art-13", "content": "接口意见"})
+        api = client.post(
+            f"/api/v1/consultations/{SLUG}/comments", json={"target": "art-13", "content": "接口意见"}
+        )
         assert (api.status_code, api.json()["error"]["code"]) == (503, "database_unavailable")
         relay.restore()
         assert client.get(f"/c/{SLUG}").status_code == 200
         assert client.get("/readyz").status_code == 200
-        again = client.post(f"/c/{SLUG}/comment", data={"_csrf_token": token, "target": "art-13",
-                                                         "content": "停电时写的意见。"}, follow_redirects=False)
+        again = client.post(
+            f"/c/{SLUG}/comment",
+            data={"_csrf_token": token, "target": "art-13", "content": "停电时写的意见。"},
+            follow_redirects=False,
+        )
         assert (again.status_code, again.headers["location"].startswith("/receipt/YJ-")) == (303, True)
     relay.cut()
     db.dispose()

@@ -52,16 +52,29 @@ def test_no_log_record_carries_personal_data_or_the_client(client, seeded, caplo
     caplog.set_level(logging.DEBUG)
     token = csrf_token(client)
     person = {"name": NAME, "commenter_type": "个人", "organisation": ORGANISATION, "region": "哈尔滨市"}
-    page = client.post(f"/c/{SLUG}/comment", data={"_csrf_token": token, "target": "art-13-p2", "content": CONTENT,
-                                                   **person, "contact": PHONE, "consent": "yes"},
-                       follow_redirects=False)
+    page = client.post(
+        f"/c/{SLUG}/comment",
+        data={
+            "_csrf_token": token,
+            "target": "art-13-p2",
+            "content": CONTENT,
+            **person,
+            "contact": PHONE,
+            "consent": "yes",
+        },
+        follow_redirects=False,
+    )
     assert page.status_code == 303
     by_page = page.headers["location"].split("/")[2].split("?")[0]
-    api = client.post(f"/api/v1/consultations/{SLUG}/comments",
-                      json={"target": "art-13", "content": "另一条意见", **person, "contact": EMAIL, "consent": True})
+    api = client.post(
+        f"/api/v1/consultations/{SLUG}/comments",
+        json={"target": "art-13", "content": "另一条意见", **person, "contact": EMAIL, "consent": True},
+    )
     assert api.status_code == 201
-    refused = client.post(f"/api/v1/consultations/{SLUG}/comments",
-                          json={"content": "无效联系方式", "name": NAME, "contact": PHONE + "x", "consent": True})
+    refused = client.post(
+        f"/api/v1/consultations/{SLUG}/comments",
+        json={"content": "无效联系方式", "name": NAME, "contact": PHONE + "x", "consent": True},
+    )
     assert refused.status_code == 422
     assert client.get(f"/receipt/{by_page}").status_code == 200
     assert client.get(api.json()["receipt_url"]).status_code == 200
@@ -74,17 +87,23 @@ def test_no_log_record_carries_personal_data_or_the_client(client, seeded, caplo
     assert listing.status_code == 200 and EMAIL in listing.text  # drafters see it; logs must not
     records = caplog.records
     # The capture works: the erasure's own audit line is there, without the erased values.
-    assert any(r.name == "app.services.erasure" and "erased at the commenter's request" in r.getMessage()
-               for r in records)
+    assert any(
+        r.name == "app.services.erasure" and "erased at the commenter's request" in r.getMessage()
+        for r in records
+    )
     everything = caplog.text + "\n".join(f"{r.getMessage()} {r.args!r} {r.exc_text or ''}" for r in records)
     assert leaks(everything, [*PERSONAL, "testclient"]) == []
 
 
 REFUSE_INSERTS = {
-    "sqlite": ["CREATE TRIGGER refuse BEFORE INSERT ON comment BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"],
-    "postgresql": ["CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk trouble'; END $$ "
-                   "LANGUAGE plpgsql",
-                   "CREATE TRIGGER refuse BEFORE INSERT ON comment FOR EACH ROW EXECUTE FUNCTION refuse()"],
+    "sqlite": [
+        "CREATE TRIGGER refuse BEFORE INSERT ON comment BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk trouble'; END $$ "
+        "LANGUAGE plpgsql",
+        "CREATE TRIGGER refuse BEFORE INSERT ON comment FOR EACH ROW EXECUTE FUNCTION refuse()",
+    ],
 }
 
 
@@ -93,8 +112,10 @@ def test_a_failed_insert_logs_no_personal_data(client, seeded, caplog):
         for statement in REFUSE_INSERTS[conn.dialect.name]:
             conn.execute(text(statement))
     caplog.set_level(logging.DEBUG)
-    answer = client.post(f"/api/v1/consultations/{SLUG}/comments",
-                         json={"content": CONTENT, "name": NAME, "contact": PHONE, "consent": True})
+    answer = client.post(
+        f"/api/v1/consultations/{SLUG}/comments",
+        json={"content": CONTENT, "name": NAME, "contact": PHONE, "consent": True},
+    )
     assert answer.status_code == 503
     assert any("storing a comment failed" in r.getMessage() for r in caplog.records)
     assert leaks(caplog.text, PERSONAL) == []
@@ -104,17 +125,29 @@ def test_a_failed_insert_logs_no_personal_data(client, seeded, caplog):
 def test_summary_export_masks_contacts_and_names_by_default(client, seeded, tmp_path, show_personal):
     token = csrf_token(client)
     for content, contact in (("意见一", PHONE), ("意见二", EMAIL)):
-        answer = client.post(f"/c/{SLUG}/comment", data={"_csrf_token": token, "target": "art-13", "content": content,
-                                                         "name": NAME, "contact": contact, "consent": "yes"},
-                             follow_redirects=False)
+        answer = client.post(
+            f"/c/{SLUG}/comment",
+            data={
+                "_csrf_token": token,
+                "target": "art-13",
+                "content": content,
+                "name": NAME,
+                "contact": contact,
+                "consent": "yes",
+            },
+            follow_redirects=False,
+        )
         assert answer.status_code == 303
     out = tmp_path / "s.docx"
     export_summary(seeded, SLUG, out, show_personal=show_personal)
     with zipfile.ZipFile(out) as package:  # every part of the file, not only the table
         text = "\n".join(package.read(name).decode("utf-8", "replace") for name in package.namelist())
-    assert [value for value in (PHONE, EMAIL, NAME) if value in text] == ([PHONE, EMAIL, NAME] if show_personal else [])
+    assert [value for value in (PHONE, EMAIL, NAME) if value in text] == (
+        [PHONE, EMAIL, NAME] if show_personal else []
+    )
     assert [value for value in ("139****5678", "O***@Example.com", "欧***") if value in text] == (
-        [] if show_personal else ["139****5678", "O***@Example.com", "欧***"])
+        [] if show_personal else ["139****5678", "O***@Example.com", "欧***"]
+    )
 
 
 class Browser:
@@ -124,9 +157,12 @@ class Browser:
         self.host, self.port = base.removeprefix("http://").split(":")
         self.cookie = ""
 
-    def send(self, method: str, path: str, body: bytes | None = None, kind: str = "") -> tuple[int, str, dict]:
-        connection = http.client.HTTPConnection(self.host, int(self.port), timeout=30,
-                                                source_address=(CLIENT, 0))
+    def send(
+        self, method: str, path: str, body: bytes | None = None, kind: str = ""
+    ) -> tuple[int, str, dict]:
+        connection = http.client.HTTPConnection(
+            self.host, int(self.port), timeout=30, source_address=(CLIENT, 0)
+        )
         headers = {"Content-Type": kind} if kind else {}
         if self.cookie:
             headers["Cookie"] = self.cookie
@@ -156,29 +192,46 @@ def test_a_real_server_prints_no_client_address_or_personal_data(tmp_path):
         status, page, _ = browser.send("GET", f"/c/{SLUG}/comment?target=art-13")
         assert status == 200
         token = TOKEN.search(page).group(1)
-        status, _, headers = browser.form(f"/c/{SLUG}/comment", {
-            "_csrf_token": token, "target": "art-13", "content": CONTENT, "name": NAME, "commenter_type": "个人",
-            "organisation": ORGANISATION, "contact": PHONE, "consent": "yes"})
+        status, _, headers = browser.form(
+            f"/c/{SLUG}/comment",
+            {
+                "_csrf_token": token,
+                "target": "art-13",
+                "content": CONTENT,
+                "name": NAME,
+                "commenter_type": "个人",
+                "organisation": ORGANISATION,
+                "contact": PHONE,
+                "consent": "yes",
+            },
+        )
         assert status == 303
         by_page = headers["location"].split("/")[2].split("?")[0]
-        status, answer = browser.json(f"/api/v1/consultations/{SLUG}/comments",
-                                       {"target": "art-13", "content": "另一条意见", "name": NAME, "contact": EMAIL,
-                                        "consent": True})
+        status, answer = browser.json(
+            f"/api/v1/consultations/{SLUG}/comments",
+            {"target": "art-13", "content": "另一条意见", "name": NAME, "contact": EMAIL, "consent": True},
+        )
         assert status == 201
         assert browser.json(f"/api/v1/receipts/{answer['receipt']}/erasure", {"contact": PHONE})[0] == 403
         assert browser.json(f"/api/v1/receipts/{answer['receipt']}/erasure", {"contact": EMAIL})[0] == 200
-        assert browser.form("/receipt/erase", {"_csrf_token": token, "number": by_page, "contact": PHONE})[0] == 200
+        assert (
+            browser.form("/receipt/erase", {"_csrf_token": token, "number": by_page, "contact": PHONE})[0]
+            == 200
+        )
         status, kept = browser.json(f"/api/v1/consultations/{SLUG}/comments", {"content": "第三条意见"})
         assert status == 201
         assert browser.send("GET", "/no-such-page")[0] == 404
-        assert browser.send("POST", f"/api/v1/consultations/{SLUG}/comments", b"{", "application/json")[0] == 400
+        assert (
+            browser.send("POST", f"/api/v1/consultations/{SLUG}/comments", b"{", "application/json")[0] == 400
+        )
     output = (tmp_path / "server.log").read_text(errors="replace")
     # What is read here is the server's output, app logging included; the address checked for is the one
     # the server saw (its keyed hash is on the comment that was not erased).
     assert "draftreview: http://127.0.0.1:" in output
     assert output.count("erased at the commenter's request (online)") == 2
-    assert kept_client_hash(tmp_path, kept["receipt"]) == client_hash((tmp_path / "secret_key").read_bytes().strip(),
-                                                                      CLIENT)
+    assert kept_client_hash(tmp_path, kept["receipt"]) == client_hash(
+        (tmp_path / "secret_key").read_bytes().strip(), CLIENT
+    )
     assert leaks(output, [*PERSONAL, CLIENT]) == []
 
 

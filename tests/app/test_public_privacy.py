@@ -27,8 +27,11 @@ def public_gets(app, samples: dict[str, str]) -> list[str]:
     for route in app.routes:
         if route.path.startswith(("/admin", "/api/v1/admin", "/static")) or "GET" not in route.methods:
             continue
-        paths.append(re.sub(r"\{(\w+):(\w+)\}", lambda m: "1" if m.group(2) == "int" else samples[m.group(1)],
-                            route.path))
+        paths.append(
+            re.sub(
+                r"\{(\w+):(\w+)\}", lambda m: "1" if m.group(2) == "int" else samples[m.group(1)], route.path
+            )
+        )
     return sorted(paths)
 
 
@@ -36,9 +39,18 @@ def public_gets(app, samples: dict[str, str]) -> list[str]:
 def receipts(client):
     found = []
     for n, sender in enumerate(SENDERS):
-        answer = client.post(f"/c/{SLUG}/comment", data={
-            "_csrf_token": csrf_token(client), "target": "art-13", "content": f"建议细化第十三条（{n}）。",
-            "commenter_type": "个人", "consent": "yes", **sender}, follow_redirects=False)
+        answer = client.post(
+            f"/c/{SLUG}/comment",
+            data={
+                "_csrf_token": csrf_token(client),
+                "target": "art-13",
+                "content": f"建议细化第十三条（{n}）。",
+                "commenter_type": "个人",
+                "consent": "yes",
+                **sender,
+            },
+            follow_redirects=False,
+        )
         assert answer.status_code == 303, answer.text
         found.append(answer.headers["location"].split("/")[2].split("?")[0])
     return found
@@ -46,8 +58,14 @@ def receipts(client):
 
 def test_no_public_route_shows_personal_data(client, receipts):
     samples = {"slug": SLUG, "number": receipts[0], "code": "en", "path": "openapi.json"}
-    extra = [f"/receipt/{receipts[1]}", f"/receipt?number={receipts[0]}", f"/c/{SLUG}/comment?target=art-13",
-             f"/api/v1/receipts/{receipts[1]}", f"/c/{SLUG}?version=2", f"/receipt/erase?number={receipts[0]}"]
+    extra = [
+        f"/receipt/{receipts[1]}",
+        f"/receipt?number={receipts[0]}",
+        f"/c/{SLUG}/comment?target=art-13",
+        f"/api/v1/receipts/{receipts[1]}",
+        f"/c/{SLUG}?version=2",
+        f"/receipt/erase?number={receipts[0]}",
+    ]
     paths = public_gets(client.app, samples) + extra
     assert len(paths) >= 12
     for path in paths:
@@ -57,7 +75,9 @@ def test_no_public_route_shows_personal_data(client, receipts):
         assert (path, leaked) == (path, [])
 
 
-@pytest.mark.parametrize(("sender", "masked"), [(0, ["欧***", "139****5678"]), (1, ["司***", "x***@example.cn"])])
+@pytest.mark.parametrize(
+    ("sender", "masked"), [(0, ["欧***", "139****5678"]), (1, ["司***", "x***@example.cn"])]
+)
 def test_the_receipt_shows_personal_data_masked(client, receipts, sender, masked):
     page = client.get(f"/receipt/{receipts[sender]}").text
     api = client.get(f"/api/v1/receipts/{receipts[sender]}").json()

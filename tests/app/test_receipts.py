@@ -10,11 +10,14 @@ import pytest
 from app.services.comments import RECEIPT, RECEIPT_ALPHABET, new_receipt, normalise_receipt
 
 
-@pytest.mark.parametrize(("now", "date"), [
-    (datetime(2026, 11, 24, 3, 0, tzinfo=UTC), "20261124"),
-    (datetime(2026, 11, 24, 16, 0, tzinfo=UTC), "20261125"),  # already the 25th in Beijing
-    (datetime(2026, 12, 31, 15, 59, tzinfo=UTC), "20261231"),
-])
+@pytest.mark.parametrize(
+    ("now", "date"),
+    [
+        (datetime(2026, 11, 24, 3, 0, tzinfo=UTC), "20261124"),
+        (datetime(2026, 11, 24, 16, 0, tzinfo=UTC), "20261125"),  # already the 25th in Beijing
+        (datetime(2026, 12, 31, 15, 59, tzinfo=UTC), "20261231"),
+    ],
+)
 def test_receipt_carries_the_beijing_date(now, date):
     number = new_receipt(now)
     assert RECEIPT.match(number)
@@ -28,10 +31,13 @@ def test_receipt_letters_are_even():
     assert all(800 < count < 1200 for count in letters.values()), letters
 
 
-@pytest.mark.parametrize(("typed", "canonical"), [
-    ("yj-20261124-7f3k9qab", "YJ-20261124-7F3K9QAB"),
-    (" YJ-2026 1124-7F3K9QAB\n", "YJ-20261124-7F3K9QAB"),
-    ("ＹＪ－２０２６１１２４－７Ｆ３Ｋ９ＱＡＢ", "YJ-20261124-7F3K9QAB"),
-])
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("yj-20261124-7f3k9qab", "YJ-20261124-7F3K9QAB"),
+        (" YJ-2026 1124-7F3K9QAB\n", "YJ-20261124-7F3K9QAB"),
+        ("ＹＪ－２０２６１１２４－７Ｆ３Ｋ９ＱＡＢ", "YJ-20261124-7F3K9QAB"),
+    ],
+)
 def test_receipt_typed_loosely_is_normalised(typed, canonical):
     assert normalise_receipt(typed) == canonical

@@ -20,21 +20,36 @@ from tests.app.live import CHROMIUM, ROOT, app_command, chromium_browser, runnin
 SLUG = "hlj-digital-economy"
 HEADERS = {
     "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                               "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
     "permissions-policy": "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-                          "microphone=(), payment=(), usb=()",
+    "microphone=(), payment=(), usb=()",
 }
 # Query strings some routes need to answer 200; statuses other than 200.
-QUERIES = {f"/admin/c/{SLUG}/export/summary": "version=1", f"/api/v1/admin/consultations/{SLUG}/compare": "old=1&new=2"}
+QUERIES = {
+    f"/admin/c/{SLUG}/export/summary": "version=1",
+    f"/api/v1/admin/consultations/{SLUG}/compare": "old=1&new=2",
+}
 # /admin/login sends a logged-in drafter on; the schema has no HTML viewer (see app/web.py).
 STATUSES = {"/lang/en": 303, "/admin/login": 303, "/api/schema/swagger": 404}
 
 
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "hx-get", "hx-post",
-                  "hx-put", "hx-patch", "hx-delete"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "hx-get",
+    "hx-post",
+    "hx-put",
+    "hx-patch",
+    "hx-delete",
+}
 
 
 class InlineCode(HTMLParser):
@@ -71,22 +86,30 @@ def inline_code(html: str) -> list[str]:
     return parser.found
 
 
-@pytest.mark.parametrize(("html", "found"), [
-    ('<script src="/static/htmx.min.js" defer></script><p class="x">ok</p>', []),
-    ("<script>alert(1)</script>", ["inline <script>"]),
-    ("<style>p{}</style>", ["<style> element"]),
-    ('<img src="x" onerror="alert(1)">', ["<img onerror=>"]),
-    ('<rect style="fill:red"></rect>', ["<rect style=>"]),
-    ('<a href=" JaVa\tScRiPt:alert(1)">x</a>', ["<a href=javascript:>"]),
-    ('<input value="javascript:alert(1)">', []),  # a value is not run
-    ('<div hx-on:click="alert(1)" hx-vals="js:{a: alert(1)}"></div>', ["<div hx-on:click=>", "<div hx-vals=js:>"]),
-    ("<p>&lt;script&gt;alert(1)&lt;/script&gt; onclick=x style=y javascript:z</p>", []),
-])
+@pytest.mark.parametrize(
+    ("html", "found"),
+    [
+        ('<script src="/static/htmx.min.js" defer></script><p class="x">ok</p>', []),
+        ("<script>alert(1)</script>", ["inline <script>"]),
+        ("<style>p{}</style>", ["<style> element"]),
+        ('<img src="x" onerror="alert(1)">', ["<img onerror=>"]),
+        ('<rect style="fill:red"></rect>', ["<rect style=>"]),
+        ('<a href=" JaVa\tScRiPt:alert(1)">x</a>', ["<a href=javascript:>"]),
+        ('<input value="javascript:alert(1)">', []),  # a value is not run
+        (
+            '<div hx-on:click="alert(1)" hx-vals="js:{a: alert(1)}"></div>',
+            ["<div hx-on:click=>", "<div hx-vals=js:>"],
+        ),
+        ("<p>&lt;script&gt;alert(1)&lt;/script&gt; onclick=x style=y javascript:z</p>", []),
+    ],
+)
 def test_the_inline_code_scanner_finds_what_csp_refuses(html, found):
     assert inline_code(html) == found
 
 
-@pytest.mark.parametrize("template", sorted(str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html")))
+@pytest.mark.parametrize(
+    "template", sorted(str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html"))
+)
 def test_no_template_source_holds_inline_code(template):
     """Also the templates the route walk below does not render (preview, receipt after submitting, …)."""
     assert inline_code((ROOT / template).read_text(encoding="utf-8")) == []
@@ -106,8 +129,13 @@ def get_routes(app, samples: dict[str, str]) -> list[str]:
         if "GET" not in route.methods:
             continue
         receipt = "/receipt" in route.path
-        path = re.sub(r"\{(\w+):\w+\}", lambda m, receipt=receipt: samples[
-            "receipt" if m.group(1) == "number" and receipt else m.group(1)], route.path)
+        path = re.sub(
+            r"\{(\w+):\w+\}",
+            lambda m, receipt=receipt: samples[
+                "receipt" if m.group(1) == "number" and receipt else m.group(1)
+            ],
+            route.path,
+        )
         paths.append(path + (f"?{QUERIES[path]}" if path in QUERIES else ""))
     return paths
 
@@ -121,10 +149,19 @@ def drafter(demo_client, demo):
 def demo_samples(db) -> dict[str, str]:
     """Path parameter values from the demo: a real receipt and comment id, version 1, kind summary."""
     with db.reading() as session:
-        comment = session.execute(select(models.Comment.id, models.Comment.receipt)
-                                  .order_by(models.Comment.id).limit(1)).one()
-    return {"slug": SLUG, "number": "1", "receipt": comment.receipt, "comment_id": str(comment.id),
-            "kind": "summary", "code": "en", "file_path": "site.css", "path": "swagger"}
+        comment = session.execute(
+            select(models.Comment.id, models.Comment.receipt).order_by(models.Comment.id).limit(1)
+        ).one()
+    return {
+        "slug": SLUG,
+        "number": "1",
+        "receipt": comment.receipt,
+        "comment_id": str(comment.id),
+        "kind": "summary",
+        "code": "en",
+        "file_path": "site.css",
+        "path": "swagger",
+    }
 
 
 def test_every_get_route_answers_with_the_security_headers(drafter, demo):
@@ -144,29 +181,46 @@ def test_every_get_route_answers_with_the_security_headers(drafter, demo):
 FORM = b"target=art-13&content=%E6%84%8F%E8%A7%81&name=x&password=y"  # no CSRF token
 
 
-@pytest.mark.parametrize(("method", "path", "extra", "status", "kind"), [
-    ("GET", "/admin/login", {}, 200, "text/html"),
-    ("GET", "/no-such-page", {}, 404, "text/html"),
-    ("DELETE", "/", {}, 405, "text/html"),
-    ("GET", "/c/no-such-consultation", {}, 404, "text/html"),
-    ("GET", "/receipt/YJ-20260101-AAAAAAAA", {}, 404, "text/html"),
-    ("GET", f"/c/{SLUG}/comment?target=art-999", {"HX-Request": "true"}, 404, "text/html"),
-    ("GET", f"/c/{SLUG}/comment?target=art-13", {"HX-Request": "true"}, 200, "text/html"),
-    ("POST", f"/c/{SLUG}/comment", {"Content-Type": "application/x-www-form-urlencoded"}, 403, "text/html"),
-    ("POST", "/admin/login", {"Content-Type": "application/x-www-form-urlencoded"}, 403, "text/html"),
-    ("GET", "/static/htmx.min.js", {}, 200, "text/javascript"),
-    ("GET", "/static/no-such-file.css", {}, 404, "text/html"),
-    ("GET", "/api/v1/consultations", {}, 200, "application/json"),
-    ("GET", "/api/v1/receipts/nothing", {}, 404, "application/json"),
-    ("POST", f"/api/v1/consultations/{SLUG}/comments", {"Content-Type": "text/plain"}, 415, "application/json"),
-    ("GET", "/api/v1/admin/consultations", {}, 404, "application/json"),
-    ("GET", f"/api/v1/admin/consultations/{SLUG}/overview", {}, 401, "application/json"),
-    ("GET", "/admin", {}, 303, "text/plain"),
-])
-def test_error_pages_partials_static_files_and_api_errors_carry_the_headers(demo_client, method, path, extra,
-                                                                            status, kind):
-    answer = demo_client.request(method, path, headers=extra, content=FORM if method == "POST" else None,
-                                 follow_redirects=False)
+@pytest.mark.parametrize(
+    ("method", "path", "extra", "status", "kind"),
+    [
+        ("GET", "/admin/login", {}, 200, "text/html"),
+        ("GET", "/no-such-page", {}, 404, "text/html"),
+        ("DELETE", "/", {}, 405, "text/html"),
+        ("GET", "/c/no-such-consultation", {}, 404, "text/html"),
+        ("GET", "/receipt/YJ-20260101-AAAAAAAA", {}, 404, "text/html"),
+        ("GET", f"/c/{SLUG}/comment?target=art-999", {"HX-Request": "true"}, 404, "text/html"),
+        ("GET", f"/c/{SLUG}/comment?target=art-13", {"HX-Request": "true"}, 200, "text/html"),
+        (
+            "POST",
+            f"/c/{SLUG}/comment",
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            403,
+            "text/html",
+        ),
+        ("POST", "/admin/login", {"Content-Type": "application/x-www-form-urlencoded"}, 403, "text/html"),
+        ("GET", "/static/htmx.min.js", {}, 200, "text/javascript"),
+        ("GET", "/static/no-such-file.css", {}, 404, "text/html"),
+        ("GET", "/api/v1/consultations", {}, 200, "application/json"),
+        ("GET", "/api/v1/receipts/nothing", {}, 404, "application/json"),
+        (
+            "POST",
+            f"/api/v1/consultations/{SLUG}/comments",
+            {"Content-Type": "text/plain"},
+            415,
+            "application/json",
+        ),
+        ("GET", "/api/v1/admin/consultations", {}, 404, "application/json"),
+        ("GET", f"/api/v1/admin/consultations/{SLUG}/overview", {}, 401, "application/json"),
+        ("GET", "/admin", {}, 303, "text/plain"),
+    ],
+)
+def test_error_pages_partials_static_files_and_api_errors_carry_the_headers(
+    demo_client, method, path, extra, status, kind
+):
+    answer = demo_client.request(
+        method, path, headers=extra, content=FORM if method == "POST" else None, follow_redirects=False
+    )
     assert (answer.status_code, answer.headers["content-type"].split(";")[0]) == (status, kind)
     assert security_headers(answer) == HEADERS
     if kind == "text/html":
@@ -174,7 +228,9 @@ def test_error_pages_partials_static_files_and_api_errors_carry_the_headers(demo
 
 
 def test_drafter_partials_and_refusals_carry_the_headers(drafter):
-    listing = drafter.get(f"/admin/c/{SLUG}/comments?version=1&article=art-13", headers={"HX-Request": "true"})
+    listing = drafter.get(
+        f"/admin/c/{SLUG}/comments?version=1&article=art-13", headers={"HX-Request": "true"}
+    )
     refused = drafter.post("/admin/logout", data={"_csrf_token": "forged"})
     unknown = drafter.get("/admin/comments/999999")
     for answer, status in ((listing, 200), (refused, 403), (unknown, 404)):
@@ -191,8 +247,9 @@ def test_https_adds_strict_transport_security_and_secure_cookies(settings, demo)
         answer = client.get("/")
     assert answer.headers["strict-transport-security"] == "max-age=31536000"
     assert security_headers(answer) == HEADERS
-    assert re.fullmatch(r"draftreview_csrf=[\w-]{32}; HttpOnly; Path=/; SameSite=lax; Secure",
-                        answer.headers["set-cookie"])
+    assert re.fullmatch(
+        r"draftreview_csrf=[\w-]{32}; HttpOnly; Path=/; SameSite=lax; Secure", answer.headers["set-cookie"]
+    )
 
 
 def test_the_schema_is_served_as_json_and_yaml_only(demo_client):
@@ -211,8 +268,15 @@ document.addEventListener("securitypolicyviolation",
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 def test_no_csp_violation_while_reading_commenting_and_reviewing(tmp_path):
     with running_server(tmp_path) as (base, env), chromium_browser() as browser:
-        subprocess.run(app_command("user", "add", "drafter1", "--password-stdin"), input=PASSWORD + "\n",
-                       text=True, check=True, cwd=ROOT, env=env, capture_output=True)
+        subprocess.run(
+            app_command("user", "add", "drafter1", "--password-stdin"),
+            input=PASSWORD + "\n",
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+        )
         page = browser.new_page()
         page.add_init_script(VIOLATIONS)
         seen: list[str] = []
@@ -233,9 +297,15 @@ def test_no_csp_violation_while_reading_commenting_and_reviewing(tmp_path):
         page.get_by_label("密码").fill(PASSWORD)
         page.get_by_role("button", name="登录").click()
         page.wait_for_url("**/admin")
-        for path in ("/admin", f"/admin/c/{SLUG}?version=1", f"/admin/c/{SLUG}/comments?version=1",
-                     "/admin/comments/1", f"/admin/c/{SLUG}/offline", f"/admin/c/{SLUG}/versions/new",
-                     f"/admin/c/{SLUG}/compare?old=1&new=2"):
+        for path in (
+            "/admin",
+            f"/admin/c/{SLUG}?version=1",
+            f"/admin/c/{SLUG}/comments?version=1",
+            "/admin/comments/1",
+            f"/admin/c/{SLUG}/offline",
+            f"/admin/c/{SLUG}/versions/new",
+            f"/admin/c/{SLUG}/compare?old=1&new=2",
+        ):
             visit(path)
         visit(f"/admin/c/{SLUG}/comments?version=1")
         page.get_by_label("条文").select_option("art-13")

@@ -22,8 +22,11 @@ FAILED = "用户名或密码不正确。"
 
 
 def login(client, name: str = "drafter1", password: str = PASSWORD):
-    return client.post("/admin/login", follow_redirects=False, data={
-        "name": name, "password": password, "next": "/admin", "_csrf_token": page_token(client)})
+    return client.post(
+        "/admin/login",
+        follow_redirects=False,
+        data={"name": name, "password": password, "next": "/admin", "_csrf_token": page_token(client)},
+    )
 
 
 def session_token(answer) -> str:
@@ -37,8 +40,10 @@ def plant(client, token: str) -> None:
 def signed_in(client, token: str) -> tuple[int, int]:
     """(status of /admin, status of the drafters' API) with ``token`` as the session cookie."""
     plant(client, token)
-    return (client.get("/admin", follow_redirects=False).status_code,
-            client.get("/api/v1/admin/comments/1").status_code)
+    return (
+        client.get("/admin", follow_redirects=False).status_code,
+        client.get("/api/v1/admin/comments/1").status_code,
+    )
 
 
 @pytest.fixture
@@ -74,8 +79,9 @@ def test_every_login_issues_a_new_token(demo_client, accounts):
 
 def test_logout_ends_the_session_for_pages_and_api(demo_client, accounts):
     token = session_token(login(demo_client))
-    answer = demo_client.post("/admin/logout", follow_redirects=False,
-                              data={"_csrf_token": page_token(demo_client, "/admin")})
+    answer = demo_client.post(
+        "/admin/logout", follow_redirects=False, data={"_csrf_token": page_token(demo_client, "/admin")}
+    )
     assert answer.headers["location"] == "/admin/login"
     assert signed_in(demo_client, token) == (303, 401)
     with accounts.reading() as session:
@@ -110,7 +116,9 @@ def test_wrong_passwords_lock_the_account_even_against_the_right_one(demo_client
     assert SESSION not in locked.headers.get("set-cookie", "")
     assert login(demo_client, "attacker").status_code == 303  # other accounts are not affected
     with accounts.writing() as session:  # fifteen minutes pass
-        session.execute(update(models.User).where(models.User.name == "drafter1").values(locked_until=utcnow()))
+        session.execute(
+            update(models.User).where(models.User.name == "drafter1").values(locked_until=utcnow())
+        )
     assert login(demo_client).status_code == 303
 
 

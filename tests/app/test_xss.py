@@ -65,8 +65,12 @@ def summary_export(client, version: int) -> tuple[list[str], list[str]]:
     """(table cell texts, w:t texts) of the 意见汇总表 with personal data; fails on malformed XML."""
     answer = client.get(f"/admin/c/{SLUG}/export/summary?version={version}&personal=true")
     assert answer.status_code == 200
-    cells = [cell.text for table in Document(io.BytesIO(answer.content)).tables
-             for row in table.rows for cell in row.cells]
+    cells = [
+        cell.text
+        for table in Document(io.BytesIO(answer.content)).tables
+        for row in table.rows
+        for cell in row.cells
+    ]
     with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
         root = etree.fromstring(archive.read("word/document.xml"))  # XMLSyntaxError if anything broke out
     return cells, [node.text or "" for node in root.iter(f"{W}t")]
@@ -83,13 +87,24 @@ def assert_literal_in_word(cells: list[str], runs: list[str], *texts: str) -> No
 @pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
 def test_public_comment_fields(drafter, demo, payload):
     personal = {"name": payload, "organisation": payload, "region": payload}
-    form = drafter.post(f"/c/{SLUG}/comment", follow_redirects=False, data={
-        "_csrf_token": page_token(drafter, f"/c/{SLUG}/comment"), "target": "art-13",
-        "content": f"表单意见{payload}", "commenter_type": "个人", "consent": "yes", **personal})
+    form = drafter.post(
+        f"/c/{SLUG}/comment",
+        follow_redirects=False,
+        data={
+            "_csrf_token": page_token(drafter, f"/c/{SLUG}/comment"),
+            "target": "art-13",
+            "content": f"表单意见{payload}",
+            "commenter_type": "个人",
+            "consent": "yes",
+            **personal,
+        },
+    )
     assert form.status_code == 303, form.text
     by_form = re.search(r"YJ-\d{8}-\w{8}", form.headers["location"]).group(0)
-    api = drafter.post(f"/api/v1/consultations/{SLUG}/comments", json={
-        "target": "art-13-p2", "content": f"接口意见{payload}", "consent": True, **personal})
+    api = drafter.post(
+        f"/api/v1/consultations/{SLUG}/comments",
+        json={"target": "art-13-p2", "content": f"接口意见{payload}", "consent": True, **personal},
+    )
     assert api.status_code == 201, api.text
     by_api = api.json()["receipt"]
 
@@ -103,7 +118,9 @@ def test_public_comment_fields(drafter, demo, payload):
         assert {k: full[k] for k in ("content", *personal)} == {"content": content, **personal}
     listing = show(drafter, f"/admin/c/{SLUG}/comments?version=2&article=art-13")
     assert_escaped(listing, f"表单意见{payload}", f"接口意见{payload}", payload)
-    partial = drafter.get(f"/admin/c/{SLUG}/comments?version=2&article=art-13", headers={"HX-Request": "true"})
+    partial = drafter.get(
+        f"/admin/c/{SLUG}/comments?version=2&article=art-13", headers={"HX-Request": "true"}
+    )
     assert_escaped(partial.text, f"表单意见{payload}")
     assert_literal_in_word(*summary_export(drafter, 2), f"表单意见{payload}", f"接口意见{payload}", payload)
 
@@ -112,9 +129,20 @@ def test_public_comment_fields(drafter, demo, payload):
 @pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
 def test_a_refused_form_echoes_what_was_typed_escaped(demo_client, payload, htmx):
     """A contact that is no phone number or e-mail: the form comes back with every field as typed."""
-    answer = demo_client.post(f"/c/{SLUG}/comment", headers={"HX-Request": "true"} if htmx else {}, data={
-        "_csrf_token": page_token(demo_client, f"/c/{SLUG}/comment"), "target": "art-13", "content": payload,
-        "name": payload, "organisation": payload, "region": payload, "contact": payload, "consent": "yes"})
+    answer = demo_client.post(
+        f"/c/{SLUG}/comment",
+        headers={"HX-Request": "true"} if htmx else {},
+        data={
+            "_csrf_token": page_token(demo_client, f"/c/{SLUG}/comment"),
+            "target": "art-13",
+            "content": payload,
+            "name": payload,
+            "organisation": payload,
+            "region": payload,
+            "contact": payload,
+            "consent": "yes",
+        },
+    )
     assert answer.status_code == 422
     assert "请填写有效的手机号码（11 位）、固定电话或电子邮箱。" in answer.text
     assert answer.text.count(str(escape(payload))) == 5
@@ -124,31 +152,60 @@ def test_a_refused_form_echoes_what_was_typed_escaped(demo_client, payload, htmx
 @pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
 def test_offline_entry_and_disposition_reason(drafter, demo, payload):
     token = page_token(drafter, "/admin")
-    fields = {"content": f"来信意见{payload}", "name": payload, "organisation": payload, "region": payload,
-              "source_detail": payload}
-    refused = drafter.post(f"/admin/c/{SLUG}/offline", data={
-        "_csrf_token": token, "version": "1", "source": "letter", "received_on": "not a date", "target": "art-13",
-        **fields})
+    fields = {
+        "content": f"来信意见{payload}",
+        "name": payload,
+        "organisation": payload,
+        "region": payload,
+        "source_detail": payload,
+    }
+    refused = drafter.post(
+        f"/admin/c/{SLUG}/offline",
+        data={
+            "_csrf_token": token,
+            "version": "1",
+            "source": "letter",
+            "received_on": "not a date",
+            "target": "art-13",
+            **fields,
+        },
+    )
     assert refused.status_code == 422
     assert_escaped(refused.text, *fields.values())
-    entered = drafter.post(f"/admin/c/{SLUG}/offline", follow_redirects=False, data={
-        "_csrf_token": token, "version": "1", "source": "letter", "received_on": "2026-01-05", "target": "art-13",
-        **fields})
+    entered = drafter.post(
+        f"/admin/c/{SLUG}/offline",
+        follow_redirects=False,
+        data={
+            "_csrf_token": token,
+            "version": "1",
+            "source": "letter",
+            "received_on": "2026-01-05",
+            "target": "art-13",
+            **fields,
+        },
+    )
     assert entered.status_code == 303, entered.text
     receipt = re.search(r"done=(YJ-\d{8}-\w{8})", entered.headers["location"]).group(1)
     number = comment_id(demo, receipt)
     reason = f"理由{payload}"
-    answered = drafter.post(f"/admin/comments/{number}/disposition", follow_redirects=False,
-                            data={"_csrf_token": token, "value": "not_adopted", "reason": reason})
+    answered = drafter.post(
+        f"/admin/comments/{number}/disposition",
+        follow_redirects=False,
+        data={"_csrf_token": token, "value": "not_adopted", "reason": reason},
+    )
     assert answered.status_code == 303
-    refused_reason = drafter.post(f"/admin/comments/{number}/disposition", headers={"HX-Request": "true"},
-                                  data={"_csrf_token": token, "value": "no-such-value", "reason": reason})
+    refused_reason = drafter.post(
+        f"/admin/comments/{number}/disposition",
+        headers={"HX-Request": "true"},
+        data={"_csrf_token": token, "value": "no-such-value", "reason": reason},
+    )
     assert refused_reason.status_code == 422
     assert_escaped(refused_reason.text, reason)  # the textarea keeps what was typed
 
     assert_escaped(show(drafter, f"/admin/comments/{number}"), *fields.values(), reason)
-    assert_escaped(show(drafter, f"/admin/c/{SLUG}/comments?version=1&article=art-13&source=letter"),
-                   *fields.values())
+    assert_escaped(
+        show(drafter, f"/admin/c/{SLUG}/comments?version=1&article=art-13&source=letter"), *fields.values()
+    )
     assert_escaped(show(drafter, f"/admin/c/{SLUG}/compare?old=1&new=2"), fields["content"])
     detail = drafter.get(f"/api/v1/admin/comments/{number}").json()
     assert {k: detail["comment"][k] for k in fields} == fields
@@ -167,8 +224,15 @@ def test_reflected_parameters(drafter, demo_client, payload):
     lookup = drafter.get(f"/receipt?number={q}")
     assert lookup.status_code == 404
     assert_escaped(lookup.text, payload)
-    answer = drafter.post("/admin/login", data={"name": payload, "password": "wrong password",
-                                                "next": payload, "_csrf_token": page_token(drafter, "/admin")})
+    answer = drafter.post(
+        "/admin/login",
+        data={
+            "name": payload,
+            "password": "wrong password",
+            "next": payload,
+            "_csrf_token": page_token(drafter, "/admin"),
+        },
+    )
     assert answer.status_code == 401
     assert_escaped(answer.text, payload)
     assert 'name="next" value="/admin"' in answer.text  # not a place to send anyone
@@ -177,27 +241,44 @@ def test_reflected_parameters(drafter, demo_client, payload):
 DRAFT = [
     "<script>alert(1)</script>数据条例",
     "第一章 总则%(title)s 100%",  # a format string: the overview once ran labels through gettext
-    "第一条【</textarea><svg onload=alert(1)>】为了\"><img src=x onerror=alert(1)>，制定本条例。",
+    '第一条【</textarea><svg onload=alert(1)>】为了"><img src=x onerror=alert(1)>，制定本条例。',
     "第二条 {{7*7}} javascript:alert(1) </w:t></w:r><w:r><w:t>injected 本条例自公布之日起施行。",
 ]
 
 
 def test_an_uploaded_draft_with_payloads_is_shown_escaped(drafter, demo):
     token = page_token(drafter, f"/admin/c/{SLUG}/versions/new")
-    preview = drafter.post(f"/admin/c/{SLUG}/versions/upload", data={"_csrf_token": token},
-                           files={"file": ("v3.txt", "\n\n".join(DRAFT).encode())})
+    preview = drafter.post(
+        f"/admin/c/{SLUG}/versions/upload",
+        data={"_csrf_token": token},
+        files={"file": ("v3.txt", "\n\n".join(DRAFT).encode())},
+    )
     assert preview.status_code == 200
     assert_escaped(preview.text, "<script>alert(1)</script>数据条例")
     upload = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
-    done = drafter.post(f"/admin/c/{SLUG}/versions/confirm", follow_redirects=False, data={
-        "_csrf_token": token, "token": upload, "filename": "<b>v3</b>.txt", "stage": "<i>二次修改稿</i>",
-        "opens": "2026-12-01", "closes": "2026-12-31"})
+    done = drafter.post(
+        f"/admin/c/{SLUG}/versions/confirm",
+        follow_redirects=False,
+        data={
+            "_csrf_token": token,
+            "token": upload,
+            "filename": "<b>v3</b>.txt",
+            "stage": "<i>二次修改稿</i>",
+            "opens": "2026-12-01",
+            "closes": "2026-12-31",
+        },
+    )
     assert done.status_code == 303, done.text
-    texts = ["</textarea><svg onload=alert(1)>", "为了\"><img src=x onerror=alert(1)>，制定本条例。",
-             "{{7*7}} javascript:alert(1) </w:t></w:r><w:r><w:t>injected 本条例自公布之日起施行。"]
+    texts = [
+        "</textarea><svg onload=alert(1)>",
+        '为了"><img src=x onerror=alert(1)>，制定本条例。',
+        "{{7*7}} javascript:alert(1) </w:t></w:r><w:r><w:t>injected 本条例自公布之日起施行。",
+    ]
     assert_escaped(show(drafter, f"/c/{SLUG}?version=3"), *texts, "<i>二次修改稿</i>")
     overview = show(drafter, f"/admin/c/{SLUG}?version=3")  # the chart and table label chapters and articles
-    assert_escaped(overview, "<i>二次修改稿</i>", "第一条【</textarea><svg onload=alert(1)>】", "第一章 总则%(title")
+    assert_escaped(
+        overview, "<i>二次修改稿</i>", "第一条【</textarea><svg onload=alert(1)>】", "第一章 总则%(title"
+    )
     compare = show(drafter, f"/admin/c/{SLUG}/compare?old=2&new=3")
     assert_escaped(compare, "</textarea><svg onload=alert(1)>")
     assert "<svg onload" not in compare and "<img src=x" not in compare

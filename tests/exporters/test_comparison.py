@@ -24,14 +24,23 @@ CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 ROWS = [
     ("修改前", "修改后", "说明"),
     ("第一章\u3000总则", "第一章\u3000总则", ""),
-    ("第一条【立法目的】\u3000为了规范数据处理活动，保障数据安全，制定本条例。",
-     "第一条\u3000为了规范数据处理活动，保障数据安全，促进数据开发利用，制定本条例。", "修改\n收到意见2条：采纳1条，不采纳1条。"),
+    (
+        "第一条【立法目的】\u3000为了规范数据处理活动，保障数据安全，制定本条例。",
+        "第一条\u3000为了规范数据处理活动，保障数据安全，促进数据开发利用，制定本条例。",
+        "修改\n收到意见2条：采纳1条，不采纳1条。",
+    ),
     ("", "第二条\u3000数据工作坚持统筹发展和安全的原则。", "新增"),
-    ("第二条【适用范围】\u3000本省行政区域内的数据处理活动，适用本条例。", "第三条\u3000本省行政区域内的数据处理活动，适用本条例。",
-     "原第二条"),
-    ("第三条\u3000数据处理者应当履行下列义务：\n（一）建立数据安全管理制度；\n（二）组织开展数据安全教育培训。",
-     "第四条\u3000数据处理者应当履行下列义务：\n（一）建立健全数据安全管理制度；\n（二）组织开展数据安全教育培训；\n"
-     "（三）采取技术措施保障数据安全。", "修改，原第三条"),
+    (
+        "第二条【适用范围】\u3000本省行政区域内的数据处理活动，适用本条例。",
+        "第三条\u3000本省行政区域内的数据处理活动，适用本条例。",
+        "原第二条",
+    ),
+    (
+        "第三条\u3000数据处理者应当履行下列义务：\n（一）建立数据安全管理制度；\n（二）组织开展数据安全教育培训。",
+        "第四条\u3000数据处理者应当履行下列义务：\n（一）建立健全数据安全管理制度；\n（二）组织开展数据安全教育培训；\n"
+        "（三）采取技术措施保障数据安全。",
+        "修改，原第三条",
+    ),
     ("第四条\u3000省人民政府应当建立数据交易平台。", "", "删除\n收到意见1条：采纳1条。"),
     ("第二章\u3000附则", "第二章\u3000附则", ""),
     ("第五条\u3000本条例自2023年1月1日起施行。", "第五条\u3000本条例自2024年1月1日起施行。", "修改"),
@@ -51,8 +60,9 @@ MARKS = [  # (struck in 修改前, bold and underlined in 修改后) per row aft
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     path = tmp_path_factory.mktemp("comparison") / "对照表.docx"
-    options = ComparisonOptions(notes={"art-1": "收到意见2条：采纳1条，不采纳1条。"},
-                                old_notes={"art-4": "收到意见1条：采纳1条。"})
+    options = ComparisonOptions(
+        notes={"art-1": "收到意见2条：采纳1条，不采纳1条。"}, old_notes={"art-4": "收到意见1条：采纳1条。"}
+    )
     return path, write_comparison(parse_text(OLD), parse_text(NEW), path, options)
 
 
@@ -91,10 +101,15 @@ def test_changed_only_leaves_out_untouched_articles(tmp_path):
     old = parse_text("第一条 甲。\n第二条 乙。\n第三条 丙。\n")
     new = parse_text("第一条 甲。\n第二条 乙乙。\n第三条 丙。\n")
     path = tmp_path / "c.docx"
-    write_comparison(old, new, path, ComparisonOptions(changed_only=True, old_name="old.txt", new_name="new.txt"))
+    write_comparison(
+        old, new, path, ComparisonOptions(changed_only=True, old_name="old.txt", new_name="new.txt")
+    )
     document = reopen(path)
     assert table_rows(document)[1:] == [("第二条\u3000乙。", "第二条\u3000乙乙。", "修改")]
-    assert [p.text for p in document.paragraphs if p.text][:2] == ["条文对照表", "修改前：old.txt\u3000\u3000修改后：new.txt"]
+    assert [p.text for p in document.paragraphs if p.text][:2] == [
+        "条文对照表",
+        "修改前：old.txt\u3000\u3000修改后：new.txt",
+    ]
 
 
 def _draft(text: str) -> Draft:
@@ -105,9 +120,14 @@ def _draft(text: str) -> Draft:
 def test_markup_is_text_and_control_characters_are_counted(tmp_path):
     path = tmp_path / "x.docx"
     same = "为了规范数据处理活动，保障数据安全，制定本条例。"
-    result = write_comparison(_draft(same + "<script>alert(1)</script>\x01"), _draft(same + "<b>]]></b> & 完"), path)
-    assert table_rows(reopen(path))[1] == (f"第一条\u3000{same}<script>alert(1)</script>", f"第一条\u3000{same}<b>]]></b> & 完",
-                                           "修改")
+    result = write_comparison(
+        _draft(same + "<script>alert(1)</script>\x01"), _draft(same + "<b>]]></b> & 完"), path
+    )
+    assert table_rows(reopen(path))[1] == (
+        f"第一条\u3000{same}<script>alert(1)</script>",
+        f"第一条\u3000{same}<b>]]></b> & 完",
+        "修改",
+    )
     assert result.warnings == ("已删除 1 个 Word 无法保存的控制字符。",)
     xml = part_xml(path, "word/document.xml").decode()
     # The diff keeps the shared "<" apart: 。< | script>alert(1)</script> | b>]]></b> & 完
@@ -119,12 +139,16 @@ def test_markup_is_text_and_control_characters_are_counted(tmp_path):
 def corpus(name: str) -> Path:
     path = CORPUS / name
     if not path.exists():
-        pytest.skip(f"../shared/corpus/{name} is absent: the corpus of real legal texts is not beside this checkout")
+        pytest.skip(
+            f"../shared/corpus/{name} is absent: the corpus of real legal texts is not beside this checkout"
+        )
     return path
 
 
 def display(articles) -> str:
-    return "\n".join(a.label + (f"【{a.caption}】" if a.caption else "") + "\u3000" + a.text for a in articles)
+    return "\n".join(
+        a.label + (f"【{a.caption}】" if a.caption else "") + "\u3000" + a.text for a in articles
+    )
 
 
 @pytest.mark.corpus
@@ -134,8 +158,12 @@ def test_pig_slaughter_2008_to_2011_marks_exactly_one_change(tmp_path):
     path = tmp_path / "pig.docx"
     write_comparison(old, new, path)
     rows = reopen(path).tables[0].rows[1:]
-    changed = [(cells[0].text.split("\u3000")[0], marks(row), cells[2].text)
-               for row in rows if any(marks(row)) for cells in [row.cells]]
+    changed = [
+        (cells[0].text.split("\u3000")[0], marks(row), cells[2].text)
+        for row in rows
+        if any(marks(row))
+        for cells in [row.cells]
+    ]
     assert changed == [("第九条", (["卫生"], ["安全"]), "修改")]
     texts = [tuple(c.text for c in row.cells) for row in rows]
     assert len(texts) == 36 + 5  # every article, and a heading row for each of the 5 chapters
@@ -152,8 +180,14 @@ def test_sample_draft_to_final_text_shows_both_versions_completely(tmp_path):
     path = tmp_path / "hlj.docx"
     write_comparison(old, new, path, alignment=alignment)
     rows = [row for row in reopen(path).tables[0].rows[1:]]
-    article_rows = [row for row in rows if row.cells[2].text or row.cells[0].text.split("\u3000")[0][-1:] == "条"
-                    or row.cells[1].text.split("\u3000")[0][-1:] == "条"]
+    article_rows = [
+        row
+        for row in rows
+        if row.cells[2].text
+        or row.cells[0].text.split("\u3000")[0][-1:] == "条"
+        or row.cells[1].text.split("\u3000")[0][-1:] == "条"
+    ]
     assert [(r.cells[0].text.replace("\n", ""), r.cells[1].text.replace("\n", "")) for r in article_rows] == [
-        (display(p.old).replace("\n", ""), display(p.new).replace("\n", "")) for p in alignment.pairs]
+        (display(p.old).replace("\n", ""), display(p.new).replace("\n", "")) for p in alignment.pairs
+    ]
     assert runs_without_east_asian_font(path) == []

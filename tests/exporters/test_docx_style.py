@@ -28,8 +28,14 @@ def saved(tmp_path_factory):
 
 def test_a4_portrait_with_gb_t_9704_margins(saved):
     section = reopen(saved[0]).sections[0]
-    sizes = (section.page_width, section.page_height, section.top_margin, section.bottom_margin,
-             section.left_margin, section.right_margin)
+    sizes = (
+        section.page_width,
+        section.page_height,
+        section.top_margin,
+        section.bottom_margin,
+        section.left_margin,
+        section.right_margin,
+    )
     assert [round(size.mm, 1) for size in sizes] == [210, 297, 37, 35, 28, 26]
 
 
@@ -38,17 +44,23 @@ def test_every_run_gets_an_east_asian_font(saved):
     assert runs_without_east_asian_font(saved[0]) == []
 
 
-@pytest.mark.parametrize(("text", "east_asia", "size"), [
-    ("关于测试的通知", "方正小标宋简体", 22),
-    ("正文“引号”——测试。", "仿宋", None),
-    ("未设置字体的段落", "仿宋", None),
-])
+@pytest.mark.parametrize(
+    ("text", "east_asia", "size"),
+    [
+        ("关于测试的通知", "方正小标宋简体", 22),
+        ("正文“引号”——测试。", "仿宋", None),
+        ("未设置字体的段落", "仿宋", None),
+    ],
+)
 def test_paragraph_fonts(saved, text, east_asia, size):
     paragraph = next(p for p in reopen(saved[0]).paragraphs if p.text == text)
     run = paragraph.runs[0]
     fonts = run._r.find("w:rPr/w:rFonts", NS)
     assert (fonts.get(w("eastAsia")), fonts.get(w("ascii")), fonts.get(w("hint"))) == (
-        east_asia, "Times New Roman", "eastAsia")
+        east_asia,
+        "Times New Roman",
+        "eastAsia",
+    )
     assert (run.font.size.pt if run.font.size else None) == size
 
 
@@ -58,7 +70,11 @@ def test_defaults_are_chinese_and_theme_fonts_are_gone(saved):
     assert defaults.find("w:rFonts", NS).get(w("eastAsia")) == "仿宋"
     assert defaults.find("w:sz", NS).get(w("val")) == "32"  # 三号
     assert defaults.find("w:lang", NS).get(w("eastAsia")) == "zh-CN"
-    theme = [f for f in styles.iter(w("rFonts")) if any(k.endswith("Theme") or k.endswith("theme") for k in f.attrib)]
+    theme = [
+        f
+        for f in styles.iter(w("rFonts"))
+        if any(k.endswith("Theme") or k.endswith("theme") for k in f.attrib)
+    ]
     assert theme == []
     settings = etree.fromstring(part_xml(saved[0], "word/settings.xml"))
     assert settings.find("w:themeFontLang", NS).get(w("eastAsia")) == "zh-CN"
@@ -69,10 +85,13 @@ def test_font_table_declares_the_chinese_fonts_as_gb2312(saved):
     fonts = etree.fromstring(part_xml(saved[0], "word/fontTable.xml"))
     charsets = {f.get(w("name")): f.find("w:charset", NS).get(w("val")) for f in fonts.iter(w("font"))}
     assert {name: charsets[name] for name in ("仿宋", "黑体", "方正小标宋简体", "宋体")} == dict.fromkeys(
-        ("仿宋", "黑体", "方正小标宋简体", "宋体"), "86")
+        ("仿宋", "黑体", "方正小标宋简体", "宋体"), "86"
+    )
 
 
-@pytest.mark.parametrize(("footer", "align", "indent"), [("footer", "right", "w:right"), ("even_page_footer", "left", "w:left")])
+@pytest.mark.parametrize(
+    ("footer", "align", "indent"), [("footer", "right", "w:right"), ("even_page_footer", "left", "w:left")]
+)
 def test_page_number_footer(saved, footer, align, indent):
     paragraph = getattr(reopen(saved[0]).sections[0], footer).paragraphs[0]
     p = paragraph._p
@@ -88,9 +107,17 @@ def test_table_is_fixed_width_with_a_repeating_header(saved):
     table = reopen(saved[0]).tables[0]
     tbl = table._tbl
     assert [c.get(w("w")) for c in tbl.findall("w:tblGrid/w:gridCol", NS)] == ["2268", "3402", "3175"]
-    assert [child.tag.split("}")[1] for child in tbl.tblPr] == ["tblStyle", "tblW", "jc", "tblLayout", "tblLook"]
+    assert [child.tag.split("}")[1] for child in tbl.tblPr] == [
+        "tblStyle",
+        "tblW",
+        "jc",
+        "tblLayout",
+        "tblLook",
+    ]
     first, second = tbl.findall(w("tr"))
-    assert first.find("w:trPr/w:tblHeader", NS) is not None and first.find("w:trPr/w:cantSplit", NS) is not None
+    assert (
+        first.find("w:trPr/w:tblHeader", NS) is not None and first.find("w:trPr/w:cantSplit", NS) is not None
+    )
     assert second.find("w:trPr", NS) is None
     fonts = {r.find("w:rPr/w:rFonts", NS).get(w("eastAsia")) for r in first.iter(w("r"))}
     assert fonts == {"黑体"}

@@ -67,7 +67,9 @@ def changes(path: Path) -> list:
     out = []
     for change in body.iter(w("ins"), w("del")):
         where = "mark" if change.getparent().tag == w("rPr") else "p"
-        out.append((change.tag.split("}")[1], where, "".join(t.text for t in change.iter(w("t"), w("delText")))))
+        out.append(
+            (change.tag.split("}")[1], where, "".join(t.text for t in change.iter(w("t"), w("delText"))))
+        )
     return out
 
 
@@ -103,7 +105,10 @@ def test_python_docx_text_skips_tracked_text(small):
 
 def test_headings_keep_with_the_next_paragraph(small):
     paragraphs = reopen(small[0]).element.body.findall(w("p"))
-    keep = {"".join(t.text for t in p.iter(w("t"))): p.find("w:pPr/w:keepNext", NS) is not None for p in paragraphs}
+    keep = {
+        "".join(t.text for t in p.iter(w("t"))): p.find("w:pPr/w:keepNext", NS) is not None
+        for p in paragraphs
+    }
     assert (keep["第一章\u3000总则"], keep["第二章\u3000附则"], keep["测试条例"]) == (True, True, True)
     assert keep["第五条\u3000本条例自2024年1月1日起施行。"] is False
 
@@ -111,8 +116,14 @@ def test_headings_keep_with_the_next_paragraph(small):
 def test_fonts_and_page(small):
     assert runs_without_east_asian_font(small[0]) == []
     section = reopen(small[0]).sections[0]
-    sizes = (section.page_width, section.page_height, section.top_margin, section.bottom_margin,
-             section.left_margin, section.right_margin)
+    sizes = (
+        section.page_width,
+        section.page_height,
+        section.top_margin,
+        section.bottom_margin,
+        section.left_margin,
+        section.right_margin,
+    )
     assert [round(size.mm, 1) for size in sizes] == [210, 297, 37, 35, 28, 26]
     title = reopen(small[0]).element.body.find("w:p/w:r/w:rPr", NS)
     assert title.find("w:rFonts", NS).get(w("eastAsia")) == "方正小标宋简体"
@@ -139,7 +150,9 @@ def test_markup_and_control_characters(tmp_path):
 def corpus(name: str) -> Path:
     path = CORPUS / name
     if not path.exists():
-        pytest.skip(f"../shared/corpus/{name} is absent: the corpus of real legal texts is not beside this checkout")
+        pytest.skip(
+            f"../shared/corpus/{name} is absent: the corpus of real legal texts is not beside this checkout"
+        )
     return path
 
 

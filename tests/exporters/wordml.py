@@ -37,8 +37,12 @@ def runs_without_east_asian_font(path: Path) -> list[str]:
     """Texts of runs in the body, headers and footers that have no ``w:rFonts/@w:eastAsia``."""
     missing = []
     with zipfile.ZipFile(path) as package:
-        names = [n for n in package.namelist() if n.startswith("word/") and
-                 (n == "word/document.xml" or n.startswith(("word/footer", "word/header")))]
+        names = [
+            n
+            for n in package.namelist()
+            if n.startswith("word/")
+            and (n == "word/document.xml" or n.startswith(("word/footer", "word/header")))
+        ]
         for name in names:
             root = etree.fromstring(package.read(name))
             for run in root.iter(w("r")):
@@ -100,11 +104,18 @@ def resolved_paragraphs(body, accept: bool) -> list[str]:
 def libreoffice_pdf(source: Path, folder: Path) -> Path:
     """Converts ``source`` with ``libreoffice --headless --convert-to pdf`` (own HOME, 180 s limit)."""
     if shutil.which("libreoffice") is None:
-        pytest.skip("libreoffice is not on PATH (Debian package libreoffice-writer-nogui; .ci/run installs it)")
+        pytest.skip(
+            "libreoffice is not on PATH (Debian package libreoffice-writer-nogui; .ci/run installs it)"
+        )
     home = folder / "home"
     home.mkdir(exist_ok=True)
-    subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)],
-                   check=True, timeout=180, capture_output=True, env={**os.environ, "HOME": str(home)})
+    subprocess.run(
+        ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)],
+        check=True,
+        timeout=180,
+        capture_output=True,
+        env={**os.environ, "HOME": str(home)},
+    )
     pdf = folder / (source.stem + ".pdf")
     assert pdf.exists(), f"LibreOffice wrote no PDF for {source.name}"
     return pdf
@@ -114,5 +125,6 @@ def pdf_text(pdf: Path) -> str:
     """The PDF's text by pdftotext (poppler-utils); skips when it is missing."""
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext is not on PATH (Debian package poppler-utils)")
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True, timeout=60).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60
+    ).stdout

@@ -29,7 +29,10 @@ def draft(*articles, chapters=None):
 
 
 def rows(alignment):
-    return [(p.status, [a.number for a in p.old], [a.number for a in p.new], p.renumbered) for p in alignment.pairs]
+    return [
+        (p.status, [a.number for a in p.old], [a.number for a in p.new], p.renumbered)
+        for p in alignment.pairs
+    ]
 
 
 def test_identical_versions():
@@ -39,42 +42,79 @@ def test_identical_versions():
 
 def test_inserted_article_renumbers_without_modifying():
     old = draft(ARTICLES[1], ARTICLES[2], ARTICLES[3], ARTICLES[4], ARTICLES[5])
-    new = draft(ARTICLES[1], "新增条文：鼓励社会资本参与数字基础设施建设。", ARTICLES[2], ARTICLES[3], ARTICLES[4],
-                ARTICLES[5])
+    new = draft(
+        ARTICLES[1],
+        "新增条文：鼓励社会资本参与数字基础设施建设。",
+        ARTICLES[2],
+        ARTICLES[3],
+        ARTICLES[4],
+        ARTICLES[5],
+    )
     assert rows(align(old, new)) == [
-        ("unchanged", [1], [1], False), ("added", [], [2], False), ("unchanged", [2], [3], True),
-        ("unchanged", [3], [4], True), ("unchanged", [4], [5], True), ("unchanged", [5], [6], True)]
+        ("unchanged", [1], [1], False),
+        ("added", [], [2], False),
+        ("unchanged", [2], [3], True),
+        ("unchanged", [3], [4], True),
+        ("unchanged", [4], [5], True),
+        ("unchanged", [5], [6], True),
+    ]
 
 
 def test_deletion_is_placed_where_it_stood():
     old = draft(ARTICLES[1], ARTICLES[2], ARTICLES[3], ARTICLES[4])
     new = draft(ARTICLES[1], ARTICLES[3], ARTICLES[4])
     assert rows(align(old, new)) == [
-        ("unchanged", [1], [1], False), ("deleted", [2], [], False), ("unchanged", [3], [2], True),
-        ("unchanged", [4], [3], True)]
+        ("unchanged", [1], [1], False),
+        ("deleted", [2], [], False),
+        ("unchanged", [3], [2], True),
+        ("unchanged", [4], [3], True),
+    ]
 
 
 def test_modified_and_moved_articles():
-    old = draft(ARTICLES[1], ARTICLES[2], ARTICLES[3], ARTICLES[4], chapters={1: "第一章 总则", 3: "第二章 职责"})
-    new = draft(ARTICLES[1], ARTICLES[3], ARTICLES[4].replace("统筹推进", "组织推进"), ARTICLES[2],
-                chapters={1: "第一章 总则", 4: "第二章 附则"})
+    old = draft(
+        ARTICLES[1], ARTICLES[2], ARTICLES[3], ARTICLES[4], chapters={1: "第一章 总则", 3: "第二章 职责"}
+    )
+    new = draft(
+        ARTICLES[1],
+        ARTICLES[3],
+        ARTICLES[4].replace("统筹推进", "组织推进"),
+        ARTICLES[2],
+        chapters={1: "第一章 总则", 4: "第二章 附则"},
+    )
     alignment = align(old, new)
     assert rows(alignment) == [
-        ("unchanged", [1], [1], False), ("unchanged", [3], [2], True), ("modified", [4], [3], True),
-        ("unchanged", [2], [4], True)]
+        ("unchanged", [1], [1], False),
+        ("unchanged", [3], [2], True),
+        ("modified", [4], [3], True),
+        ("unchanged", [2], [4], True),
+    ]
     assert [p.moved for p in alignment.pairs] == [False, True, True, True]
     assert alignment.pairs[2].segments == (
-        ("equal", "省发展改革主管部门负责"), ("delete", "统筹"), ("insert", "组织"), ("equal", "推进全省数字经济发展工作。"))
+        ("equal", "省发展改革主管部门负责"),
+        ("delete", "统筹"),
+        ("insert", "组织"),
+        ("equal", "推进全省数字经济发展工作。"),
+    )
 
 
 def test_split_and_merge():
-    first, second = "县级以上人民政府应当加强对数字经济发展的领导。", "建立健全数字经济发展工作协调机制，统筹解决重大问题。"
+    first, second = (
+        "县级以上人民政府应当加强对数字经济发展的领导。",
+        "建立健全数字经济发展工作协调机制，统筹解决重大问题。",
+    )
     old = draft(ARTICLES[1], first + second, ARTICLES[4])
     new = draft(ARTICLES[1], first, second, ARTICLES[4])
     assert rows(align(old, new)) == [
-        ("unchanged", [1], [1], False), ("split", [2], [2, 3], False), ("unchanged", [3], [4], True)]
+        ("unchanged", [1], [1], False),
+        ("split", [2], [2, 3], False),
+        ("unchanged", [3], [4], True),
+    ]
     assert rows(align(new, old)) == [
-        ("unchanged", [1], [1], False), ("merged", [2, 3], [2], False), ("unchanged", [4], [3], True)]
+        ("unchanged", [1], [1], False),
+        ("merged", [2, 3], [2], False),
+        ("unchanged", [4], [3], True),
+    ]
 
 
 def test_captions_do_not_count():
@@ -85,7 +125,9 @@ def test_captions_do_not_count():
 
 def test_renumbered_reference_is_a_reference_update_not_an_edit():
     old = draft(ARTICLES[1], ARTICLES[4], ARTICLES[6])
-    new = draft(ARTICLES[1], "新增条文：鼓励社会资本参与。", ARTICLES[4], ARTICLES[6].replace("第四条", "第三条"))
+    new = draft(
+        ARTICLES[1], "新增条文：鼓励社会资本参与。", ARTICLES[4], ARTICLES[6].replace("第四条", "第三条")
+    )
     alignment = align(old, new)
     last = alignment.pairs[-1]
     assert (last.status, last.renumbered) == ("unchanged", True)
@@ -93,8 +135,10 @@ def test_renumbered_reference_is_a_reference_update_not_an_edit():
 
 
 def test_pig_slaughter_one_word():
-    alignment = align(parse_file(corpus_path("pig-slaughter-reg-2008.ihmsje.txt")),
-                      parse_file(corpus_path("pig-slaughter-reg-2011.ihmsje.txt")))
+    alignment = align(
+        parse_file(corpus_path("pig-slaughter-reg-2008.ihmsje.txt")),
+        parse_file(corpus_path("pig-slaughter-reg-2011.ihmsje.txt")),
+    )
     changed = [p for p in alignment.pairs if p.status != "unchanged"]
     assert [(p.status, p.old[0].label, p.new[0].label) for p in changed] == [("modified", "第九条", "第九条")]
     assert [s for s in changed[0].segments if s[0] != "equal"] == [("delete", "卫生"), ("insert", "安全")]
@@ -104,15 +148,45 @@ def test_pig_slaughter_one_word():
 @pytest.mark.parametrize(
     ("old", "new", "summary"),
     [
-        ("animal-epidemic-law-2020-revision-draft2.ihmsje.txt", "animal-epidemic-law-2021-revised-final.ihmsje.txt",
-         {"unchanged": 35, "modified": 76, "added": 2, "deleted": 1, "split": 0, "merged": 0,
-          "stale_references": 0}),
-        ("company-law-2018.lawrefbook.md.txt", "company-law-2023.lawrefbook.md.txt",
-         {"unchanged": 29, "modified": 162, "added": 71, "deleted": 25, "split": 2, "merged": 0,
-          "stale_references": 0}),
-        (SAMPLE, "hlj-digital-economy-final-2024.flk.md.txt",
-         {"unchanged": 0, "modified": 46, "added": 40, "deleted": 38, "split": 0, "merged": 0,
-          "stale_references": 0}),
+        (
+            "animal-epidemic-law-2020-revision-draft2.ihmsje.txt",
+            "animal-epidemic-law-2021-revised-final.ihmsje.txt",
+            {
+                "unchanged": 35,
+                "modified": 76,
+                "added": 2,
+                "deleted": 1,
+                "split": 0,
+                "merged": 0,
+                "stale_references": 0,
+            },
+        ),
+        (
+            "company-law-2018.lawrefbook.md.txt",
+            "company-law-2023.lawrefbook.md.txt",
+            {
+                "unchanged": 29,
+                "modified": 162,
+                "added": 71,
+                "deleted": 25,
+                "split": 2,
+                "merged": 0,
+                "stale_references": 0,
+            },
+        ),
+        (
+            SAMPLE,
+            "hlj-digital-economy-final-2024.flk.md.txt",
+            {
+                "unchanged": 0,
+                "modified": 46,
+                "added": 40,
+                "deleted": 38,
+                "split": 0,
+                "merged": 0,
+                "stale_references": 0,
+            },
+        ),
     ],
 )
 def test_corpus_series_counts(old, new, summary):
@@ -129,15 +203,20 @@ def test_corpus_series_counts(old, new, summary):
 
 
 def test_company_law_reference_updates():
-    alignment = align(parse_file(corpus_path("company-law-2018.lawrefbook.md.txt")),
-                      parse_file(corpus_path("company-law-2023.lawrefbook.md.txt")))
+    alignment = align(
+        parse_file(corpus_path("company-law-2018.lawrefbook.md.txt")),
+        parse_file(corpus_path("company-law-2023.lawrefbook.md.txt")),
+    )
     pair = next(p for p in alignment.pairs if p.old and p.old[0].number == 53)
     assert (pair.new[0].number, [(u.old, u.new) for u in pair.reference_updates]) == (
-        78, [("本法第一百五十一条", "本法第一百八十九条")])
+        78,
+        [("本法第一百五十一条", "本法第一百八十九条")],
+    )
 
 
 def test_demo_revision_cites_the_old_number_once():
     demo = Path(__file__).resolve().parents[2] / "app" / "data"
     alignment = align(parse_file(demo / "sample-draft.txt"), parse_file(demo / "sample-draft-v2.txt"))
     assert [(r.article.label, r.text, r.reason, r.suggestion) for r in alignment.references] == [
-        ("第八十三条", "本条例第二十六条", "old-numbering", "本条例第三十条")]
+        ("第八十三条", "本条例第二十六条", "old-numbering", "本条例第三十条")
+    ]

@@ -13,13 +13,21 @@ DRAFT = "某某条例（征求意见稿）\n\n第一章 总则\n\n第一条【�
 
 @pytest.mark.parametrize(
     "data",
-    [DRAFT.encode("utf-8"), b"\xef\xbb\xbf" + DRAFT.encode("utf-8"), DRAFT.encode("gb18030"), DRAFT.encode("utf-16")],
+    [
+        DRAFT.encode("utf-8"),
+        b"\xef\xbb\xbf" + DRAFT.encode("utf-8"),
+        DRAFT.encode("gb18030"),
+        DRAFT.encode("utf-16"),
+    ],
     ids=["utf-8", "utf-8-bom", "gb18030", "utf-16"],
 )
 def test_encodings_give_the_same_tree(data):
     draft = parse_bytes(data, "draft.txt")
     assert (draft.title, draft.stage, [a.text for a in draft.articles]) == (
-        "某某条例", "征求意见稿", ["为了规范管理，制定本条例。", "本条例自公布之日起施行。"])
+        "某某条例",
+        "征求意见稿",
+        ["为了规范管理，制定本条例。", "本条例自公布之日起施行。"],
+    )
     assert draft.articles[0].caption == "目的"
 
 
@@ -33,11 +41,21 @@ def _docx(paragraphs):
 
 
 def test_docx_paragraphs():
-    data = _docx(["某某条例", "第一章 总则", "第一条 为了规范管理，制定本条例。", "（一）甲；", "（二）乙。", "第二条 其他。"])
+    data = _docx(
+        [
+            "某某条例",
+            "第一章 总则",
+            "第一条 为了规范管理，制定本条例。",
+            "（一）甲；",
+            "（二）乙。",
+            "第二条 其他。",
+        ]
+    )
     draft = parse_bytes(data, "draft.docx")
     assert draft.title == "某某条例"
     assert [(p.text, [i.label for i in p.items]) for p in draft.article(1).paragraphs] == [
-        ("为了规范管理，制定本条例。", ["（一）", "（二）"])]
+        ("为了规范管理，制定本条例。", ["（一）", "（二）"])
+    ]
 
 
 def test_docx_automatic_article_numbering_is_rendered():
@@ -50,16 +68,20 @@ def test_docx_automatic_article_numbering_is_rendered():
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering {w}>'
         '<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
         '<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="第%1条 "/></w:lvl></w:abstractNum>'
-        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>').encode()
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>'
+    ).encode()
     files["word/document.xml"] = files["word/document.xml"].replace(
-        b"<w:p>", b'<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>')
+        b"<w:p>", b'<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>'
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as target:
         for name, content in files.items():
             target.writestr(name, content)
     draft = parse_bytes(buffer.getvalue(), "numbered.docx")
     assert [(a.label, a.text) for a in draft.articles] == [
-        ("第一条", "为了规范管理，制定本条例。"), ("第二条", "本条例自公布之日起施行。")]
+        ("第一条", "为了规范管理，制定本条例。"),
+        ("第二条", "本条例自公布之日起施行。"),
+    ]
 
 
 def _zip(entries):
@@ -83,7 +105,17 @@ def _zip(entries):
         (b"x" * (21 * 1024 * 1024), "big.txt", "too-large"),
         ("这是一封信，没有条文。".encode(), "letter.txt", "no-articles"),
     ],
-    ids=["empty", "png", "controls", "undecodable", "not-zip", "zip-not-docx", "zip-bomb", "too-large", "no-articles"],
+    ids=[
+        "empty",
+        "png",
+        "controls",
+        "undecodable",
+        "not-zip",
+        "zip-not-docx",
+        "zip-bomb",
+        "too-large",
+        "no-articles",
+    ],
 )
 def test_bad_files_get_a_clear_error(data, filename, code):
     with pytest.raises(ParseError) as raised:

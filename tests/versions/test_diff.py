@@ -15,15 +15,28 @@ from versions.diff import containment, diff, new_text, old_text, similarity, sim
         ("同一文本。", "同一文本。", [("equal", "同一文本。")]),
         ("", "新增。", [("insert", "新增。")]),
         ("删除。", "", [("delete", "删除。")]),
-        ("依照食品卫生法的规定执行。", "依照食品安全法的规定执行。",
-         [("equal", "依照食品"), ("delete", "卫生"), ("insert", "安全"), ("equal", "法的规定执行。")]),
+        (
+            "依照食品卫生法的规定执行。",
+            "依照食品安全法的规定执行。",
+            [("equal", "依照食品"), ("delete", "卫生"), ("insert", "安全"), ("equal", "法的规定执行。")],
+        ),
         # A renumbered reference changes as a whole, not as one numeral inside it.
-        ("本条例第二十一条规定", "本条例第二十三条规定",
-         [("equal", "本条例"), ("delete", "第二十一条"), ("insert", "第二十三条"), ("equal", "规定")]),
-        ("支持5G网络建设", "支持IPv6网络建设",
-         [("equal", "支持"), ("delete", "5G"), ("insert", "IPv6"), ("equal", "网络建设")]),
+        (
+            "本条例第二十一条规定",
+            "本条例第二十三条规定",
+            [("equal", "本条例"), ("delete", "第二十一条"), ("insert", "第二十三条"), ("equal", "规定")],
+        ),
+        (
+            "支持5G网络建设",
+            "支持IPv6网络建设",
+            [("equal", "支持"), ("delete", "5G"), ("insert", "IPv6"), ("equal", "网络建设")],
+        ),
         # Short equal runs between changes are folded into one phrase-sized change.
-        ("甲乙丙丁戊己庚", "甲X丙Y戊Z庚", [("equal", "甲"), ("delete", "乙丙丁戊己"), ("insert", "X丙Y戊Z"), ("equal", "庚")]),
+        (
+            "甲乙丙丁戊己庚",
+            "甲X丙Y戊Z庚",
+            [("equal", "甲"), ("delete", "乙丙丁戊己"), ("insert", "X丙Y戊Z"), ("equal", "庚")],
+        ),
     ],
 )
 def test_diff(old, new, segments):

@@ -29,8 +29,25 @@ def mutate(text: str, seed: int, count: int) -> str:
             j = rng.randrange(len(lines))
             lines[k], lines[j] = lines[j], lines[k]
         elif kind == "insert":
-            lines.insert(k, rng.choice(["第一条", "第九百九十九条之九", "第三章", "（一）", "1.", "**", "<!--", "---",
-                                        "\u200b", "\x00", "第十条规定的", "目录"]))
+            lines.insert(
+                k,
+                rng.choice(
+                    [
+                        "第一条",
+                        "第九百九十九条之九",
+                        "第三章",
+                        "（一）",
+                        "1.",
+                        "**",
+                        "<!--",
+                        "---",
+                        "\u200b",
+                        "\x00",
+                        "第十条规定的",
+                        "目录",
+                    ]
+                ),
+            )
         elif kind == "garble":
             lines[k] = "".join(rng.sample(lines[k], len(lines[k])))
         else:
@@ -62,10 +79,20 @@ def test_mutated_sample_draft_parses_and_aligns_with_the_original(seed):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(["甲。", "乙丙，", "本法第二条", "第一条 ", "第二条 ", "第三条", "（一）", "前款", "\n"]),
-                max_size=40).map("".join),
-       st.lists(st.sampled_from(["甲。", "乙丙，", "本法第三条", "第一条 ", "第二条 ", "第三条", "（二）", "前两款", "\n"]),
-                max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["甲。", "乙丙，", "本法第二条", "第一条 ", "第二条 ", "第三条", "（一）", "前款", "\n"]
+        ),
+        max_size=40,
+    ).map("".join),
+    st.lists(
+        st.sampled_from(
+            ["甲。", "乙丙，", "本法第三条", "第一条 ", "第二条 ", "第三条", "（二）", "前两款", "\n"]
+        ),
+        max_size=40,
+    ).map("".join),
+)
 def test_any_two_drafts_align(old_text, new_text):
     try:
         old, new = parse_text(old_text), parse_text(new_text)

@@ -8,16 +8,79 @@ from tests.corpus import CORPUS, corpus_path
 from versions import ParseError, parse_text
 from versions.render import to_dict, to_text
 
-FRAGMENTS = ["第一条", "第二条", "第三条", "第二条之一", "第一百零一条", "第一章", "第二章", "第一节", "第一编",
-             "【目的】", "〖题〗", "（说明）", "**", "（一）", "(二)", "1.", "2、", "。", "，", "；", "：", "、",
-             "甲", "乙丙", "本法", "规定", "县级以上人民政府", "鼓励", "总则", " ", "\u3000", "\u200b", "⼀",
-             "目录", "....3", "---", "#", "<!--", "-->", "X 年 X 月 X 日", "and", "空間", "\t", "\n", "\n\n"]
-HEADS = ["", "", "", "第一条", "第二条 ", "第三条", "第四条【题】", "第二条之一 ", "第一章 总则", "第二章 附则", "第一节 一般",
-         "第一编 总则", "（一）", "(二)", "1.", "2、", "目录", "#"]
+FRAGMENTS = [
+    "第一条",
+    "第二条",
+    "第三条",
+    "第二条之一",
+    "第一百零一条",
+    "第一章",
+    "第二章",
+    "第一节",
+    "第一编",
+    "【目的】",
+    "〖题〗",
+    "（说明）",
+    "**",
+    "（一）",
+    "(二)",
+    "1.",
+    "2、",
+    "。",
+    "，",
+    "；",
+    "：",
+    "、",
+    "甲",
+    "乙丙",
+    "本法",
+    "规定",
+    "县级以上人民政府",
+    "鼓励",
+    "总则",
+    " ",
+    "\u3000",
+    "\u200b",
+    "⼀",
+    "目录",
+    "....3",
+    "---",
+    "#",
+    "<!--",
+    "-->",
+    "X 年 X 月 X 日",
+    "and",
+    "空間",
+    "\t",
+    "\n",
+    "\n\n",
+]
+HEADS = [
+    "",
+    "",
+    "",
+    "第一条",
+    "第二条 ",
+    "第三条",
+    "第四条【题】",
+    "第二条之一 ",
+    "第一章 总则",
+    "第二章 附则",
+    "第一节 一般",
+    "第一编 总则",
+    "（一）",
+    "(二)",
+    "1.",
+    "2、",
+    "目录",
+    "#",
+]
 line = st.tuples(st.sampled_from(HEADS), st.lists(st.sampled_from(FRAGMENTS[9:]), max_size=8)).map(
-    lambda parts: parts[0] + "".join(parts[1]))
+    lambda parts: parts[0] + "".join(parts[1])
+)
 structured_text = st.tuples(st.lists(line, min_size=1, max_size=25), st.sampled_from(["\n", "\n\n"])).map(
-    lambda parts: parts[1].join(parts[0]))
+    lambda parts: parts[1].join(parts[0])
+)
 arbitrary_text = st.text(max_size=300)
 
 

@@ -23,13 +23,21 @@ def test_internal_references(text, found):
     assert [r.text for r in internal_references(article)] == found
 
 
-BASE = ["为了规范管理，制定本条例。", "县级以上人民政府负责本条例的实施。", "违反本条例第二条规定的，由上级机关责令改正。"]
+BASE = [
+    "为了规范管理，制定本条例。",
+    "县级以上人民政府负责本条例的实施。",
+    "违反本条例第二条规定的，由上级机关责令改正。",
+]
 
 
 def stale(old_texts, new_texts):
     def draft(texts):
         return parse_text("\n".join(f"第{'一二三四五六'[n]}条 {t}" for n, t in enumerate(texts)) + "\n")
-    return [(r.article.number, r.text, r.reason, r.suggestion) for r in align(draft(old_texts), draft(new_texts)).references]
+
+    return [
+        (r.article.number, r.text, r.reason, r.suggestion)
+        for r in align(draft(old_texts), draft(new_texts)).references
+    ]
 
 
 def test_reference_left_on_the_old_number():
@@ -56,25 +64,34 @@ def test_preceding_paragraphs_must_exist():
     draft = parse_text("第一条 前款规定的情形除外。\n第二条 甲。\n乙。\n前两款规定的除外。\n")
     alignment = align(draft, draft)
     assert [(r.article.number, r.paragraph_id, r.text, r.reason) for r in alignment.references] == [
-        (1, "art-1-p1", "前款", "no-previous-paragraph")]
+        (1, "art-1-p1", "前款", "no-previous-paragraph")
+    ]
 
 
-OLD_DATA = ["为了促进数字经济发展，制定本条例。", "处理个人数据应当取得个人同意，不得泄露、篡改个人数据。",
-            "县级以上人民政府应当建设公共数据平台。"]
+OLD_DATA = [
+    "为了促进数字经济发展，制定本条例。",
+    "处理个人数据应当取得个人同意，不得泄露、篡改个人数据。",
+    "县级以上人民政府应当建设公共数据平台。",
+]
 # The new version inserts an article before 第二条, so the personal-data article becomes 第三条.
 NEW_DATA = [OLD_DATA[0], "鼓励企业开展技术创新。", OLD_DATA[1], OLD_DATA[2]]
 
 
-@pytest.mark.parametrize(("added", "expected"), [
-    # Written anew with the old number, about personal data: 第二条 is now 技术创新.
-    ("违反本条例第二条规定，泄露、篡改个人数据的，依法处理。",
-     [(5, "本条例第二条", "old-numbering", "本条例第三条")]),
-    # Written anew with the new number: nothing to say.
-    ("违反本条例第三条规定，泄露、篡改个人数据的，依法处理。", []),
-    # Its words fit the article that carries the number now.
-    ("违反本条例第二条规定，不开展技术创新的企业不得享受扶持。", []),
-    # A clause citing several articles says nothing about any one of them.
-    ("本条例第二条、第四条的规定，适用于个人数据的处理。", []),
-])
+@pytest.mark.parametrize(
+    ("added", "expected"),
+    [
+        # Written anew with the old number, about personal data: 第二条 is now 技术创新.
+        (
+            "违反本条例第二条规定，泄露、篡改个人数据的，依法处理。",
+            [(5, "本条例第二条", "old-numbering", "本条例第三条")],
+        ),
+        # Written anew with the new number: nothing to say.
+        ("违反本条例第三条规定，泄露、篡改个人数据的，依法处理。", []),
+        # Its words fit the article that carries the number now.
+        ("违反本条例第二条规定，不开展技术创新的企业不得享受扶持。", []),
+        # A clause citing several articles says nothing about any one of them.
+        ("本条例第二条、第四条的规定，适用于个人数据的处理。", []),
+    ],
+)
 def test_new_references_in_the_old_numbering(added, expected):
     assert stale(OLD_DATA, [*NEW_DATA, added]) == expected
