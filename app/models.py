@@ -48,6 +48,11 @@ class Consultation(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The consulting body and how to reach it, shown on every public page of the consultation.
+    office_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    office_address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    office_email: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    office_phone: Mapped[str] = mapped_column(String(80), default="", server_default="")
     versions: Mapped[list[Version]] = relationship(
         back_populates="consultation", order_by="Version.number", cascade="all, delete-orphan"
     )
@@ -70,6 +75,11 @@ class Version(Base):
     source_name: Mapped[str] = mapped_column(String(300), default="")
     warnings: Mapped[str] = mapped_column(Text, default="[]")  # the parser's warnings, JSON
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")  # 起草说明 of this round
+    # NULL: a round being prepared, never shown to the public; else when the office published it.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # NULL: answers not yet public; else when dispositions and reasons became visible on receipts.
+    answers_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consultation: Mapped[Consultation] = relationship(back_populates="versions")
 
 

@@ -134,6 +134,7 @@ def import_draft(
             closes_at=closes_at,
             source_name=source_name,
             created_at=now,
+            published_at=now,
             warnings=json.dumps([asdict(w) for w in draft.warnings], ensure_ascii=False),
         )
         session.add(version)
