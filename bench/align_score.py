@@ -101,13 +101,20 @@ def score(alignment_file: Path, verbose: bool = False) -> Score:
         }
         for ref in internal_references(old_by_number[k]):
             moved_to = official.get(ref.number, [])
-            if ref.sub or len(moved_to) != 1 or moved_to[0] == ref.number or (moved_to[0], 0) not in new_cited:
+            if (
+                ref.sub
+                or len(moved_to) != 1
+                or moved_to[0] == ref.number
+                or (moved_to[0], 0) not in new_cited
+            ):
                 continue
             result.updates += 1
             found = (ref.number, moved_to[0]) in reported.get(k, set())
             result.updates_found += found
             if verbose and not found:
-                print(f"  {result.name}: citation update missed in old {k}: 第{ref.number}条 → 第{moved_to[0]}条")
+                print(
+                    f"  {result.name}: citation update missed in old {k}: 第{ref.number}条 → 第{moved_to[0]}条"
+                )
     result.false_stale = len(alignment.references)
     if verbose:
         for ref in alignment.references:

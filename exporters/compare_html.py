@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from html import escape
 
-from versions.align import STATUS_LABELS as STATUS
 from versions.align import Alignment, Pair
+from versions.labels import LABELS, STATUSES
 from versions.model import Article, Draft
 from versions.references import REASONS
+
+STATUS = {status: LABELS[status] for status in STATUSES}
 
 STYLE = """
 body{font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;margin:0;color:#1a1a1a;background:#fafafa;font-size:17px}
