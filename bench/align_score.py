@@ -43,6 +43,8 @@ class Score:
     updates: int = 0
     updates_found: int = 0
     false_stale: int = 0
+    changes: int = 0
+    fragments: int = 0
     seconds: float = 0.0
 
 
@@ -116,10 +118,31 @@ def score(alignment_file: Path, verbose: bool = False) -> Score:
                     f"  {result.name}: citation update missed in old {k}: 第{ref.number}条 → 第{moved_to[0]}条"
                 )
     result.false_stale = len(alignment.references)
+    result.changes, result.fragments = fragments(alignment)
     if verbose:
         for ref in alignment.references:
             print(f"  {result.name}: false stale warning {ref.article.label} {ref.text} ({ref.reason})")
     return result
+
+
+def fragments(alignment) -> tuple[int, int]:
+    """(change segments, those of at most 2 characters inside a phrase: Han characters on both sides)."""
+    changes = short = 0
+    for pair in alignment.pairs:
+        segments = pair.segments
+        for k, (op, text) in enumerate(segments):
+            if op == "equal" or not pair.old or not pair.new:
+                continue
+            changes += 1
+            before = next((t for o, t in reversed(segments[:k]) if o == "equal"), "")
+            after = next((t for o, t in segments[k + 1 :] if o == "equal"), "")
+            if len(text) <= 2 and _han(before[-1:]) and _han(after[:1]):
+                short += 1
+    return changes, short
+
+
+def _han(char: str) -> bool:
+    return bool(char) and "\u4e00" <= char <= "\u9fff"
 
 
 def table(scores: list[Score]) -> str:
@@ -128,19 +151,20 @@ def table(scores: list[Score]) -> str:
     for s in scores:
         for field in ("articles", "exact", "touched", "touched_exact", "combos", "combos_found"):
             setattr(total, field, getattr(total, field) + getattr(s, field))
-        for field in ("updates", "updates_found", "false_stale", "seconds"):
+        for field in ("updates", "updates_found", "false_stale", "changes", "fragments", "seconds"):
             setattr(total, field, getattr(total, field) + getattr(s, field))
     lines = [
         "| amendment | old articles exactly right | touched articles exactly right | splits/merges found "
-        "| renumbering-only citation updates found | false stale warnings | align ms |",
-        "|---|---|---|---|---|---|---|",
+        "| renumbering-only citation updates found | false stale warnings | change segments ≤ 2 chars inside a phrase "
+        "| align ms |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for s in [*scores, total]:
         lines.append(
             f"| {s.name} | {s.exact}/{s.articles} ({s.exact / max(s.articles, 1):.1%}) "
             f"| {s.touched_exact}/{s.touched} ({s.touched_exact / max(s.touched, 1):.1%}) "
             f"| {s.combos_found}/{s.combos} | {s.updates_found}/{s.updates} | {s.false_stale} "
-            f"| {s.seconds * 1000:.0f} |"
+            f"| {s.fragments}/{s.changes} ({s.fragments / max(s.changes, 1):.0%}) | {s.seconds * 1000:.0f} |"
         )
     return "\n".join(lines)
 

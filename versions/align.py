@@ -44,6 +44,7 @@ REFERENCE = re.compile(rf"第[{NUMERAL_CHARS}]+条(?:之[{NUMERAL_CHARS}]+)?")
 # Scores are character similarity (2 × equal / total) for articles the order expects, TF-IDF cosine for
 # the others; both are 1 for identical texts. The values below hold for every corpus series (docs/alignment.md).
 EXPECTED = 0.6  # an article where the offset expects it, taken as a candidate
+SETTLED = 0.6  # an article the offset explains this well needs no search elsewhere
 NEAREST = 3  # cosine candidates kept per new article
 CANDIDATE = 0.15  # lowest cosine kept as a candidate
 CHAIN_FLOOR = 0.1  # what a link must score above to add to a chain
@@ -213,7 +214,7 @@ class Matcher:
                 if score >= EXPECTED:
                     candidates[(i, j)] = max(candidates.get((i, j), 0.0), score)
                     last_i, last_j = i, j
-                    if score >= 0.8:
+                    if score >= SETTLED:
                         settled.add(j)
         open_new = [j for j in range(len(self.new)) if j not in settled]
         if not open_new:
