@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from versions.clean import normalise
-from versions.diff import containment, diff, similarity_of
+from versions.diff import Segment, containment, diff, similarity_of
 from versions.labels import Change
 from versions.model import Article, Draft
 from versions.references import ArticleMap, reference_changes
@@ -117,18 +117,26 @@ def make_pair(
 
 
 def paragraph_map(olds: tuple[Article, ...], news: tuple[Article, ...]) -> tuple[tuple[str, str], ...]:
-    """For a split or merge: (old paragraph id, new paragraph id) for every new paragraph that came, at
-    least half of it, from an old one (the old paragraph holding most of it)."""
+    """For a split or merge: (old paragraph id, new paragraph id) pairs saying which paragraph went where.
+    A split maps every new paragraph that came, at least half of it, from an old one (the old paragraph
+    holding most of it); a merge maps every old paragraph at least half found in a new one."""
     old_paragraphs = [(p.id, normalise(p.render())) for a in olds for p in a.paragraphs]
+    new_paragraphs = [(p.id, normalise(p.render())) for a in news for p in a.paragraphs]
     links = []
-    for article in news:
-        for paragraph in article.paragraphs:
-            text = normalise(paragraph.render())
-            if not text:
-                continue
-            best = max(((containment(text, o), pid) for pid, o in old_paragraphs if o), default=(0.0, ""))
+    if len(news) > 1:
+        for new_id, text in new_paragraphs:
+            best = max(
+                ((containment(text, o), oid) for oid, o in old_paragraphs if o and text), default=(0.0, "")
+            )
             if best[0] >= PARAGRAPH_SOURCE:
-                links.append((best[1], paragraph.id))
+                links.append((best[1], new_id))
+    else:
+        for old_id, text in old_paragraphs:
+            best = max(
+                ((containment(text, n), nid) for nid, n in new_paragraphs if n and text), default=(0.0, "")
+            )
+            if best[0] >= PARAGRAPH_SOURCE:
+                links.append((old_id, best[1]))
     return tuple(links)
 
 
@@ -152,3 +160,23 @@ def _chapter_map(matcher: Matcher, old: Draft, new: Draft) -> dict[str | None, s
     for chapter, counts in votes.items():
         mapping[chapter] = max(counts, key=lambda c: counts[c])
     return mapping
+
+
+def parts(pair: Pair) -> tuple[tuple[Article, tuple[Segment, ...]], ...]:
+    """For a split: each new article with the diff of the old paragraphs that went into it against its own
+    text; for a merge, each old article with the diff of its text against the new paragraphs it went into.
+    Every other pair: its one article on the many side with the pair's own segments."""
+    many_new = len(pair.new) > 1
+    many, few = (pair.new, pair.old) if many_new else (pair.old, pair.new)
+    if len(many) <= 1:
+        return tuple((article, pair.segments) for article in (pair.new or pair.old))
+    links = pair.paragraphs if many_new else tuple((new, old) for old, new in pair.paragraphs)
+    texts = {p.id: p.render() for a in few for p in a.paragraphs}
+    result = []
+    for article in many:
+        own = {p.id for p in article.paragraphs}
+        sources = list(dict.fromkeys(other for mine, other in ((b, a) for a, b in links) if mine in own))
+        other = "\n".join(texts[k] for k in sources if k in texts)
+        segments = diff(other, article.text) if many_new else diff(article.text, other)
+        result.append((article, tuple(segments)))
+    return tuple(result)

@@ -314,3 +314,23 @@ def _preceding_paragraphs(article: Article) -> list[StaleReference]:
                     )
                 )
     return found
+
+
+def stale_by_article(references: Sequence[StaleReference]) -> dict[str, list[StaleReference]]:
+    """The stale references grouped by the id of the new article holding them."""
+    grouped: dict[str, list[StaleReference]] = {}
+    for ref in references:
+        grouped.setdefault(ref.article.id, []).append(ref)
+    return grouped
+
+
+def citation_notes(pair: Pair, stale: dict[str, list[StaleReference]]) -> list[str]:
+    """The citation notes of a pair in words, for every report (the HTML page, the drafters' page, the 说明
+    column of the Word 对照表): updated with the renumbering, re-pointed to another article, to check."""
+    lines = [f"引用随条序更新：{u.old}→{u.new}" for u in pair.reference_updates]
+    lines += [f"“{r.old}”改为“{r.new}”：{REPOINTED.format(was=r.was)}" for r in pair.repointed]
+    for article in pair.new:
+        for ref in stale.get(article.id, ()):
+            hint = f"，建议改为“{ref.suggestion}”" if ref.suggestion else ""
+            lines.append(f"“{ref.text}”：{REASONS[ref.reason]}{hint}")
+    return lines
