@@ -79,6 +79,9 @@ MESSAGES: dict[str, str] = {
         "这个回执编号核对失败的次数过多，网上删除已暂停 24 小时。如需尽快办理，请凭回执编号联系起草部门。"
     ),
     "erasure_throttled": N_("删除请求过于频繁，请 10 分钟后再试。"),
+    "job_not_found": N_("找不到该后台任务。"),
+    "job_not_retryable": N_("只有失败的后台任务才能重试。"),
+    "job_kind_unknown": N_("系统不认识这种后台任务（可能是升级后已停用的任务）。"),
 }
 
 # The HTTP status each code answers with in the API and on pages.
@@ -139,6 +142,9 @@ STATUS: dict[str, int] = {
     "erasure_no_contact": 409,
     "erasure_locked": 423,
     "erasure_throttled": 429,
+    "job_not_found": 404,
+    "job_not_retryable": 409,
+    "job_kind_unknown": 500,
 }
 
 
