@@ -56,25 +56,16 @@ class Bounds:
     position (``p in bounds``), so a long word is tiled only when a change ends inside it."""
 
     def __init__(self, text: str, keep: frozenset[str] = frozenset()) -> None:
-        tokens = sorted(
-            ((start, end) for _word, start, end in _tokenizer().tokenize(text, mode="search", hmm=False)),
-            key=lambda t: (t[0], -t[1]),
-        )
-        # Search mode gives the words and, inside long ones, dictionary sub-words (卫生法: 卫生; 主管人员: 主管,
-        # 管人, 人员). A long word may break where its sub-words tile it (卫生|法, 主管|人员), never at 管人:
-        # 食品[-卫生-]{+安全+}法 reads better than a whole law's name replaced.
+        self.text = text
         self.edges = {0, len(text)}
-        self.inside: dict[int, tuple[int, int]] = {}  # position inside a long word -> the word
-        self.tokens = tokens
-        reach = -1
-        for start, end in tokens:
-            if end <= reach:
-                continue  # a sub-word inside a word already seen
-            reach = end
-            self.edges.update((start, end))
-            if end - start >= 3:
-                for position in range(start + 1, end):
-                    self.inside[position] = (start, end)
+        self.inside: dict[int, tuple[int, int]] = {}  # position inside a word of 3 or more -> the word
+        position = 0
+        for word in _tokenizer().cut(text, False):
+            start, position = position, position + len(word)
+            self.edges.add(position)
+            if len(word) >= 3:
+                for inner in range(start + 1, position):
+                    self.inside[inner] = (start, position)
         self.blocked: set[int] = set()
         for match in ATOMIC.finditer(text):
             self.blocked.update(range(match.start() + 1, match.end()))
@@ -94,11 +85,15 @@ class Bounds:
         if word is None:
             return False
         if word not in self._tilings:
-            inner: dict[int, list[int]] = {}
-            for start, end in self.tokens:
-                if word[0] <= start and end <= word[1]:
-                    inner.setdefault(start, []).append(end)
-            self._tilings[word] = _tiling(*word, inner)
+            # A long word may break where dictionary sub-words tile it (卫生法: 卫生|法; 主管人员: 主管|人员,
+            # never 主|管人|员): 食品[-卫生-]{+安全+}法 reads better than a whole law's name replaced.
+            start, end = word
+            has_word = _tokenizer().has_word
+            inner = {
+                a: [b for b in range(a + 2, end + 1) if (a, b) != word and has_word(self.text[a:b])]
+                for a in range(start, end)
+            }
+            self._tilings[word] = _tiling(start, end, inner)
         return position in self._tilings[word]
 
 
