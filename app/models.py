@@ -272,6 +272,7 @@ class ThemeMember(Base):
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)
     theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)
     closeness: Mapped[float] = mapped_column(Float, default=0.0)
+    voice_id: Mapped[int] = mapped_column(Integer)  # the campaign's representative (itself when alone)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

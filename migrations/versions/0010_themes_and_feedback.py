@@ -68,6 +68,7 @@ def upgrade() -> None:
         sa.Column("comment_id", sa.Integer(), nullable=False),
         sa.Column("theme_id", sa.Integer(), nullable=False),
         sa.Column("closeness", sa.Float(), nullable=False),
+        sa.Column("voice_id", sa.Integer(), nullable=False),
         sa.Column("pinned", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["comment_id"],
