@@ -447,6 +447,8 @@ class ThemeDetail:
     """One theme with every comment, the other themes (to move comments to) and its history."""
 
     version_id: int
+    slug: str
+    number: int
     theme: ThemeView
     others: list[tuple[int, str]]
     history: list
@@ -465,8 +467,18 @@ def theme_detail(db: Database, theme_id: int) -> ThemeDetail:
             .order_by(T.c.label)
         ).all()
         history = session.execute(select(E).where(E.c.theme_id == theme_id).order_by(E.c.id.desc())).all()
+        slug, number = session.execute(
+            select(models.Consultation.slug, models.Version.number)
+            .join(models.Version, models.Version.consultation_id == models.Consultation.id)
+            .where(models.Version.id == theme.version_id)
+        ).one()
     return ThemeDetail(
-        theme.version_id, _view(theme, by_theme.get(theme_id, []), keys), [tuple(o) for o in others], history
+        theme.version_id,
+        slug,
+        number,
+        _view(theme, by_theme.get(theme_id, []), keys),
+        [tuple(o) for o in others],
+        history,
     )
 
 
