@@ -38,6 +38,8 @@ OUTLIER_SIMILARITY = 0.12  # below this, a voice does not belong to its NMF topi
 OUTLIER_RELATIVE = 0.5  # …nor when less than half as close to its centre as the topic's median voice
 OUTLIER_DISTANCE = 0.85  # agglomerative clustering of the outliers: average cosine distance cut
 MAX_OUTLIERS = 4000  # outliers clustered (pairwise distances: n² floats); the rest stay unassigned
+AGGLOMERATIVE_MAX = 2000  # up to this many voices, agglomerative clustering alone (no NMF): its cut
+# finds as many themes as the comments hold, where NMF on a few dozen voices must be told how many
 TERMS = 8
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 _WORD = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]+$")
@@ -216,11 +218,13 @@ def analyse(
     kept: dict[int, Iterable[int]] | None = None,
     near: bool = True,
     seed: int = 0,
+    agglomerative_max: int = AGGLOMERATIVE_MAX,
     progress: Progress | None = None,
 ) -> Analysis:
     """Themes of the comments ``texts`` ({comment id: text}). ``terms`` go into jieba's user dictionary;
     ``kept`` maps the id of each theme people decided on to its comments: those comments stay in it, and
-    new voices close to it (KEEP_SIMILARITY) join it. ``progress(fraction, what)`` is called as it goes."""
+    new voices close to it (KEEP_SIMILARITY) join it. Up to ``agglomerative_max`` other voices are
+    grouped by agglomerative clustering alone; beyond, by NMF first. ``progress(fraction, what)`` is called as it goes."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     report = progress or (lambda _f, _w: None)
@@ -290,9 +294,12 @@ def analyse(
     groups.extend((key, kept_rows[key]) for key in keys)
     report(0.75, "nmf")
     if free:
-        found = _nmf_groups(matrix[free], seed)
-        outliers = [free[r] for r in found.pop()]
-        groups.extend((None, [free[r] for r in rows]) for rows in found)
+        if len(free) <= agglomerative_max:
+            outliers = free
+        else:
+            found = _nmf_groups(matrix[free], seed)
+            outliers = [free[r] for r in found.pop()]
+            groups.extend((None, [free[r] for r in rows]) for rows in found)
         report(0.9, "outliers")
         small, rest = _agglomerate(matrix, outliers)
         groups.extend((None, rows) for rows in small)

@@ -16,17 +16,18 @@ from app.services import theme_decisions as decide
 from app.services import themes
 from app.services.auth import UserInfo
 from app.services.comments import new_receipt
-from app.services.topics import analyse, draft_terms
+from app.services.topics import AGGLOMERATIVE_MAX, analyse, draft_terms
 from tests.app.planted import MINORITY, planted, purity
 
 DRAFTER = UserInfo(1, "drafter1", "drafter")
 
 
-def test_planted_corpus_is_recovered():
+@pytest.mark.parametrize("agglomerative_max", [AGGLOMERATIVE_MAX, 0], ids=["agglomerative", "nmf"])
+def test_planted_corpus_is_recovered(agglomerative_max):
     rows = planted()
     texts = {i + 1: text for i, (text, _) in enumerate(rows)}
     labels = {i + 1: label for i, (_, label) in enumerate(rows)}
-    analysis = analyse(texts)
+    analysis = analyse(texts, agglomerative_max=agglomerative_max)
     groups = [[labels[i] for i in theme.members] for theme in analysis.themes]
     assert purity(groups) >= 0.8
     assert len(analysis.unassigned) <= len(rows) * 0.05
@@ -146,7 +147,8 @@ def test_running_analysis_refuses_a_second_one_and_decisions(seeded):
     _add(seeded, [text for text, _ in planted(per_topic=3, campaign=2)])
     version_id = _version_id(seeded)
     themes.analyse_version(seeded, version_id, "drafter1")
-    theme = themes.list_themes(seeded, version_id).themes[0]
+    listed = themes.list_themes(seeded, version_id)
+    theme = (listed.themes + listed.small)[0]
     themes.start_run(seeded, version_id, "drafter2")
     for attempt in (
         lambda: themes.start_run(seeded, version_id, "drafter1"),
