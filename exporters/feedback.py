@@ -43,16 +43,21 @@ class FeedbackInput:
     def heading(self) -> str:
         return f"《{self.title}》征求意见情况通报"
 
-    def paragraphs(self) -> list[tuple[str, str]]:
-        """(kind, text) for each non-blank line of the body: heading, subheading or text."""
+    def paragraphs(self) -> list[tuple[str, str, str]]:
+        """(kind, lead, text) for each non-blank line of the body: a heading (一、…) whole in ``lead``; a
+        subheading (（一）…) with its first sentence in ``lead`` and the rest in ``text``; else text."""
         out = []
         for line in self.body.splitlines():
             line = line.strip()
-            if line:
-                kind = (
-                    "heading" if HEADING.match(line) else "subheading" if SUBHEADING.match(line) else "text"
-                )
-                out.append((kind, line))
+            if not line:
+                continue
+            if HEADING.match(line):
+                out.append(("heading", line, ""))
+            elif SUBHEADING.match(line):
+                lead, stop, rest = line.partition("。")
+                out.append(("subheading", lead + stop, rest))
+            else:
+                out.append(("text", "", line))
         return out
 
 
@@ -82,12 +87,14 @@ def write_feedback(data: FeedbackInput, path: str | Path) -> ExportResult:
     document = style.new_document(title=heading)
     style.title(document, heading)
     count = 0
-    for kind, text in data.paragraphs():
-        text = clean(text, "正文")
+    for kind, lead, text in data.paragraphs():
+        lead, text = clean(lead, "正文"), clean(text, "正文")
         if kind == "heading":
-            style.add_paragraph(document, text, font=style.FONT_HEADING, first_line_chars=2)
+            style.add_paragraph(document, lead, font=style.FONT_HEADING, first_line_chars=2)
         elif kind == "subheading":
-            style.add_paragraph(document, text, font=FONT_KAI, first_line_chars=2)
+            paragraph = style.add_paragraph(document, lead, font=FONT_KAI, first_line_chars=2)
+            if text:
+                style.style_run(paragraph.add_run(text))
         else:
             style.add_paragraph(document, text, first_line_chars=2)
         count += 1

@@ -33,7 +33,9 @@ T, M, E, R = (
     models.ThemeEvent.__table__,
     models.ThemeRun.__table__,
 )
-SMALL = 3  # themes of at most this many voices are listed apart as minority views
+SMALL_SHARE = (
+    0.01  # themes holding at most 1 % of the voices (or one voice) are listed apart as minority views
+)
 STALE = timedelta(minutes=10)  # a running run not heard of for this long has died with its process
 MAX_LABEL = 200
 MAX_HANDLING = 5000
@@ -336,10 +338,6 @@ class ThemeView:
     different: tuple[Member, ...]
     members: tuple[Member, ...]
 
-    @property
-    def small(self) -> bool:
-        return self.voices <= SMALL
-
 
 @dataclass(frozen=True)
 class ThemeList:
@@ -434,9 +432,10 @@ def list_themes(db: Database, version_id: int, article: int | None = None) -> Th
     views = [_view(t, by_theme.get(t.id, []), keys) for t in themes]
     views = [v for v in views if v.comments or (article is None and (v.approved or v.decided))]
     views.sort(key=lambda v: (-v.voices, -v.comments, v.id))
+    small = max(1.0, SMALL_SHARE * sum(v.voices for v in views))
     return ThemeList(
-        [v for v in views if not v.small],
-        [v for v in views if v.small],
+        [v for v in views if v.voices > small],
+        [v for v in views if v.voices <= small],
         sorted(unassigned, key=lambda m: m.id),
         sum(v.comments for v in views) + len(unassigned),
     )
