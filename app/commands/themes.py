@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """0 after the analysis, with the themes on stdout; 2 with one line on stderr when refused."""
-    from app.services import themes
+    from app.services import theme_runs, themes
     from app.services.bootstrap import migrate
     from app.services.errors import ServiceError
     from app.services.review import version_ref
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     db = migrate(load_settings())
     try:
         ref = version_ref(db, args.slug, args.number)
-        themes.analyse_version(db, ref.version_id, "draftreview themes", progress)
+        theme_runs.analyse_version(db, ref.version_id, "draftreview themes", progress)
         print(file=sys.stderr)
         result = themes.themes_json(db, ref.version_id)
     except ServiceError as error:

@@ -16,7 +16,7 @@ from litestar.response import File, Redirect, Template
 from app.db import storable
 from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db, settings
-from app.services import feedback, theme_decisions, themes
+from app.services import feedback, theme_decisions, theme_runs, themes
 from app.services.errors import MESSAGES, ServiceError
 from app.services.review import article_choices, version_ref
 
@@ -51,11 +51,13 @@ def _flash(done: str, error: str) -> dict:
 
 def _themes_context(request: Request, slug: str, version: int | None, article: int | None) -> dict:
     ref = version_ref(db(request), slug, version)
-    run = themes.latest_run(db(request), ref.version_id)
+    run = theme_runs.latest_run(db(request), ref.version_id)
+    job = theme_runs.latest_job(db(request), ref.version_id)
     listed = themes.list_themes(db(request), ref.version_id, article)
     return {
         "ref": ref,
         "run": run,
+        "job": job,
         "listed": listed,
         "article": article,
         "articles": article_choices(db(request), ref.version_id),
@@ -83,14 +85,14 @@ async def theme_list(
 
 @post("/c/{slug:str}/themes/run", name="admin_themes_run")
 async def run(request: Request, slug: FromPath[str]) -> Redirect | Template:
-    """Starts the analysis of the round in the background."""
+    """Queues the analysis of the round as a background job (or finds the one already queued)."""
     form = await request.form()
     back = f"/admin/c/{slug}/themes?version={form.get('version') or ''}"
     try:
         check_csrf(request, form)
         number = _ids([form.get("version") or ""])
         ref = await call(version_ref, db(request), slug, number[0] if number else None)
-        await call(themes.run_in_background, db(request), ref.version_id, user(request).name)
+        await call(theme_runs.request_analysis, db(request), ref.version_id, user(request).name)
     except ServiceError as refused:
         return _back(back, error=refused.code)
     return _back(back, done="run")

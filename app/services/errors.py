@@ -88,6 +88,9 @@ MESSAGES: dict[str, str] = {
     "report_not_found": N_("该轮征求意见的情况通报尚未发布。"),
     "report_body_invalid": N_("通报正文不能为空，且不能超过 50000 字。"),
     "admin_required": N_("只有管理员可以发布征求意见情况通报。"),
+    "job_not_found": N_("找不到该后台任务。"),
+    "job_not_retryable": N_("只有失败的后台任务才能重试。"),
+    "job_kind_unknown": N_("系统不认识这种后台任务（可能是升级后已停用的任务）。"),
 }
 
 # The HTTP status each code answers with in the API and on pages.
@@ -157,6 +160,9 @@ STATUS: dict[str, int] = {
     "report_not_found": 404,
     "report_body_invalid": 422,
     "admin_required": 403,
+    "job_not_found": 404,
+    "job_not_retryable": 409,
+    "job_kind_unknown": 500,
 }
 
 

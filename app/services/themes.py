@@ -1,31 +1,21 @@
-"""Themes of a version's comments in the database: running the analysis (app/services/topics.py) as a
-job with progress, reading themes for the pages and the CLI, and the drafters' decisions (rename,
-approve, merge, split, move comments, record how a theme was handled), each written to the history.
-
-A rerun never overwrites what people decided: approved themes and themes a person changed are passed
-to the analysis as kept — their comments stay, new comments close to them join them — and only the
-other themes are replaced.
+"""Themes of a version's comments in the database, as the pages and the CLI read them: each theme with
+its figures, representative comments and every comment; the comments no theme holds; the history.
+Running the analysis is app/services/theme_runs.py; the drafters' decisions app/services/theme_decisions.py.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import logging
-import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select
 
 from app import models
-from app.db import Database, utcnow
-from app.services import topics
+from app.db import Database
 from app.services.errors import ServiceError
 
-log = logging.getLogger("draftreview.themes")
 C, A = models.Comment.__table__, models.Article.__table__
 T, M, E, R = (
     models.Theme.__table__,
@@ -33,13 +23,10 @@ T, M, E, R = (
     models.ThemeEvent.__table__,
     models.ThemeRun.__table__,
 )
-SMALL_SHARE = (
-    0.01  # themes holding at most 1 % of the voices (or one voice) are listed apart as minority views
-)
+SMALL_SHARE = 0.01  # themes of at most 1 % of the voices (or one voice) are listed apart: minority views
 STALE = timedelta(minutes=10)  # a running run not heard of for this long has died with its process
 MAX_LABEL = 200
 MAX_HANDLING = 5000
-Progress = Callable[[float, str], None]
 
 
 def commenter_key(row) -> str:
@@ -55,162 +42,6 @@ def commenter_key(row) -> str:
     return f"i:{row.id}"
 
 
-# -- running ---------------------------------------------------------------------------------------
-
-
-def start_run(db: Database, version_id: int, user_name: str, now: datetime | None = None) -> int:
-    """A new run of ``version_id`` in state running; ServiceError themes_running while another is alive."""
-    now = now or utcnow()
-    with db.writing() as session:
-        # Locks the version row on PostgreSQL (SQLite's BEGIN IMMEDIATE already serialises writers), so
-        # two processes cannot both start a run.
-        session.execute(select(models.Version.id).where(models.Version.id == version_id).with_for_update())
-        alive = session.scalar(
-            select(R.c.id).where(
-                R.c.version_id == version_id, R.c.status == "running", R.c.updated_at > now - STALE
-            )
-        )
-        if alive is not None:
-            raise ServiceError("themes_running")
-        return session.execute(
-            insert(R).returning(R.c.id),
-            {
-                "version_id": version_id,
-                "status": "running",
-                "progress": 0,
-                "stage": "queued",
-                "user_name": user_name,
-                "started_at": now,
-                "updated_at": now,
-                "themes": 0,
-                "unassigned": 0,
-            },
-        ).scalar_one()
-
-
-def _reporter(db: Database, run_id: int) -> Progress:
-    last = [-1]
-
-    def progress(fraction: float, stage: str) -> None:
-        percent = int(fraction * 100)
-        if percent != last[0]:
-            last[0] = percent
-            with db.writing() as session:
-                session.execute(
-                    update(R)
-                    .where(R.c.id == run_id)
-                    .values(progress=percent, stage=stage, updated_at=utcnow())
-                )
-
-    return progress
-
-
-def run_analysis(db: Database, params: dict, progress: Progress) -> dict:
-    """The job: analyses version ``params["version_id"]`` and stores its themes, keeping what people
-    decided. Returns {"themes": n, "unassigned": n}. ``progress(fraction, stage)`` as it goes."""
-    version_id = params["version_id"]
-    with db.reading() as session:
-        texts = dict(session.execute(select(C.c.id, C.c.content).where(C.c.version_id == version_id)).all())
-        captions = [
-            c
-            for (c,) in session.execute(
-                select(A.c.caption).where(A.c.version_id == version_id, A.c.caption.is_not(None))
-            )
-        ]
-        captions += [
-            t
-            for (t,) in session.execute(
-                select(models.Division.title).where(models.Division.version_id == version_id)
-            )
-        ]
-        paragraphs = session.scalars(
-            select(models.Paragraph.text).where(models.Paragraph.version_id == version_id)
-        ).all()
-        kept_ids = session.scalars(
-            select(T.c.id).where(
-                T.c.version_id == version_id, T.c.merged_into.is_(None), T.c.approved | T.c.decided
-            )
-        ).all()
-        kept: dict[int, list[int]] = {key: [] for key in kept_ids}
-        pinned: set[int] = set()
-        for comment_id, theme_id, is_pinned in session.execute(
-            select(M.c.comment_id, M.c.theme_id, M.c.pinned).where(M.c.theme_id.in_(kept_ids))
-        ):
-            kept[theme_id].append(comment_id)
-            if is_pinned:
-                pinned.add(comment_id)
-    analysis = topics.analyse(
-        texts, terms=topics.draft_terms(captions, paragraphs), kept=kept, progress=progress
-    )
-    progress(0.97, "storing")
-    _store(db, version_id, analysis, pinned, params.get("user_name", ""))
-    return {"themes": len(analysis.themes), "unassigned": len(analysis.unassigned)}
-
-
-def _label(terms: tuple[str, ...]) -> str:
-    return "、".join(terms[:3]) or "（无关键词）"
-
-
-def _store(
-    db: Database, version_id: int, analysis: topics.Analysis, pinned: set[int], user_name: str
-) -> None:
-    now = utcnow()
-    with db.writing() as session:
-        conn = session.connection()
-        replaced = select(T.c.id).where(
-            T.c.version_id == version_id, T.c.merged_into.is_(None), ~(T.c.approved | T.c.decided)
-        )
-        conn.execute(delete(M).where(M.c.theme_id.in_(replaced)))
-        conn.execute(delete(T).where(T.c.id.in_(replaced.scalar_subquery())))
-        kept = [theme.kept for theme in analysis.themes if theme.kept is not None]
-        if kept:
-            conn.execute(delete(M).where(M.c.theme_id.in_(kept)))
-        rows = []
-        for theme in analysis.themes:
-            theme_id = theme.kept
-            if theme_id is None:
-                theme_id = conn.execute(
-                    insert(T).returning(T.c.id),
-                    {
-                        "version_id": version_id,
-                        "label": _label(theme.terms),
-                        "terms": json.dumps(theme.terms, ensure_ascii=False),
-                        "approved": False,
-                        "decided": False,
-                        "handling": "",
-                        "created_at": now,
-                        "updated_at": now,
-                    },
-                ).scalar_one()
-            elif theme.terms:
-                conn.execute(
-                    update(T)
-                    .where(T.c.id == theme_id)
-                    .values(terms=json.dumps(theme.terms, ensure_ascii=False))
-                )
-            rows += [
-                {
-                    "comment_id": i,
-                    "theme_id": theme_id,
-                    "closeness": theme.closeness.get(i, 0.0),
-                    "voice_id": analysis.campaigns.get(i, i),
-                    "pinned": i in pinned,
-                }
-                for i in theme.members
-            ]
-        if rows:
-            conn.execute(insert(M), rows)
-        _event(
-            conn,
-            version_id,
-            None,
-            "run",
-            f"分析完成：{len(analysis.themes)} 个主题，{len(analysis.unassigned)} 条意见未归入主题",
-            user_name,
-            now,
-        )
-
-
 def _event(conn, version_id: int, theme_id: int | None, action: str, detail: str, user: str, now) -> None:
     conn.execute(
         insert(E),
@@ -222,83 +53,6 @@ def _event(conn, version_id: int, theme_id: int | None, action: str, detail: str
             "user_name": user,
             "created_at": now,
         },
-    )
-
-
-def finish_run(db: Database, run_id: int, result: dict | None) -> None:
-    """Marks the run done with its counts, or failed when ``result`` is None."""
-    now = utcnow()
-    values = {"status": "failed", "updated_at": now, "finished_at": now}
-    if result is not None:
-        values |= {"status": "done", "progress": 100, "stage": "done", **result}
-    with db.writing() as session:
-        session.execute(update(R).where(R.c.id == run_id).values(**values))
-
-
-def analyse_version(db: Database, version_id: int, user_name: str, progress: Progress | None = None) -> dict:
-    """Starts, runs and finishes a run in this thread (the CLI, tests); returns its counts."""
-    run_id = start_run(db, version_id, user_name)
-    return _run(db, run_id, version_id, user_name, progress)
-
-
-def _run(db: Database, run_id: int, version_id: int, user_name: str, extra: Progress | None = None) -> dict:
-    store = _reporter(db, run_id)
-
-    def progress(fraction: float, stage: str) -> None:
-        store(fraction, stage)
-        if extra:
-            extra(fraction, stage)
-
-    try:
-        result = run_analysis(db, {"version_id": version_id, "user_name": user_name}, progress)
-    except Exception:
-        log.exception("theme analysis of version %s failed", version_id)
-        finish_run(db, run_id, None)
-        raise
-    finish_run(db, run_id, result)
-    return result
-
-
-def run_in_background(db: Database, version_id: int, user_name: str) -> int:
-    """Starts a run and carries it out in a background thread of this process; returns the run id."""
-    # Until the job layer is on main: a plain thread. The run row carries status and progress either way.
-    run_id = start_run(db, version_id, user_name)
-
-    def work() -> None:
-        with contextlib.suppress(Exception):  # logged and recorded as failed in _run
-            _run(db, run_id, version_id, user_name)
-
-    threading.Thread(target=work, name=f"themes-{version_id}", daemon=True).start()
-    return run_id
-
-
-@dataclass(frozen=True)
-class RunState:
-    """The latest run of a version as the page shows it."""
-
-    id: int
-    status: str  # running, done, failed (a running run whose process died shows as failed)
-    progress: int
-    stage: str
-    started_at: datetime
-    finished_at: datetime | None
-    themes: int
-    unassigned: int
-
-
-def latest_run(db: Database, version_id: int, now: datetime | None = None) -> RunState | None:
-    """The newest run of ``version_id``, or None."""
-    with db.reading() as session:
-        row = session.execute(
-            select(R).where(R.c.version_id == version_id).order_by(R.c.id.desc()).limit(1)
-        ).first()
-    if row is None:
-        return None
-    status = row.status
-    if status == "running" and row.updated_at <= (now or utcnow()) - STALE:
-        status = "failed"
-    return RunState(
-        row.id, status, row.progress, row.stage, row.started_at, row.finished_at, row.themes, row.unassigned
     )
 
 

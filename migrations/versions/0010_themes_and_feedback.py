@@ -1,7 +1,7 @@
 """themes of comments, their history and runs; the public feedback report; consent to be named
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009
 Create Date: 2026-12-01 22:00:00.000000
 
 ``comment.name_consent`` is asked on the comment form apart from consent to process personal data: may
@@ -16,7 +16,7 @@ from alembic import op
 import app.db
 
 revision = "0010"
-down_revision = "0005"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select
 
 from app import models
 from app.db import utcnow
-from app.services import feedback, themes
+from app.services import feedback, theme_runs, themes
 from app.services import theme_decisions as decide
 from app.services.auth import UserInfo
 from app.services.comments import new_receipt
@@ -119,7 +119,7 @@ def test_naming_follows_consent_exactly(seeded):
 
 def test_approved_themes_and_handling_in_the_report(seeded):
     version_id = _fill(seeded)
-    themes.analyse_version(seeded, version_id, "drafter1")
+    theme_runs.analyse_version(seeded, version_id, "drafter1")
     theme = themes.list_themes(seeded, version_id)
     first = (theme.themes + theme.small)[0]
     decide.rename(seeded, DRAFTER, first.id, "基站建设")

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 from app import models
 from app.db import utcnow
 from app.services import theme_decisions as decide
-from app.services import themes
+from app.services import theme_runs, themes
 from app.services.auth import UserInfo
 from app.services.comments import new_receipt
 from app.services.topics import AGGLOMERATIVE_MAX, analyse, draft_terms
@@ -95,7 +95,7 @@ def test_approved_themes_survive_a_rerun_with_new_comments(seeded):
     ids = _add(seeded, [text for text, _ in rows])
     labels = dict(zip(ids, (label for _, label in rows), strict=True))
     version_id = _version_id(seeded)
-    assert themes.analyse_version(seeded, version_id, "drafter1")["themes"] >= 6
+    assert theme_runs.analyse_version(seeded, version_id, "drafter1")["themes"] >= 6
     listed = themes.list_themes(seeded, version_id)
     big = listed.themes[:2]
     decide.rename(seeded, DRAFTER, big[0].id, "第一个确认的主题")
@@ -107,7 +107,7 @@ def test_approved_themes_survive_a_rerun_with_new_comments(seeded):
     new_rows = planted(per_topic=8, campaign=3, seed=9)
     new_ids = _add(seeded, [text for text, _ in new_rows])
     new_labels = dict(zip(new_ids, (label for _, label in new_rows), strict=True))
-    themes.analyse_version(seeded, version_id, "drafter1")
+    theme_runs.analyse_version(seeded, version_id, "drafter1")
     after = {v.id: v for v in themes.list_themes(seeded, version_id).themes}
     assert set(before) <= set(after)
     assert after[big[0].id].label == "第一个确认的主题"
@@ -122,7 +122,7 @@ def test_decisions_are_kept_in_the_history(seeded):
     rows = planted(per_topic=12, campaign=5, seed=5)
     _add(seeded, [text for text, _ in rows])
     version_id = _version_id(seeded)
-    themes.analyse_version(seeded, version_id, "drafter1")
+    theme_runs.analyse_version(seeded, version_id, "drafter1")
     first, second, third = themes.list_themes(seeded, version_id).themes[:3]
     merged = decide.merge(seeded, DRAFTER, [first.id, second.id])
     view = themes.theme_detail(seeded, merged).theme
@@ -138,7 +138,7 @@ def test_decisions_are_kept_in_the_history(seeded):
     assert actions[:3] == [(split_id, "split"), (merged, "split"), (merged, "move")]
     assert (second.id, "merge") in actions and (merged, "merge") in actions
     # A rerun keeps the decided themes with their comments (the split one holds exactly the moved two).
-    themes.analyse_version(seeded, version_id, "drafter1")
+    theme_runs.analyse_version(seeded, version_id, "drafter1")
     assert {m.id for m in themes.theme_detail(seeded, split_id).theme.members} >= set(moved)
     assert themes.theme_detail(seeded, merged).theme.comments >= view.comments - len(moved)
 
@@ -146,12 +146,12 @@ def test_decisions_are_kept_in_the_history(seeded):
 def test_running_analysis_refuses_a_second_one_and_decisions(seeded):
     _add(seeded, [text for text, _ in planted(per_topic=3, campaign=2)])
     version_id = _version_id(seeded)
-    themes.analyse_version(seeded, version_id, "drafter1")
+    theme_runs.analyse_version(seeded, version_id, "drafter1")
     listed = themes.list_themes(seeded, version_id)
     theme = (listed.themes + listed.small)[0]
-    themes.start_run(seeded, version_id, "drafter2")
+    theme_runs.start_run(seeded, version_id, "drafter2")
     for attempt in (
-        lambda: themes.start_run(seeded, version_id, "drafter1"),
+        lambda: theme_runs.start_run(seeded, version_id, "drafter1"),
         lambda: decide.rename(seeded, DRAFTER, theme.id, "新名称"),
     ):
         with pytest.raises(themes.ServiceError) as refused:
