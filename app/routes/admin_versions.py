@@ -12,10 +12,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from app.db import utcnow
-from app.routes.admin_common import admin_error, call, check_csrf, page
+from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db, settings
 from app.services import compare as compare_service
-from app.services import exports, uploads
+from app.services import exports, jobs, uploads
 from app.services.errors import MESSAGES, ServiceError
 from app.services.review import DISPOSITIONS, version_ref
 from app.timeutil import today
@@ -152,10 +152,16 @@ async def export(
     kind: FromPath[str],
     version: FromQuery[int | None] = None,
     personal: FromQuery[bool] = False,
-) -> File | Template:
+) -> File | Template | Redirect:
     """A Word document: 意见汇总表 (summary) of a version, or 条文对照表 (comparison) / 修订模式 (redline)
-    of a version against the one before it. Personal data is masked unless ``personal`` is asked for."""
+        of a version against the one before it. Personal data is masked unless ``personal`` is asked for. A
+    意见汇总表 of more than ``exports.LARGE`` comments is written by a background job (then: the jobs page)."""
     try:
+        if await call(exports.needs_job, db(request), slug, kind, version):
+            params = {"data_dir": str(settings(request).data_dir), "slug": slug, "kind": kind}
+            params |= {"number": version, "personal": personal}
+            job_id = await call(jobs.enqueue, db(request), "exports.word", params, user=user(request).name)
+            return Redirect(path=f"/admin/jobs?export={job_id}", status_code=303)
         path, name = await call(
             exports.export, db(request), settings(request).data_dir, slug, kind, version, personal
         )
