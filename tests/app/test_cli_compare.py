@@ -62,4 +62,7 @@ def test_a_garbled_version_is_flagged_as_unreliable(tmp_path, capsys):
         "quality-piled-text",
         "quality-unreliable",
     ]
-    assert captured.err.splitlines()[-1] == "draftreview: 警告：新版本：据此作出的比对结果不可靠，请先核对原文件。"
+    assert (
+        captured.err.splitlines()[-1]
+        == "draftreview: 警告：新版本：据此作出的比对结果不可靠，请先核对原文件。"
+    )
