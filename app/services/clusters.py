@@ -38,12 +38,16 @@ def shingles(text: str) -> set[bytes]:
     return {text[i : i + SHINGLE].encode() for i in range(len(text) - SHINGLE + 1)}
 
 
-def find_clusters(texts: dict[int, str], threshold: float = THRESHOLD) -> dict[int, int]:
+def find_clusters(
+    texts: dict[int, str], threshold: float = THRESHOLD, num_perm: int = NUM_PERM, hashfunc=None
+) -> dict[int, int]:
     """{comment id: representative id} for every comment that has a near duplicate. The representative is
-    the member whose exact text is most frequent in its cluster, the oldest (lowest id) on a tie."""
+    the member whose exact text is most frequent in its cluster, the oldest (lowest id) on a tie.
+    ``num_perm`` and ``hashfunc`` (datasketch's; default SHA-1) trade precision for speed."""
     ids = [i for i, t in texts.items() if shingles(t)]
-    signatures = MinHash.bulk([shingles(texts[i]) for i in ids], num_perm=NUM_PERM)
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    extra = {"hashfunc": hashfunc} if hashfunc else {}
+    signatures = MinHash.bulk([shingles(texts[i]) for i in ids], num_perm=num_perm, **extra)
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     with lsh.insertion_session() as session:
         for i, signature in zip(ids, signatures, strict=True):
             session.insert(i, signature)
