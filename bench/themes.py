@@ -61,7 +61,7 @@ def fill(db, version_id: int, count: int, seed: int = 7) -> list[str]:
             for n in range(offset, min(offset + 5000, count)):
                 article_id, node_id = rng.choice(articles)
                 if rng.random() < 0.1:
-                    content = CAMPAIGN + rng.choice(("。", "！", "，谢谢。"))
+                    content = CAMPAIGN + rng.choice(("。", "！", ""))
                 else:
                     source = rng.choice(paragraphs)
                     cut = rng.randrange(max(1, len(source) - 30))
