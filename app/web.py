@@ -24,10 +24,12 @@ from app.routes.admin_auth import login, login_form, logout
 from app.routes.admin_common import api_unauthorized, drafter_guard, to_login
 from app.routes.admin_jobs import JOB_PAGES
 from app.routes.admin_review import REVIEW_PAGES
+from app.routes.admin_themes import THEME_PAGES
 from app.routes.admin_versions import VERSION_PAGES
 from app.routes.api import api_router, http_error
 from app.routes.common import error_page, render
 from app.routes.erasure import ERASURE_PAGES, erasure_api
+from app.routes.feedback import FEEDBACK_PAGES
 from app.routes.pages import PAGES
 from app.services import jobs
 from app.services.auth import LoginThrottle
@@ -113,13 +115,14 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         route_handlers=[
             *PAGES,
             *ERASURE_PAGES,
+            *FEEDBACK_PAGES,
             api_router,
             erasure_api,
             login_form,
             login,
             Router(
                 path="/admin",
-                route_handlers=[logout, *REVIEW_PAGES, *VERSION_PAGES, *JOB_PAGES],
+                route_handlers=[logout, *REVIEW_PAGES, *VERSION_PAGES, *THEME_PAGES, *JOB_PAGES],
                 guards=[drafter_guard],
                 exception_handlers={NotAuthorizedException: to_login},
             ),

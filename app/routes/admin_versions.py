@@ -124,12 +124,18 @@ async def confirm(request: Request, slug: FromPath[str]) -> Template | Redirect:
 
 @get("/c/{slug:str}/compare", name="admin_compare")
 async def compare(
-    request: Request, slug: FromPath[str], old: FromQuery[int] = 1, new: FromQuery[int] = 2
+    request: Request,
+    slug: FromPath[str],
+    old: FromQuery[int] = 1,
+    new: FromQuery[int] = 2,
+    only: FromQuery[bool] = False,
+    renumbered: FromQuery[bool] = False,
 ) -> Template:
-    """Two versions side by side: aligned rows, character highlights, renumbering and moves, stale
-    references, and beside each old article its comments with their dispositions."""
+    """Two versions side by side: aligned rows, word highlights, renumbering and moves, citations to
+    check, and beside each old article its comments with their dispositions. ``only``: changes only;
+    ``renumbered``: 下一处修改 (and the changes-only view) include articles that were only renumbered."""
     try:
-        view = await call(compare_service.compare, db(request), slug, old, new)
+        view = await call(compare_service.compare, db(request), slug, old, new, only, renumbered)
     except ServiceError as error:
         return admin_error(request, error)
     return page(
