@@ -4,11 +4,15 @@ browser) that slow guessing down without ever locking the owner out (see ``login
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import os
 import re
 import secrets
+import threading
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -162,10 +166,41 @@ def _device_mac(secret: bytes, nonce: str, name: str) -> str:
 
 
 def _verify(hashed: str, password: str) -> bool:
+    """Checks a password on the hasher thread (see ``_hasher_thread``); ServiceError login_throttled with a
+    short wait when too many checks are already queued there."""
+    global _queued
+    with _QUEUE_LOCK:
+        if _queued >= MAX_QUEUED:
+            raise ServiceError("login_throttled", retry_after=5)
+        _queued += 1
+    try:
+        return _HASHER.submit(_check, hashed, password).result()
+    finally:
+        with _QUEUE_LOCK:
+            _queued -= 1
+
+
+def _check(hashed: str, password: str) -> bool:
     try:
         return _hasher.verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _hasher_thread() -> None:
+    # Lowest priority for this thread and the lane threads argon2 starts from it (Linux nice values are
+    # per thread and inherited): a flood of logins then takes only the processor the comments leave.
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
+
+
+# One password check at a time per process, at low priority: argon2 takes every core for a moment, and a
+# flood of wrong passwords must not slow the comment writers down.
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="password-check", initializer=_hasher_thread)
+_QUEUE_LOCK = threading.Lock()
+_queued = 0
+MAX_QUEUED = 16
+NICE = 10  # lower than the server's other threads, not so low that a busy machine starves logins
 
 
 def session_user(db: Database, token: str | None, now: datetime | None = None) -> UserInfo | None:
