@@ -14,6 +14,8 @@
 - ``DRAFTREVIEW_FORWARDED_ALLOW_IPS``: the reverse proxies (comma-separated addresses) whose
   ``X-Forwarded-For`` is believed; none by default (``serve --forwarded-allow-ips`` overrides it).
 - ``REDIS_URL``: when set, the login, erasure and receipt throttles count in Redis instead of the database.
+- ``DRAFTREVIEW_JOBS_IN_PROCESS``: ``1`` runs background jobs inside the app process, ``0`` leaves them to
+  ``draftreview worker``; default 1 on SQLite, 0 on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -38,6 +40,14 @@ class Settings:
     trusted_clients: tuple[str, ...] = ()
     forwarded_allow_ips: tuple[str, ...] = ()
     redis_url: str = ""
+    jobs_in_process: bool | None = None  # None: on SQLite only
+
+    @property
+    def runs_jobs(self) -> bool:
+        """True when the app process itself runs background jobs."""
+        if self.jobs_in_process is not None:
+            return self.jobs_in_process
+        return self.database_url.startswith("sqlite")
 
 
 def default_data_dir(env: Mapping[str, str]) -> Path:
@@ -79,4 +89,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         trusted_clients=_list(env.get("DRAFTREVIEW_TRUSTED_CLIENTS", "")),
         forwarded_allow_ips=_list(env.get("DRAFTREVIEW_FORWARDED_ALLOW_IPS", "")),
         redis_url=env.get("REDIS_URL", ""),
+        jobs_in_process={"1": True, "0": False}.get(env.get("DRAFTREVIEW_JOBS_IN_PROCESS", "")),
     )

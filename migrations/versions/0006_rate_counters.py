@@ -1,7 +1,7 @@
 """rate counters shared by every process (login, erasure and receipt throttles); installation state
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0010
 Create Date: 2026-12-01 21:50:00.000000
 
 The throttles used to live in each process's memory, so three processes allowed three times the limit and
@@ -20,7 +20,7 @@ from alembic import op
 import app.db
 
 revision = "0006"
-down_revision = "0005"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
