@@ -199,7 +199,7 @@ def _hasher_thread() -> None:
 _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="password-check", initializer=_hasher_thread)
 _QUEUE_LOCK = threading.Lock()
 _queued = 0
-MAX_QUEUED = 16
+MAX_QUEUED = 4  # checks waiting for the hasher; more are asked to come back in 5 s
 NICE = 10  # lower than the server's other threads, not so low that a busy machine starves logins
 
 
