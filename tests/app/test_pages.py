@@ -44,7 +44,10 @@ def test_reading_view_has_toc_articles_anchors_and_counts(client):
     text = page.text
     assert "<h1>黑龙江省促进数字经济条例</h1>" in text
     assert text.count('class="article"') == 84
-    assert "<summary>第二章 数字基础设施建设 <span class=\"range\">（第十一条至第二十一条）</span></summary>" in text
+    assert (
+        '<summary>第二章 数字基础设施建设 <span class="range">（第十一条至第二十一条）</span></summary>'
+        in text
+    )
     assert '<li><a href="#art-13">第十三条 三同步</a></li>' in text
     assert 'id="art-13"' in text and 'id="art-13-p2"' in text
     assert '<span class="caption">【三同步】</span>' in text
