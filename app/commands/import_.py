@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     """Exit 0 after importing; 2 with one line on stderr when the file or the options are refused."""
     from app.db import utcnow
     from app.services.bootstrap import migrate
-    from app.services.errors import ServiceError
+    from app.services.errors import MESSAGES, ServiceError
     from app.services.importing import import_file
     from app.services.rounds import set_note, set_office
     from app.settings import load_settings
@@ -51,7 +51,11 @@ def run(args: argparse.Namespace) -> int:
     from versions import ParseError
 
     opens = args.opens or today(utcnow())
-    closes = args.closes or opens + timedelta(days=30)
+    try:
+        closes = args.closes or opens + timedelta(days=30)
+    except OverflowError:  # --opens 9999-12-31 has no 30 days after it
+        print(f"draftreview: {MESSAGES['period_out_of_range']}", file=sys.stderr)
+        return 2
     try:
         note = Path(args.note_file).read_text(encoding="utf-8") if args.note_file else args.note
     except (OSError, UnicodeDecodeError) as error:

@@ -144,7 +144,7 @@ def demo(monkeypatch, tmp_path, database_url, db):
     with db.writing() as session:
         [accepted] = store_batch(
             session.connection(),
-            [Submission(SLUG, personal, "client", 2)],
+            [Submission(SLUG, personal, "client", version=2)],
             utcnow(),
             limit=0,
             window=600,
