@@ -79,6 +79,23 @@ MESSAGES: dict[str, str] = {
         "这个回执编号核对失败的次数过多，网上删除已暂停 24 小时。如需尽快办理，请凭回执编号联系起草部门。"
     ),
     "erasure_throttled": N_("删除请求过于频繁，请 10 分钟后再试。"),
+    "attachment_too_many": N_("每条意见最多上传 5 个附件。您填写的内容已保留，请减少附件后重新提交。"),
+    "attachment_too_large": N_("附件过大：每个附件不能超过 10 MB。"),
+    "attachment_total_too_large": N_("附件合计过大：一条意见的附件合计不能超过 20 MB。"),
+    "attachment_empty": N_("附件是空文件。"),
+    "attachment_type_invalid": N_("附件只能是 PDF、Word（.docx）、文本（.txt）或 JPG、PNG 图片。"),
+    "attachment_type_mismatch": N_("附件的内容与文件扩展名不符（例如改了扩展名的压缩包），已拒绝。"),
+    "attachment_damaged": N_("附件已损坏或无法读取。"),
+    "attachment_bomb": N_("附件解压或展开后过大（可能是恶意构造的文件），已拒绝。"),
+    "attachment_encrypted": N_("附件设有密码，无法读取，请上传未加密的文件。"),
+    "attachment_not_found": N_("找不到该附件。"),
+    "proposal_too_long": N_("修改后的条文不能超过 5000 字。"),
+    "proposal_unchanged": N_("修改后的条文与原文相同，请修改后再提交，或关闭“提出修改后的条文”。"),
+    "proposal_target_invalid": N_("只能对某一条或某一款提出修改后的条文。"),
+    "working_draft_missing": N_("还没有下一轮的工作稿，请先创建。"),
+    "working_draft_exists": N_("下一轮的工作稿已经存在。"),
+    "provision_not_found": N_("工作稿中找不到这一条或款（可能已被删除）。"),
+    "text_required": N_("条文内容不能为空。"),
 }
 
 # The HTTP status each code answers with in the API and on pages.
@@ -139,6 +156,23 @@ STATUS: dict[str, int] = {
     "erasure_no_contact": 409,
     "erasure_locked": 423,
     "erasure_throttled": 429,
+    "attachment_too_many": 422,
+    "attachment_too_large": 413,
+    "attachment_total_too_large": 413,
+    "attachment_empty": 422,
+    "attachment_type_invalid": 415,
+    "attachment_type_mismatch": 415,
+    "attachment_damaged": 422,
+    "attachment_bomb": 422,
+    "attachment_encrypted": 422,
+    "attachment_not_found": 404,
+    "proposal_too_long": 422,
+    "proposal_unchanged": 422,
+    "proposal_target_invalid": 422,
+    "working_draft_missing": 409,
+    "working_draft_exists": 409,
+    "provision_not_found": 404,
+    "text_required": 422,
 }
 
 
