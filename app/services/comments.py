@@ -48,15 +48,18 @@ class CommentInput:
     region: str = ""
     contact: str = ""
     consent: bool = False
+    proposed_text: str = ""  # 修改建议稿 for the target (app/services/proposals.py); "" = none
 
 
 @dataclass(frozen=True)
 class Submission:
-    """A validated comment on the current version of consultation ``slug``, from ``client_hash``."""
+    """A validated comment on the current version of consultation ``slug``, from ``client_hash``, with the
+    files already checked and stored (app/services/attachments.py ``Checked``)."""
 
     slug: str
     comment: CommentInput
     client_hash: str
+    attachments: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -93,9 +96,21 @@ def validate(raw: CommentInput) -> CommentInput:
         errors["consent"] = "consent_required"
     if not TARGET.match(raw.target or ""):
         errors.setdefault("target", "target_not_found")
+    proposed = raw.proposed_text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(proposed) > MAX_CONTENT:
+        errors["proposed_text"] = "proposal_too_long"
+    elif proposed and raw.target == "draft":
+        errors["proposed_text"] = "proposal_target_invalid"
     if errors:
         raise ServiceError(next(iter(errors.values())), errors)
-    return CommentInput(raw.target, content, commenter_type=raw.commenter_type, consent=raw.consent, **fields)
+    return CommentInput(
+        raw.target,
+        content,
+        commenter_type=raw.commenter_type,
+        consent=raw.consent,
+        proposed_text=proposed,
+        **fields,
+    )
 
 
 def client_hash(secret: bytes, address: str) -> str:
@@ -103,9 +118,14 @@ def client_hash(secret: bytes, address: str) -> str:
     return hmac.new(secret, b"client:" + address.encode(), hashlib.sha256).hexdigest()
 
 
-def content_hash(comment: CommentInput) -> str:
-    """Hash of everything the commenter typed, to recognise a repeated submission."""
-    return hashlib.sha256(json.dumps(list(vars(comment).values()), ensure_ascii=False).encode()).hexdigest()
+def content_hash(comment: CommentInput, files: tuple = ()) -> str:
+    """Hash of everything the commenter typed (and the hashes of the files sent), to recognise a
+    repeated submission."""
+    values = list(vars(comment).values())
+    if not values[-1]:  # no proposal: the same hash as before proposals existed
+        values.pop()
+    values.extend(f.sha256 for f in files)
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
 
 def new_receipt(now: datetime) -> str:
@@ -138,7 +158,7 @@ def _current_version(conn: Connection, slug: str):
     row = conn.execute(
         select(v.c.id, v.c.opens_at, v.c.closes_at)
         .join(c, c.c.id == v.c.consultation_id)
-        .where(c.c.slug == slug)
+        .where(c.c.slug == slug, v.c.published_at.is_not(None))
         .order_by(v.c.number.desc())
         .limit(1)
     ).first()
@@ -177,7 +197,7 @@ def store_batch(
     consultation_not_open, consultation_closed, target_not_found, rate_limited) of each; a refused one
     writes nothing. Lookups are shared by the whole batch, so a batch costs a handful of statements."""
     m = T["m"]
-    digests = [content_hash(sub.comment) for sub in subs]
+    digests = [content_hash(sub.comment, sub.attachments) for sub in subs]
     earlier = {
         (r.client_hash, r.version_id, r.target, r.content_hash): Accepted(r.receipt, r.created_at, True)
         for r in conn.execute(
@@ -204,7 +224,7 @@ def store_batch(
     versions: dict[str, object] = {}
     targets: dict[tuple[int, str], tuple[int | None, int | None]] = {}
     results: list[Accepted | ServiceError] = []
-    rows = []
+    rows, files = [], []
     for sub, digest in zip(subs, digests, strict=True):
         try:
             if sub.slug not in versions:
@@ -239,12 +259,44 @@ def store_batch(
                 **vars(sub.comment),
             }
         )
+        files.append(sub.attachments)
         results.append(Accepted(receipt, now))
         earlier[same] = Accepted(receipt, now, True)
     if rows:
         ids = conn.execute(insert(m).returning(m.c.id, sort_by_parameter_order=True), rows).scalars().all()
-        index_comments(conn, [(i, row["content"]) for i, row in zip(ids, rows, strict=True)])
+        # The attachments' text is searched with the comment: its bigrams go in the comment's index.
+        index_comments(
+            conn,
+            [
+                (i, "\n".join([row["content"], *(f.text for f in checked)]))
+                for i, row, checked in zip(ids, rows, files, strict=True)
+            ],
+        )
+        store_attachment_rows(conn, list(zip(ids, files, strict=True)), now)
     return results
+
+
+def store_attachment_rows(conn: Connection, pairs: list[tuple[int, tuple]], now: datetime) -> None:
+    """Inserts the attachment rows of (comment id, checked files) pairs and indexes their text for
+    search, inside the caller's transaction (the files themselves are already stored; their text's
+    bigrams are the caller's to index with the comment's)."""
+    rows = [
+        {
+            "comment_id": comment_id,
+            "position": n,
+            "filename": f.filename,
+            "kind": f.kind,
+            "size": f.size,
+            "sha256": f.sha256,
+            "text": f.text,
+            "personal": True,
+            "created_at": now,
+        }
+        for comment_id, checked in pairs
+        for n, f in enumerate(checked)
+    ]
+    if rows:
+        conn.execute(insert(models.Attachment.__table__), rows)
 
 
 @dataclass(frozen=True)

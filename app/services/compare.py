@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import models
 from app.db import Database
@@ -89,6 +89,15 @@ def aligned(db: Database, old_id: int, new_id: int):
             return _cache[key]
     old, new = load_draft(db, old_id), load_draft(db, new_id)
     result = (old, new, align(old, new))
+    with db.reading() as session:
+        # A round being prepared is still edited (app/services/working.py): never cached.
+        drafts = session.scalar(
+            select(func.count())
+            .select_from(models.Version)
+            .where(models.Version.id.in_((old_id, new_id)), models.Version.published_at.is_(None))
+        )
+    if drafts:
+        return result
     with _lock:
         _cache[key] = result
         while len(_cache) > CACHE_SIZE:

@@ -65,6 +65,7 @@ def list_consultations(db: Database, now: datetime | None = None) -> list[Consul
     with db.reading() as session:
         latest = (
             select(models.Version.consultation_id, func.max(models.Version.number).label("n"))
+            .where(models.Version.published_at.is_not(None))
             .group_by(models.Version.consultation_id)
             .subquery()
         )
@@ -245,11 +246,16 @@ def version_view(
         numbers = list(
             session.scalars(
                 select(models.Version.number)
-                .where(models.Version.consultation_id == consultation.id)
+                .where(
+                    models.Version.consultation_id == consultation.id,
+                    models.Version.published_at.is_not(None),  # a round being prepared is never public
+                )
                 .order_by(models.Version.number)
             )
         )
-        number = number if number is not None else numbers[-1]
+        number = number if number is not None else (numbers[-1] if numbers else 0)
+        if number not in numbers:
+            raise ServiceError("version_not_found")
         version = session.scalar(
             select(models.Version).where(
                 models.Version.consultation_id == consultation.id, models.Version.number == number

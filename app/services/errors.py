@@ -96,6 +96,12 @@ MESSAGES: dict[str, str] = {
     "working_draft_exists": N_("下一轮的工作稿已经存在。"),
     "provision_not_found": N_("工作稿中找不到这一条或款（可能已被删除）。"),
     "text_required": N_("条文内容不能为空。"),
+    "working_text_invalid": N_(
+        "条文内容中不能另起一条或一章（以“第X条”“第X章”开头的行），请只填写本条的各款。"
+    ),
+    "proposal_target_changed": N_(
+        "您更改了意见针对的条款，但修改后的条文是按原来的条款填写的。请核对修改后的条文，或改回原来的条款。"
+    ),
 }
 
 # The HTTP status each code answers with in the API and on pages.
@@ -173,6 +179,8 @@ STATUS: dict[str, int] = {
     "working_draft_exists": 409,
     "provision_not_found": 404,
     "text_required": 422,
+    "working_text_invalid": 422,
+    "proposal_target_changed": 422,
 }
 
 
