@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from urllib.parse import quote
 
 from anyio import to_thread
@@ -13,6 +14,7 @@ from litestar.response import Redirect, Template
 from app import csrf
 from app.i18n import LOCALES
 from app.routes.common import client_address, db, error_page, is_htmx, render, settings, writer
+from app.services import attachments, proposals
 from app.services import comments as comment_service
 from app.services.comments import COMMENTER_TYPES, STATUS_LABELS, CommentInput, Submission
 from app.services.consultations import list_consultations, version_view
@@ -41,14 +43,19 @@ def _form_context(
     raw: CommentInput,
     errors: dict[str, str] | None = None,
     page_error: str | None = None,
+    proposal_base: str = "",
+    refused_file: str = "",
 ):
-    """Context for the comment form (full page or partial); ServiceError when the target is unknown."""
+    """Context for the comment form (full page or partial); ServiceError when the target is unknown.
+    ``proposal_base`` is the provision the proposal box was prefilled with (default the target);
+    ``refused_file`` names an attachment that was refused."""
     view = version_view(db(request), slug)
     article = None
     if raw.target != "draft":
         article = view.article(raw.target)
         if article is None:
             raise ServiceError("target_not_found")
+    base = proposal_base if article and view.article(proposal_base) is article else raw.target
     return {
         "view": view,
         "article": article,
@@ -56,6 +63,13 @@ def _form_context(
         "types": COMMENTER_TYPES,
         "errors": {name: MESSAGES[code] for name, code in (errors or {}).items()},
         "page_error": MESSAGES[page_error] if page_error else None,
+        # 修改建议稿: the box holds what was typed, else the current text of the provision.
+        "proposal_base": base,
+        "proposal_text": (raw.proposed_text or proposals.form_base(article, base)) if article else "",
+        "proposal_open": bool(article)
+        and proposals.changed(proposals.form_base(article, base), raw.proposed_text),
+        "refused_file": refused_file,
+        "limits": attachments,
     }
 
 
@@ -75,27 +89,64 @@ def _read_form(form) -> CommentInput:
     return CommentInput(
         **{
             name: str(form.get(name) or "")
-            for name in ("target", "content", "name", "commenter_type", "organisation", "region", "contact")
+            for name in (
+                "target",
+                "content",
+                "name",
+                "commenter_type",
+                "organisation",
+                "region",
+                "contact",
+                "proposed_text",
+            )
         },
         consent=form.get("consent") == "yes",
     )
 
 
-@post("/c/{slug:str}/comment", name="submit_comment")
+def _with_proposal(request: Request, slug: str, clean: CommentInput, base_target: str) -> CommentInput:
+    """The comment with its proposal as stored: "" when the prefilled text was left unchanged.
+    ServiceError proposal_target_changed when the target was switched after the text was edited."""
+    if clean.target == "draft" or not clean.proposed_text:
+        return clean
+    view = version_view(db(request), slug)
+    article = view.article(base_target or clean.target)
+    if article is None:
+        raise ServiceError("target_not_found")
+    proposed = proposals.proposal_for(
+        proposals.form_base(article, base_target or clean.target), clean.proposed_text
+    )
+    if proposed and base_target and base_target != clean.target:
+        raise ServiceError("proposal_target_changed", {"proposed_text": "proposal_target_changed"})
+    return dataclasses.replace(clean, proposed_text=proposed)
+
+
+@post(
+    "/c/{slug:str}/comment",
+    name="submit_comment",
+    # Room for every file allowed plus one over, so that too large a set is refused with the form kept.
+    request_max_body_size=(attachments.MAX_FILES + 1) * attachments.MAX_FILE,
+)
 async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Redirect:
-    """Stores a comment and shows its receipt; on any refusal, the form again with the user's text."""
+    """Stores a comment (with its proposed wording and attachments) and shows its receipt; on any
+    refusal, the form again with the user's text."""
     form = await request.form()
     raw = _read_form(form)
+    base_target = str(form.get("proposal_base") or "")
     try:
         if not csrf.verify(
             settings(request).secret_key, request.cookies.get(csrf.COOKIE), form.get(csrf.FIELD)
         ):
             raise ServiceError("csrf_failed")
         clean = comment_service.validate(raw)
+        clean = await to_thread.run_sync(_with_proposal, request, slug, clean, base_target)
+        files = await to_thread.run_sync(
+            attachments.receive, settings(request).data_dir, form.getall("attachments", [])
+        )
         client = comment_service.client_hash(settings(request).secret_key, client_address(request))
-        accepted = await writer(request).submit(Submission(slug, clean, client))
+        accepted = await writer(request).submit(Submission(slug, clean, client, files))
     except ServiceError as error:
-        return await to_thread.run_sync(_refused, request, slug, raw, error)
+        return await to_thread.run_sync(_refused, request, slug, raw, error, base_target)
     if is_htmx(request):
         return render(
             request,
@@ -105,7 +156,9 @@ async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Re
     return Redirect(path=f"/receipt/{accepted.receipt}?new=1", status_code=303)
 
 
-def _refused(request: Request, slug: str, raw: CommentInput, error: ServiceError) -> Template:
+def _refused(
+    request: Request, slug: str, raw: CommentInput, error: ServiceError, base_target: str = ""
+) -> Template:
     if error.code in ("consultation_not_found", "target_not_found") and not error.fields:
         return error_page(request, error)
     if error.code == "database_unavailable":
@@ -113,7 +166,15 @@ def _refused(request: Request, slug: str, raw: CommentInput, error: ServiceError
         return error_page(request, error, kept=raw.content)
     field_errors = error.fields or None
     try:
-        context = _form_context(request, slug, raw, field_errors, None if field_errors else error.code)
+        context = _form_context(
+            request,
+            slug,
+            raw,
+            field_errors,
+            None if field_errors else error.code,
+            base_target,
+            getattr(error, "filename", ""),
+        )
     except ServiceError as other:
         return error_page(request, other)
     return render(request, "comment.html", context, status=error.status, partial="_comment_form.html")

@@ -226,6 +226,34 @@ def check(filename: str, data: bytes) -> Checked:
     return Checked(name, kind, len(data), hashlib.sha256(data).hexdigest(), text, data)
 
 
+def read_uploads(parts: list) -> list[tuple[str, bytes]]:
+    """(name, bytes) of the files of a form field (objects with ``filename`` and a file-like ``file``, as
+    the web layer's upload parts are); an empty file input's blank part is skipped. Each file is read
+    against the per-file budget, the whole set against the per-comment one: AttachmentRefused
+    attachment_too_many, attachment_too_large, attachment_total_too_large."""
+    parts = [p for p in parts if not isinstance(p, str) and (p.filename or "").strip()]
+    if len(parts) > MAX_FILES:
+        raise AttachmentRefused("attachment_too_many")
+    files, total = [], 0
+    for part in parts:
+        name = clean_name(part.filename)
+        part.file.seek(0)
+        data = read_budgeted(part.file, MAX_FILE, name)
+        total += len(data)
+        if total > MAX_TOTAL:
+            raise AttachmentRefused("attachment_total_too_large")
+        files.append((part.filename, data))
+    return files
+
+
+def receive(data_dir: Path, parts: list) -> tuple[Checked, ...]:
+    """The checked and stored files of a form's upload parts (``read_uploads``, ``check_all``, ``store``),
+    ready to be recorded with their comment; AttachmentRefused as those say."""
+    checked = check_all(read_uploads(parts))
+    store(data_dir, checked)
+    return tuple(checked)
+
+
 def check_all(files: list[tuple[str, bytes]]) -> list[Checked]:
     """Every file of one comment, in order; AttachmentRefused attachment_too_many, attachment_total_too_large
     or the first file's refusal."""

@@ -318,6 +318,9 @@ class Receipt:
     created_at: datetime
     status: str
     erased_at: datetime | None = None  # personal fields erased at the commenter's request
+    # 修改建议稿 as (targeted text, proposed text, diff segments); the names of the files sent (never served).
+    proposal: tuple | None = None
+    attachments: tuple[str, ...] = ()
 
 
 def mask(value: str, kind: str) -> str:
@@ -357,6 +360,16 @@ def get_receipt(db: Database, number: str) -> Receipt:
                 )
                 + 1
             )
+        files = tuple(
+            session.scalars(
+                select(models.Attachment.filename)
+                .where(models.Attachment.comment_id == comment.id)
+                .order_by(models.Attachment.position)
+            )
+        )
+    from app.services.proposals import receipt_diff  # proposals reads this module's labels
+
+    proposal = receipt_diff(db, comment.id)
     return Receipt(
         comment.receipt,
         consultation.slug,
@@ -373,6 +386,8 @@ def get_receipt(db: Database, number: str) -> Receipt:
         comment.created_at,
         comment.status,
         comment.erased_at,
+        None if proposal is None else (proposal[0], comment.proposed_text, proposal[1]),
+        files,
     )
 
 

@@ -50,6 +50,11 @@ def proposal_for(base: str, proposed: str) -> str:
     return "" if proposed == clean(base) else proposed
 
 
+def changed(base: str, proposed: str) -> bool:
+    """True when ``proposed`` differs from the prefilled ``base`` (what the form opens the box for)."""
+    return bool(clean(proposed)) and clean(proposed) != clean(base)
+
+
 @dataclass(frozen=True)
 class Variant:
     """One wording proposed for a provision, with the comments that proposed it."""

@@ -1,0 +1,137 @@
+"""Proposed wording and attachments through the comment form (no JavaScript and htmx), the receipt's diff,
+and refusals that keep what was typed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app import models
+from app.services import attachments
+from tests.app import attachment_files as files
+from tests.app.helpers import comment_count, comments, csrf_token
+
+URL = "/c/hlj-digital-economy/comment"
+RECEIPT = re.compile(r"YJ-\d{8}-[2-9A-HJ-NP-Z]{8}")
+P2 = "建设工程移动通信基础设施建设标准，由省通信管理主管部门会同省住房和城乡建设主管部门及有关单位制定。"
+
+
+def form_text(page: str) -> str:
+    """The proposal box's text as the page holds it."""
+    import html
+
+    found = re.search(r'name="proposed_text"[^>]*>(.*?)</textarea>', page, re.S)
+    return html.unescape(found.group(1)) if found else ""
+
+
+def post(client, token, files_=None, headers=None, **fields):
+    data = {"_csrf_token": token, "target": "art-13", "content": "建议修改第十三条。", **fields}
+    return client.post(URL, data=data, files=files_ or None, headers=headers, follow_redirects=False)
+
+
+def test_the_form_prefills_the_article_and_a_paragraph(client):
+    article = client.get(URL, params={"target": "art-13"}).text
+    assert form_text(article).startswith("新建、改建、扩建工程") and form_text(article).endswith(P2)
+    assert 'enctype="multipart/form-data"' in article and 'name="attachments"' in article
+    assert form_text(client.get(URL, params={"target": "art-13-p2"}).text) == P2
+    assert 'name="proposed_text"' not in client.get(URL, params={"target": "draft"}).text
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_paragraph_proposal_is_stored_and_shown_as_a_diff(client, seeded, htmx):
+    proposed = P2.replace("由省通信管理主管部门", "由省通信管理局")
+    token = csrf_token(client, "art-13-p2")
+    answer = post(
+        client,
+        token,
+        headers={"HX-Request": "true"} if htmx else None,
+        target="art-13-p2",
+        proposal_base="art-13-p2",
+        proposed_text=proposed.replace("。", "。\r\n"),
+    )
+    assert answer.status_code == (200 if htmx else 303), answer.text
+    [stored] = comments(seeded)
+    assert stored.proposed_text == proposed
+    page = client.get(f"/receipt/{stored.receipt}").text
+    assert "建议修改后的条文" in page
+    assert (
+        '<div class="diff"><span>建设工程移动通信基础设施建设标准，由省通信管理</span><del>主管部门</del><ins>局</ins>'
+        "<span>会同省住房和城乡建设主管部门及有关单位制定。</span></div>"
+    ) in page
+
+
+def test_an_untouched_proposal_box_proposes_nothing(client, seeded):
+    page = client.get(URL, params={"target": "art-13"}).text
+    answer = post(client, csrf_token(client), proposal_base="art-13", proposed_text=form_text(page))
+    assert answer.status_code == 303
+    assert comments(seeded)[0].proposed_text == ""
+    assert "建议修改后的条文" not in client.get(answer.headers["location"]).text
+
+
+def test_switching_the_target_after_editing_is_refused_with_the_text_kept(client, seeded):
+    answer = post(
+        client,
+        csrf_token(client),
+        target="art-13-p1",
+        proposal_base="art-13",
+        proposed_text="我建议的整条新写法。",
+    )
+    assert answer.status_code == 422
+    assert "您更改了意见针对的条款" in answer.text
+    assert form_text(answer.text) == "我建议的整条新写法。"
+    assert "建议修改第十三条。" in answer.text
+    assert comment_count(seeded) == 0
+
+
+def test_attachments_are_stored_by_hash_with_their_text(client, seeded, settings):
+    upload = [
+        ("attachments", ("单位意见.docx", files.docx("建议增设数据信托制度"), "application/octet-stream")),
+        ("attachments", ("附件二.pdf", files.pdf("数据经纪人 broker"), "application/pdf")),
+    ]
+    answer = post(client, csrf_token(client), files_=upload)
+    assert answer.status_code == 303, answer.text
+    [stored] = comments(seeded)
+    with seeded.reading() as session:
+        rows = session.execute(
+            select(
+                models.Attachment.filename,
+                models.Attachment.kind,
+                models.Attachment.text,
+                models.Attachment.sha256,
+            )
+            .where(models.Attachment.comment_id == stored.id)
+            .order_by(models.Attachment.position)
+        ).all()
+    assert [(r.filename, r.kind, r.text) for r in rows] == [
+        ("单位意见.docx", "docx", "建议增设数据信托制度"),
+        ("附件二.pdf", "pdf", "数据经纪人 broker"),
+    ]
+    for row in rows:
+        assert attachments.path_of(settings.data_dir, row.sha256).is_file()
+    receipt = client.get(answer.headers["location"]).text
+    assert "单位意见.docx" in receipt and "附件只供起草部门研究，不公开。" in receipt
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        ([("炸弹.docx", files.zip_bomb(120))], "附件“炸弹.docx”：附件解压或展开后过大"),
+        ([("报告.pdf", files.docx("x"))], "附件“报告.pdf”：附件的内容与文件扩展名不符"),
+        ([(f"{n}.txt", b"text") for n in range(6)], "每条意见最多上传 5 个附件"),
+        ([(f"{n}.txt", b"a" * (9 * 1024 * 1024)) for n in range(3)], "附件合计过大"),
+        ([("大.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024))], "附件“大.pdf”：附件过大"),
+    ],
+)
+def test_hostile_attachments_are_refused_and_the_comment_kept(client, seeded, upload, message):
+    answer = post(
+        client,
+        csrf_token(client),
+        files_=[("attachments", (name, data, "application/octet-stream")) for name, data in upload],
+        content="这段意见文字必须保留。",
+    )
+    assert answer.status_code in (413, 415, 422), answer.text
+    assert message in answer.text
+    assert "这段意见文字必须保留。" in answer.text
+    assert comment_count(seeded) == 0
