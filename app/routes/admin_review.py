@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from app.db import storable
 from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db, is_htmx
-from app.services import clusters, dispositions, offline, review
+from app.services import clusters, dispositions, offline, proposals, review
 from app.services.comments import COMMENTER_TYPES, CommentInput
 from app.services.compare import carried_to
 from app.services.consultations import list_consultations
@@ -133,6 +133,7 @@ async def comment(request: Request, comment_id: FromPath[int], saved: FromQuery[
             "form": {},
             "saved": saved,
             "carried": carried,
+            "extras": await call(proposals.comment_extras, db(request), comment_id),
         },
         partial="admin/_comment.html",
     )
@@ -169,6 +170,7 @@ async def dispose(request: Request, comment_id: FromPath[int]) -> Template | Red
             "saved": error is None,
             "error": MESSAGES[error.code] if error else None,
             "form": {"value": value, "reason": reason},
+            "extras": await call(proposals.comment_extras, db(request), comment_id),
         },
         status=error.status if error else 200,
         partial="admin/_comment.html",

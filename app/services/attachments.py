@@ -308,3 +308,27 @@ def remove_unreferenced(data_dir: Path, hashes: set[str], still_used: set[str]) 
         except (FileNotFoundError, ValueError):
             pass
     return removed
+
+
+def find(db, data_dir: Path, attachment_id: int) -> tuple[Path, str, str]:
+    """(file path, name as sent, kind) of attachment ``attachment_id``; ServiceError attachment_not_found
+    when there is no such row or its file is gone (erased)."""
+    from sqlalchemy import select
+
+    from app import models
+    from app.db import storable
+
+    if not storable(attachment_id):
+        raise ServiceError("attachment_not_found")
+    with db.reading() as session:
+        row = session.execute(
+            select(models.Attachment.sha256, models.Attachment.filename, models.Attachment.kind).where(
+                models.Attachment.id == attachment_id
+            )
+        ).first()
+    if row is None:
+        raise ServiceError("attachment_not_found")
+    path = path_of(data_dir, row.sha256)
+    if not path.is_file():
+        raise ServiceError("attachment_not_found")
+    return path, row.filename, row.kind

@@ -137,6 +137,8 @@ class Comparison:
     summary: dict[str, int]
     changes: int
     carried: dict[str, tuple[str, ...]]  # old article node id -> new article node ids
+    # new article node id -> ids of the comments whose proposed wording it adopted (issue 17)
+    adopted: dict[str, list[int]] = field(default_factory=dict)
 
 
 def carried_forward(alignment) -> dict[str, tuple[str, ...]]:
@@ -184,7 +186,17 @@ def compare(db: Database, slug: str, old_number: int, new_number: int) -> Compar
                 [s for a in pair.new for s in stale.get(a.id, [])],
             )
         )
-    return Comparison(old_ref, new_ref, rows, alignment.summary(), changes, carried_forward(alignment))
+    from app.services.proposals import adopted_by_article  # proposals builds on this module
+
+    return Comparison(
+        old_ref,
+        new_ref,
+        rows,
+        alignment.summary(),
+        changes,
+        carried_forward(alignment),
+        adopted_by_article(db, new_ref.version_id),
+    )
 
 
 def carried_to(

@@ -17,7 +17,7 @@ from app import models
 from app.db import Database, utcnow
 from app.services import working
 from app.services.auth import UserInfo
-from app.services.comments import paragraph_label, target_label
+from app.services.comments import target_label
 from app.services.errors import ServiceError
 from versions.diff import diff
 
@@ -143,79 +143,135 @@ class Adopted:
     disposition: str
 
 
-def adopt(db: Database, comment_id: int, text: str, user: UserInfo, now: datetime | None = None) -> Adopted:
-    """Writes ``text`` (the comment's proposal, possibly edited) over the provision the comment targets
-    in the working draft, and records, in one transaction, the adoption and the disposition 采纳 (text as
-    proposed) or 部分采纳 (edited). ServiceError comment_not_found, proposal_target_invalid,
-    working_draft_missing, provision_not_found, text_required, working_text_invalid."""
+def adopt(
+    db: Database, comment_ids: list[int], text: str, user: UserInfo, now: datetime | None = None
+) -> Adopted:
+    """Writes ``text`` (the proposal of the comments ``comment_ids``, who proposed the same wording for
+    the same provision, possibly edited) over that provision in the working draft, and records, in one
+    transaction, for each comment the adoption and the disposition 采纳 (text as proposed) or 部分采纳
+    (edited). ServiceError selection_empty, comment_not_found, proposal_target_invalid (no proposal, or
+    comments on different provisions), working_draft_missing, provision_not_found, text_required,
+    working_text_invalid."""
     now = now or utcnow()
     text = clean(text)
     if not text:
         raise ServiceError("text_required")
+    if not comment_ids:
+        raise ServiceError("selection_empty")
     with db.writing() as session:
-        comment = session.get(C, comment_id)
-        if comment is None:
+        found = session.scalars(select(C).where(C.id.in_(set(comment_ids))).order_by(C.id)).all()
+        if len(found) != len(set(comment_ids)):
             raise ServiceError("comment_not_found")
-        if comment.target == "draft":
+        first = found[0]
+        if first.target == "draft" or any(
+            (c.target, c.version_id) != (first.target, first.version_id) for c in found
+        ):
             raise ServiceError("proposal_target_invalid")
         slug = session.scalar(
             select(models.Consultation.slug)
             .join(models.Version, models.Version.consultation_id == models.Consultation.id)
-            .where(models.Version.id == comment.version_id)
+            .where(models.Version.id == first.version_id)
         )
-        version, article = working._working_article(session, slug, working.article_node(comment.target))
-        if comment.target == article.node_id:
+        version, article = working._working_article(session, slug, working.article_node(first.target))
+        if first.target == article.node_id:
             article_text = text
         else:
-            article_text = working.with_paragraph(session, article, comment.target, text)
+            article_text = working.with_paragraph(session, article, first.target, text)
         working.replace_article_text(session, article, article_text)
-        edited = text != clean(comment.proposed_text)
-        value = "partly_adopted" if edited else "adopted"
-        label = _label(session, comment.version_id, comment.target)
-        reason = (
-            f"已将建议的{label}条文修改后写入第{version.number}版。"
-            if edited
-            else f"已将建议的{label}条文写入第{version.number}版。"
-        )
-        disposition = models.Disposition(
-            comment_id=comment.id,
-            value=value,
-            reason=reason,
-            user_id=user.id,
-            user_name=user.name,
-            created_at=now,
-        )
-        session.add(disposition)
-        session.flush()
-        comment.disposition = value
-        session.add(
-            AD(
+        label = _label(session, first.version_id, first.target)
+        values = set()
+        for comment in found:
+            edited = text != clean(comment.proposed_text)
+            value = "partly_adopted" if edited else "adopted"
+            values.add(value)
+            how = "修改后写入" if edited else "写入"
+            disposition = models.Disposition(
                 comment_id=comment.id,
-                version_id=version.id,
-                node_id=comment.target,
-                text=text,
-                edited=edited,
-                disposition_id=disposition.id,
+                value=value,
+                reason=f"已将建议的{label}条文{how}第{version.number}版。",
+                user_id=user.id,
                 user_name=user.name,
                 created_at=now,
             )
-        )
-        return Adopted(version.number, comment.target, value)
+            session.add(disposition)
+            session.flush()
+            comment.disposition = value
+            session.add(
+                AD(
+                    comment_id=comment.id,
+                    version_id=version.id,
+                    node_id=first.target,
+                    text=text,
+                    edited=edited,
+                    disposition_id=disposition.id,
+                    user_name=user.name,
+                    created_at=now,
+                )
+            )
+        return Adopted(version.number, first.target, "adopted" if values == {"adopted"} else "partly_adopted")
 
 
-def adoption_notes(db: Database, version_id: int) -> dict[str, str]:
-    """{article node id of version ``version_id``: "采纳第12号、第15号意见"} for the articles that took
-    wording from comments (the 说明 column of the 条文对照表 and the drafters' comparison)."""
+def adopted_by_article(db: Database, version_id: int) -> dict[str, list[int]]:
+    """{article node id of version ``version_id``: ids of the comments whose wording it took}."""
     with db.reading() as session:
         rows = session.execute(
             select(AD.node_id, AD.comment_id).where(AD.version_id == version_id).order_by(AD.comment_id)
         ).all()
-    by_article: dict[str, list[int]] = {}
+    result: dict[str, list[int]] = {}
     for node_id, comment_id in rows:
-        ids = by_article.setdefault(working.article_node(node_id), [])
+        ids = result.setdefault(working.article_node(node_id), [])
         if comment_id not in ids:
             ids.append(comment_id)
-    return {node: "采纳" + "、".join(f"第{i}号" for i in ids) + "意见" for node, ids in by_article.items()}
+    return result
 
 
-__all__ = ["Adopted", "ProposalGroup", "Variant", "adopt", "adoption_notes", "groups", "paragraph_label"]
+def adoption_notes(db: Database, version_id: int) -> dict[str, str]:
+    """{article node id of version ``version_id``: "采纳第12号、第15号意见"} for the articles that took
+    wording from comments (the 说明 column of the 条文对照表)."""
+    return {
+        node: "采纳" + "、".join(f"第{i}号" for i in ids) + "意见"
+        for node, ids in adopted_by_article(db, version_id).items()
+    }
+
+
+@dataclass(frozen=True)
+class CommentExtras:
+    """What the drafters' comment page adds for issue 17: the proposal and its diff, the other wordings
+    proposed for the same provision, the attachments, the round being prepared and past adoptions."""
+
+    proposal: tuple | None
+    group: ProposalGroup | None
+    attachments: list
+    working_number: int | None
+    adoptions: list
+
+
+def comment_extras(db: Database, comment_id: int) -> CommentExtras:
+    """The CommentExtras of comment ``comment_id`` (which must exist)."""
+    with db.reading() as session:
+        comment = session.get(C, comment_id)
+        version_id, target, proposed = comment.version_id, comment.target, comment.proposed_text
+        files = session.scalars(
+            select(models.Attachment)
+            .where(models.Attachment.comment_id == comment_id)
+            .order_by(models.Attachment.position)
+        ).all()
+        consultation_id = session.get(models.Version, version_id).consultation_id
+        working_number = session.scalar(
+            select(models.Version.number).where(
+                models.Version.consultation_id == consultation_id, models.Version.published_at.is_(None)
+            )
+        )
+        adoptions = session.scalars(select(AD).where(AD.comment_id == comment_id).order_by(AD.id)).all()
+        session.expunge_all()
+    proposal = None
+    group = None
+    if proposed:
+        found = groups(db, version_id, target)
+        group = found[0] if found else None
+        if group:
+            proposal = (group.base, proposed, diff(group.base, proposed))
+    return CommentExtras(proposal, group, list(files), working_number, list(adoptions))
+
+
+__all__ = ["Adopted", "CommentExtras", "ProposalGroup", "Variant", "adopt", "adoption_notes", "groups"]
