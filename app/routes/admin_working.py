@@ -177,4 +177,18 @@ async def attachment(request: Request, attachment_id: FromPath[int]) -> File | T
     )
 
 
-WORKING_PAGES = [working_page, create, article_page, save, adopt, publish, attachment]
+@post("/attachments/{attachment_id:int}/personal", name="admin_attachment_personal")
+async def mark_personal(request: Request, attachment_id: FromPath[int]) -> Template | Redirect:
+    """Records the office's decision whether an attachment carries personal data (erasure removes it)."""
+    form = await request.form()
+    try:
+        check_csrf(request, form)
+        comment_id = await call(
+            attachments.set_personal, db(request), attachment_id, form.get("personal") == "yes"
+        )
+    except ServiceError as error:
+        return admin_error(request, error)
+    return Redirect(path=f"/admin/comments/{comment_id}", status_code=303)
+
+
+WORKING_PAGES = [working_page, create, article_page, save, adopt, publish, attachment, mark_personal]

@@ -9,6 +9,7 @@ guessed quickly from one address; the service adds a per-comment lock for guessi
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -79,7 +80,12 @@ async def erase_submit(request: Request) -> Template:
             raise ServiceError("csrf_failed")
         if not _allowed(request):
             raise ServiceError("erasure_throttled")
-        done = await to_thread.run_sync(erasure.erase_personal_data, db(request), number, contact)
+        done = await to_thread.run_sync(
+            functools.partial(erasure.erase_personal_data, data_dir=settings(request).data_dir),
+            db(request),
+            number,
+            contact,
+        )
     except ServiceError as error:
         page = _page(request, number, contact, error)
         if error.code == "erasure_throttled":
@@ -123,7 +129,12 @@ async def erase_api(request: Request, number: FromPath[str], data: JSONBody[Eras
         raise ServiceError("unsupported_media_type")
     if not _allowed(request):
         raise ServiceError("erasure_throttled")
-    done = await to_thread.run_sync(erasure.erase_personal_data, db(request), number, data.contact)
+    done = await to_thread.run_sync(
+        functools.partial(erasure.erase_personal_data, data_dir=settings(request).data_dir),
+        db(request),
+        number,
+        data.contact,
+    )
     return ErasureOut(
         done.receipt,
         "personal_data_already_erased" if done.already else "personal_data_erased",

@@ -332,3 +332,48 @@ def find(db, data_dir: Path, attachment_id: int) -> tuple[Path, str, str]:
     if not path.is_file():
         raise ServiceError("attachment_not_found")
     return path, row.filename, row.kind
+
+
+def erase_personal(session, comment) -> set[str]:
+    """Deletes (in the caller's transaction) the attachments of ``comment`` marked personal and rebuilds
+    its search index without their text; returns the content hashes whose files may now be unused."""
+    from sqlalchemy import delete, select
+
+    from app import models
+    from app.services.search import index_comments
+
+    att = models.Attachment
+    rows = session.execute(select(att.id, att.sha256).where(att.comment_id == comment.id, att.personal)).all()
+    if not rows:
+        return set()
+    session.execute(delete(att).where(att.id.in_([r.id for r in rows])))
+    kept = session.scalars(select(att.text).where(att.comment_id == comment.id)).all()
+    session.execute(delete(models.CommentGram).where(models.CommentGram.comment_id == comment.id))
+    index_comments(session.connection(), [(comment.id, "\n".join([comment.content, *kept]))])
+    return {r.sha256 for r in rows}
+
+
+def remove_files(db, data_dir: Path, hashes: set[str]) -> int:
+    """Deletes the files of ``hashes`` that no attachment row names any more; returns how many."""
+    from sqlalchemy import select
+
+    from app import models
+
+    with db.reading() as session:
+        used = set(
+            session.scalars(select(models.Attachment.sha256).where(models.Attachment.sha256.in_(hashes)))
+        )
+    return remove_unreferenced(data_dir, hashes, used)
+
+
+def set_personal(db, attachment_id: int, personal: bool) -> int:
+    """Marks whether attachment ``attachment_id`` carries personal data (the office decides; erasure
+    removes those that do); returns its comment's id. ServiceError attachment_not_found."""
+    from app import models
+
+    with db.writing() as session:
+        row = session.get(models.Attachment, attachment_id)
+        if row is None:
+            raise ServiceError("attachment_not_found")
+        row.personal = personal
+        return row.comment_id

@@ -135,3 +135,30 @@ def test_hostile_attachments_are_refused_and_the_comment_kept(client, seeded, up
     assert message in answer.text
     assert "这段意见文字必须保留。" in answer.text
     assert comment_count(seeded) == 0
+
+
+def test_erasure_removes_personal_attachments_and_keeps_the_others(client, seeded, settings):
+    from app.services.erasure import erase_personal_data
+
+    upload = [
+        ("attachments", ("简历.txt", "张三 13812345678 哈尔滨".encode(), "text/plain")),
+        ("attachments", ("意见.txt", "建议增设数据信托".encode(), "text/plain")),
+    ]
+    answer = post(client, csrf_token(client), files_=upload, contact="13812345678", consent="yes")
+    assert answer.status_code == 303, answer.text
+    [stored] = comments(seeded)
+    with seeded.reading() as session:
+        rows = session.execute(
+            select(models.Attachment.id, models.Attachment.sha256).order_by(models.Attachment.position)
+        ).all()
+    attachments.set_personal(seeded, rows[1].id, False)  # the office decides: no personal data in it
+    erase_personal_data(seeded, stored.receipt, "13812345678", data_dir=settings.data_dir)
+    with seeded.reading() as session:
+        left = session.scalars(select(models.Attachment.filename)).all()
+        grams = set(
+            session.scalars(select(models.CommentGram.gram).where(models.CommentGram.comment_id == stored.id))
+        )
+    assert left == ["意见.txt"]
+    assert not attachments.path_of(settings.data_dir, rows[0].sha256).exists()
+    assert attachments.path_of(settings.data_dir, rows[1].sha256).exists()
+    assert "张三" not in grams and "信托" in grams
