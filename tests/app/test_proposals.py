@@ -3,6 +3,7 @@ and refusals that keep what was typed."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -162,3 +163,48 @@ def test_erasure_removes_personal_attachments_and_keeps_the_others(client, seede
     assert not attachments.path_of(settings.data_dir, rows[0].sha256).exists()
     assert attachments.path_of(settings.data_dir, rows[1].sha256).exists()
     assert "张三" not in grams and "信托" in grams
+
+
+def test_a_word_only_in_an_attachment_finds_the_comment_and_the_summary_counts_files(client, seeded):
+    import io
+
+    from docx import Document
+
+    from tests.app.helpers import log_in
+
+    upload = [
+        ("attachments", ("单位意见.docx", files.docx("建议增设数据信托制度"), "application/octet-stream")),
+        ("attachments", ("附件二.pdf", files.pdf("数据经纪人"), "application/pdf")),
+    ]
+    assert post(client, csrf_token(client), files_=upload, content="详见附件。").status_code == 303
+    assert post(client, csrf_token(client), content="另一条意见。").status_code == 303
+    with_files, without = comments(seeded)
+    log_in(client, seeded)
+    for word in ("数据信托", "经纪人"):
+        found = client.get("/admin/c/hlj-digital-economy/comments", params={"q": word}).text
+        assert with_files.receipt in found and without.receipt not in found
+    detail = client.get(f"/admin/comments/{with_files.id}").text
+    assert "附件（2 个）" in detail and "单位意见.docx" in detail
+    [first] = re.findall(r'href="(/admin/attachments/\d+)"', detail)[:1]
+    download = client.get(first)
+    assert download.status_code == 200
+    assert download.headers["content-disposition"].startswith("attachment;")
+    with seeded.reading() as session:
+        stored = session.scalar(select(models.Attachment.sha256).where(models.Attachment.position == 0))
+    assert hashlib.sha256(download.content).hexdigest() == stored
+    assert client.get(first.replace("/admin", "")).status_code == 404  # no public route to files
+    docx = client.get("/admin/c/hlj-digital-economy/export/summary")
+    text = "\n".join(
+        cell.text
+        for table in Document(io.BytesIO(docx.content)).tables
+        for row in table.rows
+        for cell in row.cells
+    )
+    assert "详见附件。\n（附件 2 个）" in text
+
+
+def test_attachments_need_a_drafter(client, seeded):
+    upload = [("attachments", ("a.txt", b"secret words", "text/plain"))]
+    assert post(client, csrf_token(client), files_=upload).status_code == 303
+    answer = client.get("/admin/attachments/1", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/admin/login")
