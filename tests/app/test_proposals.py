@@ -208,3 +208,42 @@ def test_attachments_need_a_drafter(client, seeded):
     assert post(client, csrf_token(client), files_=upload).status_code == 303
     answer = client.get("/admin/attachments/1", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"].startswith("/admin/login")
+
+
+def test_offline_entries_take_attachments(client, seeded):
+    from tests.app.helpers import log_in, page_token
+
+    log_in(client, seeded)
+    token = page_token(client, "/admin/c/hlj-digital-economy/offline")
+    fields = {
+        "_csrf_token": token,
+        "source": "letter",
+        "received_on": "2026-11-30",
+        "target": "art-13",
+        "content": "来信意见，详见扫描件。",
+    }
+    refused = client.post(
+        "/admin/c/hlj-digital-economy/offline",
+        data=fields,
+        files=[("attachments", ("扫描件.pdf", files.JPG, "application/pdf"))],
+    )
+    assert refused.status_code == 415 and "附件的内容与文件扩展名不符" in refused.text
+    assert "来信意见，详见扫描件。" in refused.text and comment_count(seeded) == 0
+    answer = client.post(
+        "/admin/c/hlj-digital-economy/offline",
+        data=fields,
+        files=[
+            ("attachments", ("扫描件.jpg", files.JPG, "image/jpeg")),
+            ("attachments", ("来信.pdf", files.pdf("建议增设数据信托"), "application/pdf")),
+        ],
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    [stored] = comments(seeded)
+    with seeded.reading() as session:
+        kinds = session.scalars(
+            select(models.Attachment.kind).where(models.Attachment.comment_id == stored.id)
+        ).all()
+    assert sorted(kinds) == ["jpg", "pdf"]
+    found = client.get("/admin/c/hlj-digital-economy/comments", params={"q": "数据信托"}).text
+    assert stored.receipt in found
