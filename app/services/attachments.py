@@ -377,3 +377,26 @@ def set_personal(db, attachment_id: int, personal: bool) -> int:
             raise ServiceError("attachment_not_found")
         row.personal = personal
         return row.comment_id
+
+
+def analysis_texts(db, version_id: int) -> dict[int, str]:
+    """{comment id: its text followed by the text extracted from its attachments} for every comment of
+    version ``version_id``: what theme analysis reads, so that a comment whose substance is in a Word
+    file counts by that substance (images contribute nothing)."""
+    from sqlalchemy import select
+
+    from app import models
+
+    comment, att = models.Comment, models.Attachment
+    with db.reading() as session:
+        texts = dict(
+            session.execute(select(comment.id, comment.content).where(comment.version_id == version_id))
+        )
+        for comment_id, text in session.execute(
+            select(att.comment_id, att.text)
+            .join(comment, comment.id == att.comment_id)
+            .where(comment.version_id == version_id, att.text != "")
+            .order_by(att.comment_id, att.position)
+        ):
+            texts[comment_id] += "\n" + text
+    return texts

@@ -247,3 +247,12 @@ def test_offline_entries_take_attachments(client, seeded):
     assert sorted(kinds) == ["jpg", "pdf"]
     found = client.get("/admin/c/hlj-digital-economy/comments", params={"q": "数据信托"}).text
     assert stored.receipt in found
+
+
+def test_theme_analysis_reads_attachment_text(client, seeded):
+    upload = [("attachments", ("意见.docx", files.docx("建议增设数据信托制度"), "application/octet-stream"))]
+    assert post(client, csrf_token(client), files_=upload, content="详见附件。").status_code == 303
+    [stored] = comments(seeded)
+    assert attachments.analysis_texts(seeded, stored.version_id) == {
+        stored.id: "详见附件。\n建议增设数据信托制度"
+    }
