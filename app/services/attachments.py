@@ -390,7 +390,7 @@ def analysis_texts(db, version_id: int) -> dict[int, str]:
     comment, att = models.Comment, models.Attachment
     with db.reading() as session:
         texts = dict(
-            session.execute(select(comment.id, comment.content).where(comment.version_id == version_id))
+            session.execute(select(comment.id, comment.content).where(comment.version_id == version_id)).all()
         )
         for comment_id, text in session.execute(
             select(att.comment_id, att.text)
