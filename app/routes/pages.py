@@ -74,14 +74,18 @@ def _form_context(
 
 
 @get("/c/{slug:str}/comment", name="comment_form")
-async def comment_form(request: Request, slug: FromPath[str], target: FromQuery[str] = "draft") -> Template:
-    """The comment form for the draft, an article or a paragraph (inline partial for htmx)."""
+async def comment_form(
+    request: Request, slug: FromPath[str], target: FromQuery[str] = "draft", propose: FromQuery[bool] = False
+) -> Template:
+    """The comment form for the draft, an article or a paragraph (inline partial for htmx); ``propose``
+    opens the proposed-wording box (the links choosing which paragraph to reword ask for it)."""
     # async with an explicit thread hop: a sync_to_thread GET sharing its path with an async POST
     # came back unawaited in Litestar 2.25.
     try:
         context = await to_thread.run_sync(_form_context, request, slug, CommentInput(target=target))
     except ServiceError as error:
         return error_page(request, error)
+    context["proposal_open"] = context["proposal_open"] or propose
     return render(request, "comment.html", context, partial="_comment_form.html")
 
 
