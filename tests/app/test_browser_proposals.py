@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.app import attachment_files as files
 from tests.app.live import CHROMIUM, ROOT, app_command, chromium_browser, running_server
@@ -142,9 +143,8 @@ def test_drafter_finds_adopts_publishes_and_sees_the_attribution(server, browser
     page.wait_for_url("**/admin/c/*/comments")
     page.get_by_label("全文检索").fill("沙盒监管")  # only in the .docx, never in the comment's text
     page.get_by_role("button", name="筛选").click()
+    expect(page.locator(".comment-row")).to_have_count(1)  # htmx swaps the list in place
     row = page.locator(".comment-row", has_text=receipt)
-    row.wait_for()
-    assert page.locator(".comment-row").count() == 1
     row.get_by_role("link", name="第十三条").click()
     page.get_by_role("heading", name="附件（2 个）").wait_for()
     comment_id = int(page.url.rsplit("/", 1)[-1].split("?")[0])
@@ -161,7 +161,8 @@ def test_drafter_finds_adopts_publishes_and_sees_the_attribution(server, browser
     page.wait_for_url("**/compare?old=2&new=3")
     attribution = page.locator(".tag.adopted").first
     assert attribution.inner_text() == f"采纳第{comment_id}号意见"
-    page.screenshot(path=SHOTS / f"compare-adopted-{'js' if js else 'nojs'}.png", full_page=False)
+    page.get_by_role("link", name="跳到第一处修改").click()
+    page.locator("#chg-1").screenshot(path=SHOTS / f"compare-adopted-{'js' if js else 'nojs'}.png")
     # The comment now carries the disposition that links to the change.
     page.goto(f"{server}/admin/comments/{comment_id}")
     assert "已将建议的第十三条条文写入第3版。" in page.locator("table.history").inner_text()

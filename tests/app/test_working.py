@@ -46,7 +46,8 @@ def test_adopt_publish_and_the_comparison_names_the_comment(client, seeded):
     assert article.index(f"第{second.id}号") < article.index(f"第{first.id}号")
     assert "2 条意见" in article and "1 条意见" in article
     # The public never sees the round being prepared.
-    assert "第 2 版" not in client.get(f"/c/{SLUG}").text
+    assert client.get(f"/c/{SLUG}", params={"version": 2}).status_code == 404
+    assert client.get(f"/api/v1/consultations/{SLUG}/versions/2").status_code == 404
     answer = client.post(
         f"/admin/c/{SLUG}/adopt",
         data={"_csrf_token": token, "comment": [str(second.id), str(third.id)], "text": NEW_P2},
