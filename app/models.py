@@ -14,12 +14,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
+    BigInteger,
     Boolean,
     Date,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -265,3 +269,52 @@ class Adoption(Base):
     disposition_id: Mapped[int | None] = mapped_column(ForeignKey("disposition.id", ondelete="SET NULL"))
     user_name: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Job(Base):
+    """A piece of background work (app/services/jobs.py): what to do (``kind``, ``params``), where it
+    stands (``state`` queued/running/done/failed, ``done`` of ``total``, ``message``), and how it ended
+    (``result``, or ``error``: the reason shown to drafters). ``heartbeat_at`` is touched while it runs, so
+    a job whose process died is found and queued again."""
+
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_state_kind", "state", "kind"), Index("ix_job_created_at", "created_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(80))
+    params: Mapped[dict] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20))
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[dict | None] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CommentMinhash(Base):
+    """A comment in the persistent near-duplicate index (app/services/clusters.py): ``text_key`` names its
+    exact text; the first comment of each text in a version keeps the MinHash ``signature`` (NULL for the
+    later copies, and for texts too short to shingle) and has its LSH bands in ``comment_band``."""
+
+    __tablename__ = "comment_minhash"
+    __table_args__ = (Index("ix_comment_minhash_version_text", "version_id", "text_key"),)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(Integer)
+    text_key: Mapped[int] = mapped_column(BigInteger)
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class CommentBand(Base):
+    """One LSH band of a comment's signature: comments sharing (version, band, key) are candidates."""
+
+    __tablename__ = "comment_band"
+    __table_args__ = (Index("ix_comment_band_comment_id", "comment_id"),)
+    version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)

@@ -101,6 +101,9 @@ MESSAGES: dict[str, str] = {
     "proposal_target_changed": N_(
         "您更改了意见针对的条款，但修改后的条文是按原来的条款填写的。请核对修改后的条文，或改回原来的条款。"
     ),
+    "job_not_found": N_("找不到该后台任务。"),
+    "job_not_retryable": N_("只有失败的后台任务才能重试。"),
+    "job_kind_unknown": N_("系统不认识这种后台任务（可能是升级后已停用的任务）。"),
 }
 
 # The HTTP status each code answers with in the API and on pages.
@@ -179,6 +182,9 @@ STATUS: dict[str, int] = {
     "text_required": 422,
     "working_text_invalid": 422,
     "proposal_target_changed": 422,
+    "job_not_found": 404,
+    "job_not_retryable": 409,
+    "job_kind_unknown": 500,
 }
 
 
