@@ -10,7 +10,7 @@ Hostile files. Uploads are read in chunks against a byte budget, so an oversized
 holding more than the budget. A .docx is a zip whose directory may lie: every member is decompressed as
 a stream against ``MAX_UNPACKED`` actual bytes (never trusting the declared sizes) and zipfile's CRC check
 refuses a member whose data disagrees with its directory entry; only then does python-docx read it. A PDF
-is read by pypdf, whose own limits stop a stream that inflates past 75 MB (``LimitReachedError``); on top
+is read by pypdf with its per-stream limits lowered to ``MAX_STREAM`` (``LimitReachedError``); on top
 of that, the decoded page contents together count against ``MAX_UNPACKED``, and pages beyond
 ``MAX_PAGES`` and text beyond ``MAX_TEXT`` characters are refused, not truncated.
 Images are stored only (never decoded here).
@@ -37,6 +37,7 @@ MAX_FILES = 5
 MAX_FILE = 10 * 1024 * 1024
 MAX_TOTAL = 20 * 1024 * 1024
 MAX_UNPACKED = 100 * 1024 * 1024  # actual bytes a .docx may inflate to, all members together
+MAX_STREAM = 32 * 1024 * 1024  # one decoded PDF stream
 MAX_MEMBERS = 1000
 MAX_PAGES = 1000
 MAX_TEXT = 1_000_000  # characters of extracted text per file
@@ -130,7 +131,8 @@ def _checked_zip(data: bytes, filename: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-        if len(members) > MAX_MEMBERS:
+        # An honest directory that announces too much is refused at once; a lying one is caught below.
+        if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED:
             raise AttachmentRefused("attachment_bomb", filename)
         budget = MAX_UNPACKED
         for member in members:
@@ -157,34 +159,52 @@ def _docx_text(data: bytes, filename: str) -> str:
 
 
 def _pdf_text(data: bytes, filename: str) -> str:
-    from pypdf import PdfReader
+    from pypdf import apply_configuration
     from pypdf.errors import LimitReachedError, PyPdfError
 
+    # pypdf's own per-stream limits lowered from 75 MB to MAX_STREAM (a context variable: this thread only).
+    limits = {
+        name: MAX_STREAM
+        for name in (
+            "zlib_maximum_output_length",
+            "lzw_maximum_output_length",
+            "run_length_maximum_output_length",
+            "jbig2_maximum_output_length",
+            "array_based_stream_maximum_output_length",
+        )
+    }
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise AttachmentRefused("attachment_encrypted", filename)
-        if len(reader.pages) > MAX_PAGES:
-            raise AttachmentRefused("attachment_bomb", filename)
-        parts, total, unpacked = [], 0, 0
-        for page in reader.pages:
-            # Decoded here first: extract_text swallows pypdf's LimitReachedError and returns "". The
-            # decoded content of all pages together counts against the same budget as a .docx.
-            contents = page.get_contents()
-            unpacked += len(contents.get_data()) if contents is not None else 0
-            if unpacked > MAX_UNPACKED:
-                raise AttachmentRefused("attachment_bomb", filename)
-            text = page.extract_text() or ""
-            total += len(text)
-            if total > MAX_TEXT:
-                raise AttachmentRefused("attachment_bomb", filename)
-            parts.append(text.strip())
+        with apply_configuration(**limits):
+            return _pdf_pages_text(data, filename)
     except AttachmentRefused:
         raise
     except LimitReachedError:
         raise AttachmentRefused("attachment_bomb", filename) from None
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError):
         raise AttachmentRefused("attachment_damaged", filename) from None
+
+
+def _pdf_pages_text(data: bytes, filename: str) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        raise AttachmentRefused("attachment_encrypted", filename)
+    if len(reader.pages) > MAX_PAGES:
+        raise AttachmentRefused("attachment_bomb", filename)
+    parts, total, unpacked = [], 0, 0
+    for page in reader.pages:
+        # Decoded here first: extract_text swallows pypdf's LimitReachedError and returns "". The
+        # decoded content of all pages together counts against the same budget as a .docx.
+        contents = page.get_contents()
+        unpacked += len(contents.get_data()) if contents is not None else 0
+        if unpacked > MAX_UNPACKED:
+            raise AttachmentRefused("attachment_bomb", filename)
+        text = page.extract_text() or ""
+        total += len(text)
+        if total > MAX_TEXT:
+            raise AttachmentRefused("attachment_bomb", filename)
+        parts.append(text.strip())
     return "\n\n".join(p for p in parts if p)
 
 
