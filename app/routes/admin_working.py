@@ -4,19 +4,23 @@ edited, and the attachments of comments, downloaded by drafters only."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, timedelta
 
 from litestar import Request, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from app.db import utcnow
 from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db, settings
-from app.services import attachments, proposals, rounds, working
+from app.services import attachments, proposals, rounds, uploads, working
 from app.services.errors import MESSAGES, ServiceError
 from app.services.review import version_ref
 from app.timeutil import today
+from exporters.draft import write_draft
+from versions import ParseError, parse_bytes
 from versions.diff import diff
 
 
@@ -161,6 +165,56 @@ async def publish(request: Request, slug: FromPath[str]) -> Template | Redirect:
     )
 
 
+@get("/c/{slug:str}/working-export", name="admin_working_export")
+async def export_docx(request: Request, slug: FromPath[str]) -> File | Template:
+    """The working draft as a Word document, to edit outside and import back."""
+    try:
+        number, draft = await call(working.working_draft, db(request), slug)
+        path = settings(request).data_dir / f".working-{secrets.token_hex(8)}.docx"
+        await call(write_draft, draft, path)
+    except ServiceError as error:
+        return admin_error(request, error)
+    return File(
+        path=path,
+        filename=f"{slug}-v{number}-工作稿.docx",
+        background=BackgroundTask(path.unlink, missing_ok=True),
+        media_type=attachments.MEDIA_TYPES["docx"],
+    )
+
+
+@post(
+    "/c/{slug:str}/working-import",
+    name="admin_working_import",
+    request_max_body_size=uploads.MAX_UPLOAD + 65536,
+)
+async def import_docx(request: Request, slug: FromPath[str]) -> Template | Redirect:
+    """Replaces the working draft with an edited Word (or text) file, read by the draft parser."""
+    form = await request.form()
+    try:
+        check_csrf(request, form)
+        file = form.get("file")
+        if file is None or isinstance(file, str) or not file.filename:
+            raise uploads.UploadRefused("upload_missing")
+        data = await file.read()
+        if len(data) > uploads.MAX_UPLOAD:
+            raise uploads.UploadRefused("upload_too_large")
+        if not file.filename.lower().endswith(uploads.SUFFIXES):
+            raise uploads.UploadRefused("upload_type_invalid")
+        try:
+            draft = await call(parse_bytes, data, file.filename)
+        except ParseError as error:
+            raise uploads.UploadRefused("parse_failed", error.message) from None
+        await call(working.replace_working, db(request), slug, draft)
+    except ServiceError as error:
+        try:
+            context = await call(_working_context, slug, request)
+        except ServiceError as other:
+            return admin_error(request, other)
+        message = MESSAGES[error.code] + (getattr(error, "detail", "") or "")
+        return page(request, "admin/working.html", {**context, "error": message}, status=error.status)
+    return Redirect(path=f"/admin/c/{slug}/working?imported=1", status_code=303)
+
+
 @get("/attachments/{attachment_id:int}", name="admin_attachment")
 async def attachment(request: Request, attachment_id: FromPath[int]) -> File | Template:
     """A comment's attachment, as a download (never shown inline), for drafters only."""
@@ -191,4 +245,15 @@ async def mark_personal(request: Request, attachment_id: FromPath[int]) -> Templ
     return Redirect(path=f"/admin/comments/{comment_id}", status_code=303)
 
 
-WORKING_PAGES = [working_page, create, article_page, save, adopt, publish, attachment, mark_personal]
+WORKING_PAGES = [
+    working_page,
+    create,
+    article_page,
+    save,
+    adopt,
+    publish,
+    export_docx,
+    import_docx,
+    attachment,
+    mark_personal,
+]

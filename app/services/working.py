@@ -247,3 +247,28 @@ def with_paragraph(session, article: models.Article, node_id: str, text: str) ->
     return "\n".join(
         text.strip() if p.node_id == node_id else paragraph_text(p.text, p.items) for p in paragraphs
     )
+
+
+def working_draft(db: Database, slug: str):
+    """(round number, the working draft as the parser's Draft); ServiceError working_draft_missing."""
+    with db.reading() as session:
+        working = _latest(session, _consultation(session, slug).id, published=False)
+        if working is None:
+            raise ServiceError("working_draft_missing")
+        number, version_id = working.number, working.id
+    return number, load_draft(db, version_id)
+
+
+def replace_working(db: Database, slug: str, draft) -> int:
+    """Replaces the whole text of the working draft with ``draft`` (an edited .docx read back by the
+    parser); returns its number of articles. ServiceError working_draft_missing."""
+    with db.writing() as session:
+        working = _latest(session, _consultation(session, slug).id, published=False)
+        if working is None:
+            raise ServiceError("working_draft_missing")
+        for table in (P, A, models.Division):
+            session.execute(delete(table).where(table.version_id == working.id))
+        working.title, working.preamble = draft.title, draft.preamble
+        working.enactment_date = draft.enactment_date
+        _store_tree(session, working, draft)
+    return len(draft.articles)

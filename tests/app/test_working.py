@@ -121,3 +121,34 @@ def test_adopting_after_editing_is_partly_adopted_and_edits_are_kept(client, see
         ).all()
     assert [(r.node_id, r.text) for r in rows] == [("art-13-p1", "第一款。")]
     assert '"label": "（一）"' in rows[0].items
+
+
+def test_the_working_draft_goes_out_as_word_and_comes_back(client, seeded):
+    log_in(client, seeded)
+    token = page_token(client, f"/admin/c/{SLUG}/working")
+    client.post(f"/admin/c/{SLUG}/working", data={"_csrf_token": token})
+    exported = client.get(f"/admin/c/{SLUG}/working-export")
+    assert exported.status_code == 200
+    document = Document(io.BytesIO(exported.content))
+    [p2] = [p for p in document.paragraphs if p.text == P2]
+    for run in p2.runs[1:]:
+        run.text = ""
+    p2.runs[0].text = NEW_P2
+    assert document.paragraphs[0].runs[0].font.name is not None  # official fonts on every run
+    edited = io.BytesIO()
+    document.save(edited)
+    answer = client.post(
+        f"/admin/c/{SLUG}/working-import",
+        data={"_csrf_token": token},
+        files=[("file", ("工作稿.docx", edited.getvalue(), "application/octet-stream"))],
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    article = client.get(f"/admin/c/{SLUG}/working/art-13").text
+    assert "<del>主管部门</del><ins>局</ins>" in article.replace("<span>", "").replace("</span>", "")
+    refused = client.post(
+        f"/admin/c/{SLUG}/working-import",
+        data={"_csrf_token": token},
+        files=[("file", ("工作稿.pdf", b"%PDF-1.4", "application/pdf"))],
+    )
+    assert refused.status_code == 415 and "只能上传 .txt、.md 或 .docx 格式的草案。" in refused.text
