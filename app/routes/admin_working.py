@@ -5,7 +5,7 @@ edited, and the attachments of comments, downloaded by drafters only."""
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 from litestar import Request, get, post
 from litestar.background_tasks import BackgroundTask
@@ -14,6 +14,7 @@ from litestar.response import File, Redirect, Template
 
 from app.db import utcnow
 from app.routes.admin_common import admin_error, call, check_csrf, page, user
+from app.routes.admin_versions import _date
 from app.routes.common import db, settings
 from app.services import attachments, proposals, rounds, uploads, working
 from app.services.errors import MESSAGES, ServiceError
@@ -22,13 +23,6 @@ from app.timeutil import today
 from exporters.draft import write_draft
 from versions import ParseError, parse_bytes
 from versions.diff import diff
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ServiceError("date_invalid") from None
 
 
 def _working_context(slug: str, request: Request) -> dict:
