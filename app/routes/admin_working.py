@@ -16,7 +16,7 @@ from app.db import utcnow
 from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.admin_versions import _date
 from app.routes.common import db, settings
-from app.services import attachments, proposals, rounds, uploads, working
+from app.services import attachment_rows, attachments, proposals, rounds, uploads, working
 from app.services.errors import MESSAGES, ServiceError
 from app.services.review import version_ref
 from app.timeutil import today
@@ -213,7 +213,7 @@ async def import_docx(request: Request, slug: FromPath[str]) -> Template | Redir
 async def attachment(request: Request, attachment_id: FromPath[int]) -> File | Template:
     """A comment's attachment, as a download (never shown inline), for drafters only."""
     try:
-        found = await call(attachments.find, db(request), settings(request).data_dir, attachment_id)
+        found = await call(attachment_rows.find, db(request), settings(request).data_dir, attachment_id)
     except ServiceError as error:
         return admin_error(request, error)
     path, name, kind = found
@@ -232,7 +232,7 @@ async def mark_personal(request: Request, attachment_id: FromPath[int]) -> Templ
     try:
         check_csrf(request, form)
         comment_id = await call(
-            attachments.set_personal, db(request), attachment_id, form.get("personal") == "yes"
+            attachment_rows.set_personal, db(request), attachment_id, form.get("personal") == "yes"
         )
     except ServiceError as error:
         return admin_error(request, error)

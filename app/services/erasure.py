@@ -34,7 +34,7 @@ from sqlalchemy import select
 
 from app import models
 from app.db import Database, utcnow
-from app.services import attachments
+from app.services import attachment_rows
 from app.services.comments import RECEIPT, CommentInput, content_hash, normalise_receipt
 from app.services.errors import ServiceError
 
@@ -118,13 +118,13 @@ def erase_personal_data(
             refused = ServiceError("erasure_not_verified")
         else:
             _erase(comment, now)
-            removed = attachments.erase_personal(session, comment)
+            removed = attachment_rows.erase_personal(session, comment)
             erased = Erasure(comment.receipt, now)
     # Raised after the commit so that the failure count is kept.
     if refused is not None:
         raise refused
     if removed and data_dir is not None:  # after the commit: a file is gone only once no row names it
-        attachments.remove_files(db, data_dir, removed)
+        attachment_rows.remove_files(db, data_dir, removed)
     log.info(
         "personal data of comment %d erased at the commenter's request (%s)",
         comment.id,

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app import models
-from app.services import attachments
+from app.services import attachment_rows, attachments
 from tests.app import attachment_files as files
 from tests.app.helpers import comment_count, comments, csrf_token
 
@@ -152,7 +152,7 @@ def test_erasure_removes_personal_attachments_and_keeps_the_others(client, seede
         rows = session.execute(
             select(models.Attachment.id, models.Attachment.sha256).order_by(models.Attachment.position)
         ).all()
-    attachments.set_personal(seeded, rows[1].id, False)  # the office decides: no personal data in it
+    attachment_rows.set_personal(seeded, rows[1].id, False)  # the office decides: no personal data in it
     erase_personal_data(seeded, stored.receipt, "13812345678", data_dir=settings.data_dir)
     with seeded.reading() as session:
         left = session.scalars(select(models.Attachment.filename)).all()
@@ -253,6 +253,6 @@ def test_theme_analysis_reads_attachment_text(client, seeded):
     upload = [("attachments", ("意见.docx", files.docx("建议增设数据信托制度"), "application/octet-stream"))]
     assert post(client, csrf_token(client), files_=upload, content="详见附件。").status_code == 303
     [stored] = comments(seeded)
-    assert attachments.analysis_texts(seeded, stored.version_id) == {
+    assert attachment_rows.analysis_texts(seeded, stored.version_id) == {
         stored.id: "详见附件。\n建议增设数据信托制度"
     }
