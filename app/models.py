@@ -18,6 +18,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -169,6 +170,8 @@ class Comment(Base):
     region: Mapped[str] = mapped_column(String(100), default="")
     contact: Mapped[str] = mapped_column(String(200), default="")
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Asked apart from ``consent``: may the name be published if the comment is adopted (issue 16)?
+    name_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     client_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default="received")
@@ -269,6 +272,99 @@ class Adoption(Base):
     disposition_id: Mapped[int | None] = mapped_column(ForeignKey("disposition.id", ondelete="SET NULL"))
     user_name: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RateCounter(Base):
+    """One fixed-window counter of app/services/throttle.py (login attempts, erasure and receipt look-ups
+    per client or account): ``hits`` since ``window_start``. Keys are hashes, never addresses or names."""
+
+    __tablename__ = "rate_counter"
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    hits: Mapped[int] = mapped_column(Integer)
+
+
+class AppState(Base):
+    """Facts about the installation itself, e.g. ``demo_seeded``: the first-start demo was completed (a
+    start killed half-way through seeding is recognised by its absence and redone)."""
+
+    __tablename__ = "app_state"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class ThemeRun(Base):
+    """One run of the theme analysis of a version (app/services/themes.py): its state and progress."""
+
+    __tablename__ = "theme_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # running, done, failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent
+    stage: Mapped[str] = mapped_column(String(40), default="")
+    user_name: Mapped[str] = mapped_column(String(80), default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    themes: Mapped[int] = mapped_column(Integer, default=0)
+    unassigned: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Theme(Base):
+    """A theme of a version's comments. ``approved`` and ``decided`` (renamed, merged, split or given
+    comments by a person) themes survive a rerun; a merged theme stays with ``merged_into`` for history."""
+
+    __tablename__ = "theme"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    terms: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of key terms
+    approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided: Mapped[bool] = mapped_column(Boolean, default=False)
+    merged_into: Mapped[int | None] = mapped_column(Integer)
+    handling: Mapped[str] = mapped_column(Text, default="")  # how the office dealt with it (for the report)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ThemeMember(Base):
+    """A comment in a theme: at most one theme per comment; ``pinned`` when a person put it there."""
+
+    __tablename__ = "theme_member"
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)
+    closeness: Mapped[float] = mapped_column(Float, default=0.0)
+    voice_id: Mapped[int] = mapped_column(Integer)  # the campaign's representative (itself when alone)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ThemeEvent(Base):
+    """History of a version's themes: every run and every decision, who and when."""
+
+    __tablename__ = "theme_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    user_name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FeedbackReport(Base):
+    """征求意见情况通报 of a round: ``figures`` (JSON) as generated from the data, ``body`` as the office
+    edited it; public once ``published_at`` is set."""
+
+    __tablename__ = "feedback_report"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"), unique=True)
+    figures: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    generated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_by: Mapped[str] = mapped_column(String(80), default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by: Mapped[str] = mapped_column(String(80), default="")
 
 
 class Job(Base):

@@ -33,14 +33,18 @@ def run(args: argparse.Namespace) -> int:
     """Exit 0 after importing; 2 with one line on stderr when the file or the options are refused."""
     from app.db import utcnow
     from app.services.bootstrap import migrate
-    from app.services.errors import ServiceError
+    from app.services.errors import MESSAGES, ServiceError
     from app.services.importing import import_file
     from app.settings import load_settings
     from app.timeutil import today
     from versions import ParseError
 
     opens = args.opens or today(utcnow())
-    closes = args.closes or opens + timedelta(days=30)
+    try:
+        closes = args.closes or opens + timedelta(days=30)
+    except OverflowError:  # --opens 9999-12-31 has no 30 days after it
+        print(f"draftreview: {MESSAGES['period_out_of_range']}", file=sys.stderr)
+        return 2
     db = migrate(load_settings())
     try:
         result = import_file(

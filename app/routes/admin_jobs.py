@@ -4,12 +4,13 @@ and retrying a failed one. Mounted under /admin behind the login guard."""
 from __future__ import annotations
 
 from litestar import Request, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import File, Redirect, Template
 
 from app.routes.admin_common import admin_error, call, check_csrf, page
 from app.routes.common import db, settings
-from app.services import jobs
+from app.services import exports, jobs
 from app.services.errors import ServiceError
 
 
@@ -25,6 +26,7 @@ async def job_list(request: Request) -> Template:
             "active": any(j.active for j in found),
             "in_process": settings(request).runs_jobs,
             "retried": request.query_params.get("retried", ""),
+            "export": request.query_params.get("export", ""),
         },
         partial="admin/_jobs.html",
     )
@@ -42,4 +44,19 @@ async def job_retry(request: Request, job_id: FromPath[int]) -> Template | Redir
     return Redirect(path=f"/admin/jobs?retried={job_id}", status_code=303)
 
 
-JOB_PAGES = [job_list, job_retry]
+@get("/jobs/{job_id:int}/download", name="admin_job_download")
+async def job_download(request: Request, job_id: FromPath[int]) -> File | Template:
+    """The Word file an export job wrote; like a direct export, it is deleted once sent."""
+    try:
+        path, name = await call(exports.job_file, db(request), job_id)
+    except ServiceError as error:
+        return admin_error(request, error)
+    return File(
+        path=path,
+        filename=name,
+        background=BackgroundTask(path.unlink, missing_ok=True),
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+JOB_PAGES = [job_list, job_retry, job_download]

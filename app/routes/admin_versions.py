@@ -12,10 +12,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from app.db import utcnow
-from app.routes.admin_common import admin_error, call, check_csrf, page
+from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db, settings
 from app.services import compare as compare_service
-from app.services import exports, uploads
+from app.services import exports, jobs, uploads
 from app.services.errors import MESSAGES, ServiceError
 from app.services.review import DISPOSITIONS, version_ref
 from app.timeutil import today
@@ -75,7 +75,14 @@ async def upload(request: Request, slug: FromPath[str]) -> Template:
         if file is None or isinstance(file, str):
             raise uploads.UploadRefused("upload_missing")
         data = await file.read()
-        pending = await call(uploads.stage, settings(request).data_dir, file.filename or "", data)
+        pending = await call(
+            uploads.stage,
+            settings(request).data_dir,
+            file.filename or "",
+            data,
+            slug=slug,
+            user_id=user(request).id,
+        )
         ref = await call(version_ref, db(request), slug)
     except ServiceError as error:
         return await call(_upload_page, request, slug, error, error.status)
@@ -116,6 +123,7 @@ async def confirm(request: Request, slug: FromPath[str]) -> Template | Redirect:
             opens=_date(str(form.get("opens") or "")),
             closes=_date(str(form.get("closes") or "")),
             filename=str(form.get("filename") or ""),
+            user_id=user(request).id,
         )
     except ServiceError as error:
         return await call(_upload_page, request, slug, error, error.status)
@@ -124,12 +132,18 @@ async def confirm(request: Request, slug: FromPath[str]) -> Template | Redirect:
 
 @get("/c/{slug:str}/compare", name="admin_compare")
 async def compare(
-    request: Request, slug: FromPath[str], old: FromQuery[int] = 1, new: FromQuery[int] = 2
+    request: Request,
+    slug: FromPath[str],
+    old: FromQuery[int] = 1,
+    new: FromQuery[int] = 2,
+    only: FromQuery[bool] = False,
+    renumbered: FromQuery[bool] = False,
 ) -> Template:
-    """Two versions side by side: aligned rows, character highlights, renumbering and moves, stale
-    references, and beside each old article its comments with their dispositions."""
+    """Two versions side by side: aligned rows, word highlights, renumbering and moves, citations to
+    check, and beside each old article its comments with their dispositions. ``only``: changes only;
+    ``renumbered``: 下一处修改 (and the changes-only view) include articles that were only renumbered."""
     try:
-        view = await call(compare_service.compare, db(request), slug, old, new)
+        view = await call(compare_service.compare, db(request), slug, old, new, only, renumbered)
     except ServiceError as error:
         return admin_error(request, error)
     return page(
@@ -146,10 +160,16 @@ async def export(
     kind: FromPath[str],
     version: FromQuery[int | None] = None,
     personal: FromQuery[bool] = False,
-) -> File | Template:
+) -> File | Template | Redirect:
     """A Word document: 意见汇总表 (summary) of a version, or 条文对照表 (comparison) / 修订模式 (redline)
-    of a version against the one before it. Personal data is masked unless ``personal`` is asked for."""
+        of a version against the one before it. Personal data is masked unless ``personal`` is asked for. A
+    意见汇总表 of more than ``exports.LARGE`` comments is written by a background job (then: the jobs page)."""
     try:
+        if await call(exports.needs_job, db(request), slug, kind, version):
+            params = {"data_dir": str(settings(request).data_dir), "slug": slug, "kind": kind}
+            params |= {"number": version, "personal": personal}
+            job_id = await call(jobs.enqueue, db(request), "exports.word", params, user=user(request).name)
+            return Redirect(path=f"/admin/jobs?export={job_id}", status_code=303)
         path, name = await call(
             exports.export, db(request), settings(request).data_dir, slug, kind, version, personal
         )

@@ -21,7 +21,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, Parameter, PathParameter
 
 from app.db import INT_MAX
-from app.routes.common import client_address, db, settings, writer
+from app.routes.common import client_address, client_trusted, count_lookup, db, settings, writer
 from app.services import comments as comment_service
 from app.services.comments import CommentInput, Submission
 from app.services.consultations import ConsultationSummary, list_consultations, version_view
@@ -126,6 +126,7 @@ class CommentIn:
     region: str = ""
     contact: str = ""
     consent: bool = False
+    name_consent: bool = False  # may the name be published if the comment is adopted
 
 
 @dataclass
@@ -265,10 +266,11 @@ async def submit_comment(
             data.region,
             data.contact,
             data.consent,
+            data.name_consent,
         )
     )
     client = comment_service.client_hash(settings(request).secret_key, client_address(request))
-    accepted = await writer(request).submit(Submission(slug, clean, client))
+    accepted = await writer(request).submit(Submission(slug, clean, client, client_trusted(request)))
     body = AcceptedOut(
         accepted.receipt, accepted.created_at, accepted.duplicate, f"/api/v1/receipts/{accepted.receipt}"
     )
@@ -278,10 +280,11 @@ async def submit_comment(
 @get(
     "/receipts/{number:str}",
     sync_to_thread=True,
-    responses=error_responses(*READ_ERRORS, "not_found", "receipt_not_found"),
+    responses=error_responses(*READ_ERRORS, "not_found", "receipt_not_found", "lookup_throttled"),
 )
 def read_receipt(request: Request, number: FromPath[str]) -> ReceiptOut:
     """A comment by its receipt number, personal data masked."""
+    count_lookup(request)
     r = comment_service.get_receipt(db(request), number)
     return ReceiptOut(
         r.receipt,
@@ -301,12 +304,14 @@ def read_receipt(request: Request, number: FromPath[str]) -> ReceiptOut:
     )
 
 
-def error_response(code: str, fields: dict[str, str] | None = None, headers: dict | None = None) -> Response:
-    """The API's error body for ``code``."""
+def error_response(
+    code: str, fields: dict[str, str] | None = None, headers: dict | None = None, message: str = ""
+) -> Response:
+    """The API's error body for ``code`` (``message`` instead of the code's own, e.g. with the wait)."""
     body = {
         "error": {
             "code": code,
-            "message": MESSAGES[code],
+            "message": message or MESSAGES[code],
             "fields": {name: {"code": c, "message": MESSAGES[c]} for name, c in (fields or {}).items()},
         }
     }
@@ -314,9 +319,8 @@ def error_response(code: str, fields: dict[str, str] | None = None, headers: dic
 
 
 def service_error(_: Request, error: ServiceError) -> Response:
-    """A ServiceError as the error body (rate_limited with Retry-After)."""
-    headers = {"Retry-After": "60"} if error.code == "rate_limited" else None
-    return error_response(error.code, error.fields, headers)
+    """A ServiceError as the error body (a throttle's refusal with its true Retry-After and the wait)."""
+    return error_response(error.code, error.fields, error.headers or None, error.message)
 
 
 # Litestar's own refusals by status: a malformed parameter or body, a path no route has (also a path

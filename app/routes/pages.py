@@ -13,12 +13,22 @@ from litestar.response import Redirect, Template
 
 from app import csrf
 from app.i18n import LOCALES
-from app.routes.common import client_address, db, error_page, is_htmx, render, settings, writer
+from app.routes.common import (
+    client_address,
+    client_trusted,
+    count_lookup,
+    db,
+    error_page,
+    is_htmx,
+    render,
+    settings,
+    writer,
+)
 from app.services import attachments, proposals
 from app.services import comments as comment_service
 from app.services.comments import COMMENTER_TYPES, STATUS_LABELS, CommentInput, Submission
 from app.services.consultations import list_consultations, version_view
-from app.services.errors import MESSAGES, ServiceError
+from app.services.errors import MESSAGES, ServiceError, retry_minutes
 
 
 @get("/", name="home", sync_to_thread=True)
@@ -105,6 +115,7 @@ def _read_form(form) -> CommentInput:
             )
         },
         consent=form.get("consent") == "yes",
+        name_consent=form.get("name_consent") == "yes",
     )
 
 
@@ -148,7 +159,9 @@ async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Re
             attachments.receive, settings(request).data_dir, form.getall("attachments", [])
         )
         client = comment_service.client_hash(settings(request).secret_key, client_address(request))
-        accepted = await writer(request).submit(Submission(slug, clean, client, files))
+        accepted = await writer(request).submit(
+            Submission(slug, clean, client, client_trusted(request), attachments=files)
+        )
     except ServiceError as error:
         return await to_thread.run_sync(_refused, request, slug, raw, error, base_target)
     if is_htmx(request):
@@ -181,7 +194,26 @@ def _refused(
         )
     except ServiceError as other:
         return error_page(request, other)
-    return render(request, "comment.html", context, status=error.status, partial="_comment_form.html")
+    if error.retry_after:
+        context["retry_minutes"] = retry_minutes(error.retry_after)
+    page = render(request, "comment.html", context, status=error.status, partial="_comment_form.html")
+    page.headers.update(error.headers)
+    return page
+
+
+def _lookup_refused(request: Request, number: str, error: ServiceError) -> Template:
+    page = render(
+        request,
+        "receipt_lookup.html",
+        {
+            "number": number,
+            "error": MESSAGES[error.code],
+            "retry_minutes": retry_minutes(error.retry_after) if error.retry_after else None,
+        },
+        status=error.status,
+    )
+    page.headers.update(error.headers)
+    return page
 
 
 @get("/receipt", name="receipt_lookup", sync_to_thread=True)
@@ -190,14 +222,10 @@ def receipt_lookup(request: Request, number: FromQuery[str] = "") -> Template | 
     if not number:
         return render(request, "receipt_lookup.html", {"number": "", "error": None})
     try:
+        count_lookup(request)
         receipt = comment_service.get_receipt(db(request), number)
     except ServiceError as error:
-        return render(
-            request,
-            "receipt_lookup.html",
-            {"number": number, "error": MESSAGES[error.code]},
-            status=error.status,
-        )
+        return _lookup_refused(request, number, error)
     return Redirect(path=f"/receipt/{receipt.receipt}", status_code=303)
 
 
@@ -205,14 +233,10 @@ def receipt_lookup(request: Request, number: FromQuery[str] = "") -> Template | 
 def receipt(request: Request, number: FromPath[str], new: FromQuery[bool] = False) -> Template:
     """What the commenter sent (personal data masked) and its status."""
     try:
+        count_lookup(request)
         found = comment_service.get_receipt(db(request), number)
     except ServiceError as error:
-        return render(
-            request,
-            "receipt_lookup.html",
-            {"number": number, "error": MESSAGES[error.code]},
-            status=error.status,
-        )
+        return _lookup_refused(request, number, error)
     return render(request, "receipt.html", {"receipt": found, "new": new, "status_labels": STATUS_LABELS})
 
 

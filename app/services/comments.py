@@ -8,11 +8,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, func, insert, select
 
@@ -21,6 +22,7 @@ from app.db import Database
 from app.services.errors import N_, ServiceError
 from app.services.search import index_comments
 from app.timeutil import CST
+from versions.numerals import to_chinese
 
 MAX_CONTENT = 5000
 COMMENTER_TYPES = (N_("个人"), N_("企业"), N_("社会组织"), N_("国家机关"), N_("专家学者"), N_("其他"))
@@ -49,16 +51,19 @@ class CommentInput:
     contact: str = ""
     consent: bool = False
     proposed_text: str = ""  # 修改建议稿 for the target (app/services/proposals.py); "" = none
+    name_consent: bool = False  # may the name be published if the comment is adopted (asked apart)
 
 
 @dataclass(frozen=True)
 class Submission:
-    """A validated comment on the current version of consultation ``slug``, from ``client_hash``, with the
+    """A validated comment on the current version of consultation ``slug``, from ``client_hash``;
+    ``trusted`` when it comes from an address the office trusts (no per-client limit); ``attachments``: the
     files already checked and stored (app/services/attachments.py ``Checked``)."""
 
     slug: str
     comment: CommentInput
     client_hash: str
+    trusted: bool = False
     attachments: tuple = ()
 
 
@@ -109,6 +114,7 @@ def validate(raw: CommentInput) -> CommentInput:
         commenter_type=raw.commenter_type,
         consent=raw.consent,
         proposed_text=proposed,
+        name_consent=raw.name_consent,
         **fields,
     )
 
@@ -121,9 +127,10 @@ def client_hash(secret: bytes, address: str) -> str:
 def content_hash(comment: CommentInput, files: tuple = ()) -> str:
     """Hash of everything the commenter typed (and the hashes of the files sent), to recognise a
     repeated submission."""
-    values = list(vars(comment).values())
-    if not values[-1]:  # no proposal: the same hash as before proposals existed
-        values.pop()
+    fields = dict(vars(comment))
+    if not fields["proposed_text"]:  # no proposal: the same hash as before proposals existed
+        del fields["proposed_text"]
+    values = list(fields.values())
     values.extend(f.sha256 for f in files)
     return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
@@ -189,6 +196,17 @@ def _check_period(version, now: datetime) -> None:
         raise ServiceError("consultation_closed")
 
 
+def _lock_clients(conn: Connection, clients: set[str]) -> None:
+    """On PostgreSQL, takes a transaction-level advisory lock per client (in a fixed order, so two batches
+    cannot deadlock): the count for the limit and the duplicate check then see every comment another process
+    committed for these clients, and no other process can add one until this transaction ends. SQLite needs
+    nothing: the writer's BEGIN IMMEDIATE already serialises every writing process."""
+    if conn.dialect.name != "postgresql":
+        return
+    for key in sorted(int(hashlib.sha256(client.encode()).hexdigest()[:15], 16) for client in clients):
+        conn.execute(select(func.pg_advisory_xact_lock(key)))
+
+
 def store_batch(
     conn: Connection, subs: list[Submission], now: datetime, *, limit: int, window: int, duplicate_window: int
 ) -> list[Accepted | ServiceError]:
@@ -197,6 +215,7 @@ def store_batch(
     consultation_not_open, consultation_closed, target_not_found, rate_limited) of each; a refused one
     writes nothing. Lookups are shared by the whole batch, so a batch costs a handful of statements."""
     m = T["m"]
+    _lock_clients(conn, {sub.client_hash for sub in subs})
     digests = [content_hash(sub.comment, sub.attachments) for sub in subs]
     earlier = {
         (r.client_hash, r.version_id, r.target, r.content_hash): Accepted(r.receipt, r.created_at, True)
@@ -210,17 +229,18 @@ def store_batch(
         )
     }
     recent: dict[str, int] = {}
+    oldest: dict[str, datetime] = {}
     if limit > 0:
-        recent = dict(
-            conn.execute(
-                select(m.c.client_hash, func.count())
-                .where(
-                    m.c.client_hash.in_({sub.client_hash for sub in subs}),
-                    m.c.created_at >= now - timedelta(seconds=window),
-                )
-                .group_by(m.c.client_hash)
-            ).all()
-        )
+        for client, count, first in conn.execute(
+            select(m.c.client_hash, func.count(), func.min(m.c.created_at))
+            .where(
+                m.c.client_hash.in_({sub.client_hash for sub in subs}),
+                m.c.created_at >= now - timedelta(seconds=window),
+            )
+            .group_by(m.c.client_hash)
+        ).all():
+            recent[client] = count
+            oldest[client] = first if first.tzinfo else first.replace(tzinfo=UTC)
     versions: dict[str, object] = {}
     targets: dict[tuple[int, str], tuple[int | None, int | None]] = {}
     results: list[Accepted | ServiceError] = []
@@ -238,12 +258,15 @@ def store_batch(
             if same in earlier:
                 results.append(earlier[same])
                 continue
-            if limit > 0 and recent.get(sub.client_hash, 0) >= limit:
-                raise ServiceError("rate_limited")
+            if limit > 0 and not sub.trusted and recent.get(sub.client_hash, 0) >= limit:
+                # The oldest comment in the window leaving it frees the next slot.
+                free = oldest.get(sub.client_hash, now) + timedelta(seconds=window) - now
+                raise ServiceError("rate_limited", retry_after=max(1, math.ceil(free.total_seconds())))
         except ServiceError as error:
             results.append(error)
             continue
         recent[sub.client_hash] = recent.get(sub.client_hash, 0) + 1
+        oldest.setdefault(sub.client_hash, now)
         article_id, paragraph_id = targets[key]
         receipt = new_receipt(now)
         rows.append(
@@ -391,16 +414,9 @@ def get_receipt(db: Database, number: str) -> Receipt:
     )
 
 
-PARAGRAPH_NUMERALS = "一二三四五六七八九十"
-
-
 def paragraph_label(number: int) -> str:
-    """第二款 for 2 (up to 第二十款, enough for any real article)."""
-    if number <= 10:
-        return f"第{PARAGRAPH_NUMERALS[number - 1]}款"
-    tens, ones = divmod(number, 10)
-    head = "" if tens == 1 else PARAGRAPH_NUMERALS[tens - 1]
-    return f"第{head}十{PARAGRAPH_NUMERALS[ones - 1] if ones else ''}款"
+    """第二款 for 2, 第一百一十款 for 110 (an annex imported after the last article can have that many)."""
+    return f"第{to_chinese(number)}款"
 
 
 def target_label(article_label: str | None, paragraph_no: int | None) -> str:

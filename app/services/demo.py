@@ -23,6 +23,7 @@ from app.timeutil import today
 DATA = models.__file__.rsplit("/", 1)[0] + "/data"
 SAMPLE_V2 = f"{DATA}/sample-draft-v2.txt"
 MARK = "演示数据"
+MARK_KEY = "demo_seeded"  # app_state row written when the whole demo is in (see app/services/bootstrap.py)
 CAMPAIGN = "建议删除第二十六条中“经过加工无法识别特定个人且不能复原的除外”这一例外，切实保护公民个人信息。"
 # (target, content, commenter type, source) on the first version.
 FIRST_ROUND = [
@@ -141,4 +142,6 @@ def seed_demo(db: Database, now: datetime | None = None) -> bool:
         dispose(db, signer, value, reason, comment_ids=[ids[index]], now=now - timedelta(days=20))
     clusters.cluster_version(db, first.version_id)
     clusters.cluster_version(db, second.version_id)
+    with db.writing() as session:
+        session.merge(models.AppState(key=MARK_KEY, value=now.isoformat()))
     return True

@@ -336,17 +336,25 @@ class Queue:
             lambda: recover(db, resend_queued=False)
         )
         self._nudged: dict[str, float] = {}
+        self._nudge_lock = threading.Lock()
 
     def send(self, job_id: int) -> None:
         """Puts a message for job ``job_id`` on the queue."""
         self._run(job_id)
 
     def nudge(self, name: str, every: float = 1.0) -> None:
-        """Queues maintenance task ``name`` unless this process queued it less than ``every`` s ago."""
+        """Queues maintenance task ``name`` to run now, or, when this process queued it less than
+        ``every`` s ago, once more right after that interval (so the last nudge of a burst is never
+        dropped); at most one run per interval per process."""
         now = time.monotonic()
-        if now - self._nudged.get(name, -every) >= every:
-            self._nudged[name] = now
-            self._tasks[name]()
+        with self._nudge_lock:
+            arranged = self._nudged.get(name, -every)  # when the last run queued from here starts
+            if now >= arranged + every:
+                self._nudged[name] = now
+                self._tasks[name]()
+            elif arranged <= now:  # a run started since: arrange one after the interval
+                self._nudged[name] = arranged + every
+                self._tasks[name].schedule(delay=arranged + every - now)
 
     def drain(self) -> int:
         """Runs, in this thread, every task on the queue now (tests and ``worker --burst``); returns how many."""

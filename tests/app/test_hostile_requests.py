@@ -81,6 +81,7 @@ def form_posts(db) -> dict[str, tuple[str, dict]]:
             },
         ),
         "/admin/c/{slug:str}/cluster": (f"/admin/c/{SLUG}/cluster", {"version": "1"}),
+        "/admin/jobs/{job_id:int}/retry": ("/admin/jobs/1/retry", {}),
         "/admin/c/{slug:str}/versions/upload": (f"/admin/c/{SLUG}/versions/upload", {}),
         "/admin/c/{slug:str}/versions/confirm": (
             f"/admin/c/{SLUG}/versions/confirm",
@@ -393,7 +394,7 @@ def test_nul_in_a_drafters_form_is_refused(drafter, demo, settings):
 
 @functools.cache
 def zip_bomb() -> bytes:
-    """A .docx-shaped zip whose document.xml inflates to 210 MB (the parser's limit is 200 MB)."""
+    """A .docx-shaped zip whose document.xml inflates to 210 MB (far past the parser's limits)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")

@@ -173,3 +173,24 @@ def test_drafters_see_jobs_and_retry_a_failed_one(client, seeded, settings):
     assert f"任务 {job_id} 已重新排队。" in shown and "已完成" in shown
     refused = client.post(f"/admin/jobs/{job_id}/retry", data={"_csrf_token": token})
     assert refused.status_code == 409 and "只有失败的后台任务才能重试。" in refused.text
+
+
+def test_a_large_summary_export_is_written_by_a_job_and_downloaded_once(
+    demo_client, demo, settings, monkeypatch
+):
+    from app.services import exports
+    from tests.app.helpers import log_in
+
+    log_in(demo_client, demo)
+    monkeypatch.setattr(exports, "LARGE", 10)  # the demo's 26 comments count as many
+    answer = demo_client.get("/admin/c/hlj-digital-economy/export/summary?version=1", follow_redirects=False)
+    assert answer.status_code == 303
+    job_id = int(answer.headers["location"].rsplit("=", 1)[1])
+    assert answer.headers["location"] == f"/admin/jobs?export={job_id}"
+    assert "正在后台生成 Word 文件（任务" in demo_client.get(answer.headers["location"]).text
+    job = settle(demo, settings, job_id)
+    assert (job.state, job.result["name"]) == ("done", "hlj-digital-economy-v1-意见汇总表.docx")
+    assert f'href="/admin/jobs/{job_id}/download"' in demo_client.get("/admin/jobs").text
+    download = demo_client.get(f"/admin/jobs/{job_id}/download")
+    assert download.status_code == 200 and download.content[:2] == b"PK"
+    assert demo_client.get(f"/admin/jobs/{job_id}/download").status_code == 404  # deleted once sent
