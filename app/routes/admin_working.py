@@ -105,8 +105,8 @@ async def save(request: Request, slug: FromPath[str], node: FromPath[str]) -> Te
     except ServiceError as error:
         try:
             context = await call(_article_context, request, slug, node)
-        except ServiceError as other:
-            return admin_error(request, other)
+        except ServiceError:  # no page to go back to (no working draft): the refusal itself
+            return admin_error(request, error)
         kept = {
             **context,
             "article": context["article"].__class__(**{**vars(context["article"]), "text": text}),
@@ -149,8 +149,8 @@ async def publish(request: Request, slug: FromPath[str]) -> Template | Redirect:
     except ServiceError as error:
         try:
             context = await call(_working_context, slug, request)
-        except ServiceError as other:
-            return admin_error(request, other)
+        except ServiceError:
+            return admin_error(request, error)
         return page(
             request, "admin/working.html", {**context, "error": MESSAGES[error.code]}, status=error.status
         )
@@ -202,8 +202,8 @@ async def import_docx(request: Request, slug: FromPath[str]) -> Template | Redir
     except ServiceError as error:
         try:
             context = await call(_working_context, slug, request)
-        except ServiceError as other:
-            return admin_error(request, other)
+        except ServiceError:
+            return admin_error(request, error)
         message = MESSAGES[error.code] + (getattr(error, "detail", "") or "")
         return page(request, "admin/working.html", {**context, "error": message}, status=error.status)
     return Redirect(path=f"/admin/c/{slug}/working?imported=1", status_code=303)

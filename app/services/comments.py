@@ -50,8 +50,8 @@ class CommentInput:
     region: str = ""
     contact: str = ""
     consent: bool = False
-    proposed_text: str = ""  # 修改建议稿 for the target (app/services/proposals.py); "" = none
     name_consent: bool = False  # may the name be published if the comment is adopted (asked apart)
+    proposed_text: str = ""  # 修改建议稿 for the target (app/services/proposals.py); "" = none
 
 
 @dataclass(frozen=True)
