@@ -50,7 +50,7 @@ CANDIDATE = 0.15  # lowest cosine kept as a candidate
 CHAIN_FLOOR = 0.1  # what a link must score above to add to a chain
 CHAIN = 0.3  # a link of the chain is kept from this score
 GAP = 0.15  # one old and one new article alone between two links
-MOVE = 0.3  # a pair out of order, each the other's best
+MOVE = 0.2  # a pair out of order, each the other's best
 MOVE_MARGIN = 1.5  # by this factor over the second best
 
 

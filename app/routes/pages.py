@@ -26,9 +26,11 @@ from app.routes.common import (
 )
 from app.services import attachments, proposals
 from app.services import comments as comment_service
-from app.services.comments import COMMENTER_TYPES, STATUS_LABELS, CommentInput, Submission
-from app.services.consultations import list_consultations, version_view
+from app.services.comments import COMMENTER_TYPES, MAX_CONTENT, STATUS_LABELS, CommentInput, Submission
+from app.services.consultations import find_article, list_consultations, version_view
 from app.services.errors import MESSAGES, ServiceError, retry_minutes
+from app.services.review import DISPOSITIONS
+from app.services.rounds import matching_articles
 
 
 @get("/", name="home", sync_to_thread=True)
@@ -38,34 +40,56 @@ def home(request: Request) -> Template:
 
 
 @get("/c/{slug:str}", name="draft", sync_to_thread=True)
-def draft(request: Request, slug: FromPath[str], version: FromQuery[int | None] = None) -> Template:
-    """The reading view of the current (or the given) version."""
+def draft(
+    request: Request, slug: FromPath[str], version: FromQuery[int | None] = None, go: FromQuery[str] = ""
+) -> Template | Redirect:
+    """The reading view of the current (or the given) round; ``go`` (the jump box: 第十三条, 十三, 13)
+    sends the reader to that article, or says it was not found."""
     try:
         view = version_view(db(request), slug, version)
     except ServiceError as error:
         return error_page(request, error)
+    if go:
+        found = find_article(view, go)
+        if found:
+            return Redirect(path=f"/c/{slug}?version={view.number}#{found.id}", status_code=303)
+        return render(request, "draft.html", {"view": view, "go": go, "go_error": True}, status=404)
     return render(request, "draft.html", {"view": view})
+
+
+def _offer(request: Request, slug: str, view, target: str):
+    """When the round read is not taking comments: the open round and the articles of it matching
+    ``target`` (from versions.align), for the message that sends the person there; None without one."""
+    open_round = view.open_round
+    if open_round is None or open_round.number == view.number:
+        return None
+    matches = []
+    if target != "draft":
+        matches = matching_articles(db(request), slug, view.number, target, open_round.number)
+    return {"round": open_round, "matches": matches}
 
 
 def _form_context(
     request: Request,
     slug: str,
     raw: CommentInput,
+    version: int | None = None,
     errors: dict[str, str] | None = None,
     page_error: str | None = None,
     proposal_base: str = "",
     refused_file: str = "",
 ):
-    """Context for the comment form (full page or partial); ServiceError when the target is unknown.
-    ``proposal_base`` is the provision the proposal box was prefilled with (default the target);
-    ``refused_file`` names an attachment that was refused."""
-    view = version_view(db(request), slug)
+    """Context for the comment form on round ``version`` (full page or partial); ServiceError when the
+    round or the target is unknown. ``proposal_base`` is the provision the proposal box was prefilled with
+    (default the target); ``refused_file`` names an attachment that was refused."""
+    view = version_view(db(request), slug, version)
     article = None
     if raw.target != "draft":
         article = view.article(raw.target)
         if article is None:
             raise ServiceError("target_not_found")
     base = proposal_base if article and view.article(proposal_base) is article else raw.target
+    content = raw.content.replace("\r\n", "\n").strip()
     return {
         "view": view,
         "article": article,
@@ -80,19 +104,27 @@ def _form_context(
         and proposals.changed(proposals.form_base(article, base), raw.proposed_text),
         "refused_file": refused_file,
         "limits": attachments,
+        "max_content": MAX_CONTENT,
+        "length": len(content),
+        "offer": _offer(request, slug, view, raw.target) if view.period.state != "open" else None,
     }
 
 
 @get("/c/{slug:str}/comment", name="comment_form")
 async def comment_form(
-    request: Request, slug: FromPath[str], target: FromQuery[str] = "draft", propose: FromQuery[bool] = False
+    request: Request,
+    slug: FromPath[str],
+    target: FromQuery[str] = "draft",
+    version: FromQuery[int | None] = None,
+    propose: FromQuery[bool] = False,
 ) -> Template:
-    """The comment form for the draft, an article or a paragraph (inline partial for htmx); ``propose``
-    opens the proposed-wording box (the links choosing which paragraph to reword ask for it)."""
+    """The comment form on round ``version`` for the draft, an article or a paragraph (inline partial
+    for htmx); ``propose`` opens the proposed-wording box (the links choosing which paragraph to
+    reword ask for it)."""
     # async with an explicit thread hop: a sync_to_thread GET sharing its path with an async POST
     # came back unawaited in Litestar 2.25.
     try:
-        context = await to_thread.run_sync(_form_context, request, slug, CommentInput(target=target))
+        context = await to_thread.run_sync(_form_context, request, slug, CommentInput(target=target), version)
     except ServiceError as error:
         return error_page(request, error)
     context["proposal_open"] = context["proposal_open"] or propose
@@ -119,12 +151,14 @@ def _read_form(form) -> CommentInput:
     )
 
 
-def _with_proposal(request: Request, slug: str, clean: CommentInput, base_target: str) -> CommentInput:
+def _with_proposal(
+    request: Request, slug: str, version: int | None, clean: CommentInput, base_target: str
+) -> CommentInput:
     """The comment with its proposal as stored: "" when the prefilled text was left unchanged.
     ServiceError proposal_target_changed when the target was switched after the text was edited."""
     if clean.target == "draft" or not clean.proposed_text:
         return clean
-    view = version_view(db(request), slug)
+    view = version_view(db(request), slug, version)
     article = view.article(base_target or clean.target)
     if article is None:
         raise ServiceError("target_not_found")
@@ -134,6 +168,12 @@ def _with_proposal(request: Request, slug: str, clean: CommentInput, base_target
     if proposed and base_target and base_target != clean.target:
         raise ServiceError("proposal_target_changed", {"proposed_text": "proposal_target_changed"})
     return dataclasses.replace(clean, proposed_text=proposed)
+
+
+def _read_version(form) -> int | None:
+    """The round number the form was shown for (None from an old page without one: the open round)."""
+    text = str(form.get("version") or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 @post(
@@ -148,22 +188,23 @@ async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Re
     form = await request.form()
     raw = _read_form(form)
     base_target = str(form.get("proposal_base") or "")
+    version = _read_version(form)
     try:
         if not csrf.verify(
             settings(request).secret_key, request.cookies.get(csrf.COOKIE), form.get(csrf.FIELD)
         ):
             raise ServiceError("csrf_failed")
         clean = comment_service.validate(raw)
-        clean = await to_thread.run_sync(_with_proposal, request, slug, clean, base_target)
+        clean = await to_thread.run_sync(_with_proposal, request, slug, version, clean, base_target)
         files = await to_thread.run_sync(
             attachments.receive, settings(request).data_dir, form.getall("attachments", [])
         )
         client = comment_service.client_hash(settings(request).secret_key, client_address(request))
         accepted = await writer(request).submit(
-            Submission(slug, clean, client, client_trusted(request), attachments=files)
+            Submission(slug, clean, client, client_trusted(request), version, attachments=files)
         )
     except ServiceError as error:
-        return await to_thread.run_sync(_refused, request, slug, raw, error, base_target)
+        return await to_thread.run_sync(_refused, request, slug, raw, version, error, base_target)
     if is_htmx(request):
         return render(
             request,
@@ -174,10 +215,15 @@ async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Re
 
 
 def _refused(
-    request: Request, slug: str, raw: CommentInput, error: ServiceError, base_target: str = ""
+    request: Request,
+    slug: str,
+    raw: CommentInput,
+    version: int | None,
+    error: ServiceError,
+    base_target: str = "",
 ) -> Template:
-    if error.code in ("consultation_not_found", "target_not_found") and not error.fields:
-        return error_page(request, error)
+    if error.code in ("consultation_not_found", "version_not_found", "target_not_found") and not error.fields:
+        return error_page(request, error, kept=raw.content)
     if error.code == "database_unavailable":
         # The form cannot be rebuilt without the database; the user's text is handed back to copy.
         return error_page(request, error, kept=raw.content)
@@ -187,13 +233,14 @@ def _refused(
             request,
             slug,
             raw,
+            version,
             field_errors,
             None if field_errors else error.code,
             base_target,
             getattr(error, "filename", ""),
         )
     except ServiceError as other:
-        return error_page(request, other)
+        return error_page(request, other, kept=raw.content)
     if error.retry_after:
         context["retry_minutes"] = retry_minutes(error.retry_after)
     page = render(request, "comment.html", context, status=error.status, partial="_comment_form.html")
@@ -237,7 +284,11 @@ def receipt(request: Request, number: FromPath[str], new: FromQuery[bool] = Fals
         found = comment_service.get_receipt(db(request), number)
     except ServiceError as error:
         return _lookup_refused(request, number, error)
-    return render(request, "receipt.html", {"receipt": found, "new": new, "status_labels": STATUS_LABELS})
+    return render(
+        request,
+        "receipt.html",
+        {"receipt": found, "new": new, "status_labels": STATUS_LABELS, "dispositions": DISPOSITIONS},
+    )
 
 
 @get("/lang/{code:str}", name="language", sync_to_thread=False)

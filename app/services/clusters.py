@@ -338,7 +338,7 @@ def rebuild_version(db: Database, version_id: int, progress=None) -> ClusterResu
             conn.execute(
                 update(C).where(C.c.id == bindparam("cid")).values(cluster_id=bindparam("rep")), changed
             )
-    report(len(rows), len(rows), N_("已完成"))
+    report(len(rows), len(rows))
     return ClusterResult(len(set(assignment.values())), len(assignment))
 
 

@@ -21,12 +21,12 @@ from app import models
 from app.db import Database
 from app.services.errors import N_, ServiceError
 from app.services.search import index_comments
-from app.timeutil import CST
+from app.timeutil import CST, closing_day
 from versions.numerals import to_chinese
 
 MAX_CONTENT = 5000
 COMMENTER_TYPES = (N_("个人"), N_("企业"), N_("社会组织"), N_("国家机关"), N_("专家学者"), N_("其他"))
-STATUS_LABELS = {"received": N_("已收到")}
+STATUS_LABELS = {"received": N_("已收到"), "answered": N_("已答复")}
 PERSONAL_FIELDS = ("name", "organisation", "region", "contact")
 MAX_LENGTH = {"name": 50, "organisation": 100, "region": 50, "contact": 100}
 BLANK = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]*$")
@@ -56,14 +56,16 @@ class CommentInput:
 
 @dataclass(frozen=True)
 class Submission:
-    """A validated comment on the current version of consultation ``slug``, from ``client_hash``;
-    ``trusted`` when it comes from an address the office trusts (no per-client limit); ``attachments``: the
-    files already checked and stored (app/services/attachments.py ``Checked``)."""
+    """A validated comment on round ``version`` (its number, as the form carried it) of consultation
+    ``slug``, from ``client_hash``; ``version`` None means the round open now (the API's default);
+    ``trusted`` when it comes from an address the office trusts (no per-client limit); ``attachments``:
+    the files already checked and stored (app/services/attachments.py ``Checked``)."""
 
     slug: str
     comment: CommentInput
     client_hash: str
     trusted: bool = False
+    version: int | None = None
     attachments: tuple = ()
 
 
@@ -160,18 +162,27 @@ T = {
 }
 
 
-def _current_version(conn: Connection, slug: str):
+def _round(conn: Connection, slug: str, number: int | None, now: datetime):
+    """The published version ``number`` of ``slug`` (id, number, opens_at, closes_at): exactly the round
+    the person read, never another. ``number`` None: the round open at ``now`` (the latest if several),
+    else the latest. ServiceError consultation_not_found, version_not_found."""
     c, v = T["c"], T["v"]
-    row = conn.execute(
-        select(v.c.id, v.c.opens_at, v.c.closes_at)
+    query = (
+        select(v.c.id, v.c.number, v.c.opens_at, v.c.closes_at)
         .join(c, c.c.id == v.c.consultation_id)
         .where(c.c.slug == slug, v.c.published_at.is_not(None))
-        .order_by(v.c.number.desc())
-        .limit(1)
-    ).first()
-    if row is None:
+    )
+    if number is not None:
+        row = conn.execute(query.where(v.c.number == number)).first()
+        if row is None:
+            exists = conn.scalar(select(c.c.id).where(c.c.slug == slug))
+            raise ServiceError("version_not_found" if exists else "consultation_not_found")
+        return row
+    rows = conn.execute(query.order_by(v.c.number)).all()
+    if not rows:
         raise ServiceError("consultation_not_found")
-    return row
+    open_rows = [r for r in rows if r.opens_at <= now < r.closes_at]
+    return (open_rows or rows)[-1]
 
 
 def _target_ids(conn: Connection, version_id: int, target: str) -> tuple[int | None, int | None]:
@@ -241,15 +252,16 @@ def store_batch(
         ).all():
             recent[client] = count
             oldest[client] = first if first.tzinfo else first.replace(tzinfo=UTC)
-    versions: dict[str, object] = {}
+    versions: dict[tuple[str, int | None], object] = {}
     targets: dict[tuple[int, str], tuple[int | None, int | None]] = {}
     results: list[Accepted | ServiceError] = []
     rows, files = [], []
     for sub, digest in zip(subs, digests, strict=True):
         try:
-            if sub.slug not in versions:
-                versions[sub.slug] = _current_version(conn, sub.slug)
-            version = versions[sub.slug]
+            read = (sub.slug, sub.version)
+            if read not in versions:
+                versions[read] = _round(conn, sub.slug, sub.version, now)
+            version = versions[read]
             _check_period(version, now)
             key = (version.id, sub.comment.target)
             if key not in targets:
@@ -322,9 +334,24 @@ def store_attachment_rows(conn: Connection, pairs: list[tuple[int, tuple]], now:
         conn.execute(insert(models.Attachment.__table__), rows)
 
 
+# Submitters whose organisation speaks for them: its name (and region) are not personal data. For every
+# other type (个人 above all) organisation and region could identify the person and are masked.
+ORGANISATION_TYPES = ("企业", "社会组织", "国家机关")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The office's answer to a comment, as its receipt shows it once the round's answers are public."""
+
+    disposition: str  # a review.DISPOSITIONS key
+    reason: str
+    answered_at: datetime
+    corrected: bool  # changed after the answers were published
+
+
 @dataclass(frozen=True)
 class Receipt:
-    """What the receipt page shows: the comment with personal data masked."""
+    """What the receipt page shows: the comment with personal data masked, and the answer once public."""
 
     receipt: str
     slug: str
@@ -341,6 +368,17 @@ class Receipt:
     created_at: datetime
     status: str
     erased_at: datetime | None = None  # personal fields erased at the commenter's request
+    stage: str = ""
+    round_closes_at: datetime | None = None
+    answers_published_at: datetime | None = None
+    answer: Answer | None = None
+    office: object = None  # app.services.rounds.Office of the consultation
+
+    @property
+    def round_closing_day(self):
+        """The last day the comment's round took comments."""
+        return closing_day(self.round_closes_at) if self.round_closes_at else None
+
     # 修改建议稿 as (targeted text, proposed text, diff segments); the names of the files sent (never served).
     proposal: tuple | None = None
     attachments: tuple[str, ...] = ()
@@ -359,8 +397,25 @@ def mask(value: str, kind: str) -> str:
     return value[:1] + "*" * max(len(value) - 1, 1)
 
 
+def _answer(session, comment: models.Comment, published_at: datetime | None) -> Answer | None:
+    """The latest disposition of ``comment`` when its round's answers are public, else None."""
+    if published_at is None or not comment.disposition:
+        return None
+    latest = session.scalar(
+        select(models.Disposition)
+        .where(models.Disposition.comment_id == comment.id)
+        .order_by(models.Disposition.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return None
+    return Answer(latest.value, latest.reason, latest.created_at, latest.created_at > published_at)
+
+
 def get_receipt(db: Database, number: str) -> Receipt:
     """The comment with receipt ``number`` (any case/spacing); ServiceError receipt_not_found."""
+    from app.services.rounds import office_of
+
     number = normalise_receipt(number)
     if not RECEIPT.match(number):
         raise ServiceError("receipt_not_found")
@@ -390,6 +445,8 @@ def get_receipt(db: Database, number: str) -> Receipt:
                 .order_by(models.Attachment.position)
             )
         )
+        answer = _answer(session, comment, version.answers_published_at)
+    speaks_for_organisation = comment.commenter_type in ORGANISATION_TYPES
     from app.services.proposals import receipt_diff  # proposals reads this module's labels
 
     proposal = receipt_diff(db, comment.id)
@@ -403,12 +460,17 @@ def get_receipt(db: Database, number: str) -> Receipt:
         comment.content,
         mask(comment.name, "name"),
         comment.commenter_type,
-        comment.organisation,
-        comment.region,
+        comment.organisation if speaks_for_organisation else mask(comment.organisation, "organisation"),
+        comment.region if speaks_for_organisation else mask(comment.region, "region"),
         mask(comment.contact, "contact"),
         comment.created_at,
-        comment.status,
+        "answered" if answer else comment.status,
         comment.erased_at,
+        version.stage,
+        version.closes_at,
+        version.answers_published_at,
+        answer,
+        office_of(consultation),
         None if proposal is None else (proposal[0], comment.proposed_text, proposal[1]),
         files,
     )

@@ -82,7 +82,12 @@ BAD = [
     # (fields, status, field with the error or None, message)
     ({"content": ""}, 422, "content", "请填写意见内容。"),
     ({"content": " \u3000\n\t\u200b "}, 422, "content", "请填写意见内容。"),
-    ({"content": LONG}, 422, "content", "意见内容不能超过 5000 字。"),
+    (
+        {"content": LONG},
+        422,
+        "content",
+        "意见内容不能超过 5000 字。 现有 5001 字，超出 1 字，请删减后再提交。",
+    ),
     (
         {"contact": "1381234", "consent": "yes"},
         422,

@@ -229,9 +229,9 @@ def test_pig_slaughter_one_word():
             "hlj-digital-economy-final-2024.flk.md.txt",
             {
                 "unchanged": 0,
-                "modified": 49,
-                "added": 35,
-                "deleted": 31,
+                "modified": 50,
+                "added": 34,
+                "deleted": 30,
                 "split": 0,
                 "merged": 2,
                 "stale_references": 0,
