@@ -82,6 +82,13 @@ def form_posts(db) -> dict[str, tuple[str, dict]]:
         ),
         "/admin/c/{slug:str}/cluster": (f"/admin/c/{SLUG}/cluster", {"version": "1"}),
         "/admin/jobs/{job_id:int}/retry": ("/admin/jobs/1/retry", {}),
+        "/admin/c/{slug:str}/themes/run": (f"/admin/c/{SLUG}/themes/run", {"version": "1"}),
+        "/admin/c/{slug:str}/themes/merge": (
+            f"/admin/c/{SLUG}/themes/merge",
+            {"version": "1", "themes": ["1", "2"]},
+        ),
+        "/admin/themes/{theme_id:int}/{action:str}": ("/admin/themes/1/rename", {"label": "新名称"}),
+        "/admin/c/{slug:str}/report/{action:str}": (f"/admin/c/{SLUG}/report/generate", {"version": "1"}),
         "/admin/c/{slug:str}/versions/upload": (f"/admin/c/{SLUG}/versions/upload", {}),
         "/admin/c/{slug:str}/working": (f"/admin/c/{SLUG}/working", {}),
         "/admin/c/{slug:str}/working/{node:str}": (f"/admin/c/{SLUG}/working/art-13", {"text": "第一款。"}),
