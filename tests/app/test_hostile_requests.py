@@ -38,7 +38,8 @@ def snapshot(db, data_dir) -> dict[str, int]:
         }
         counted["named"] = session.scalar(select(func.count()).where(models.Comment.name != ""))
     uploads = data_dir / "uploads"
-    counted["staged"] = len(list(uploads.iterdir())) if uploads.exists() else 0
+    # A staged upload is its file plus a .json note binding it to a consultation and a user.
+    counted["staged"] = len([p for p in uploads.iterdir() if p.suffix != ".json"]) if uploads.exists() else 0
     return counted
 
 
