@@ -38,7 +38,8 @@ def snapshot(db, data_dir) -> dict[str, int]:
         }
         counted["named"] = session.scalar(select(func.count()).where(models.Comment.name != ""))
     uploads = data_dir / "uploads"
-    counted["staged"] = len(list(uploads.iterdir())) if uploads.exists() else 0
+    # Staged files, not the JSON beside each that binds it to its consultation and drafter.
+    counted["staged"] = len([p for p in uploads.iterdir() if p.suffix != ".json"]) if uploads.exists() else 0
     return counted
 
 
