@@ -191,6 +191,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set by an administrator
 
 
 class UserSession(Base):
@@ -215,6 +216,27 @@ class Disposition(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
     user_name: Mapped[str] = mapped_column(String(80))  # kept even if the account is removed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    batch_id: Mapped[int | None] = mapped_column(Integer, index=True)  # the BulkAction that wrote it
+    undo_of: Mapped[int | None] = mapped_column(Integer)  # the BulkAction this row undid
+
+
+class BulkAction(Base):
+    """One answer given to many comments at once (a selection, all matching a filter, a cluster)."""
+
+    __tablename__ = "bulk_action"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    user_name: Mapped[str] = mapped_column(String(80))
+    value: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(String(20))  # selection / filter / cluster
+    count: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_by: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
 
 class CommentGram(Base):

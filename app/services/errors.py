@@ -79,6 +79,15 @@ MESSAGES: dict[str, str] = {
         "这个回执编号核对失败的次数过多，网上删除已暂停 24 小时。如需尽快办理，请凭回执编号联系起草部门。"
     ),
     "erasure_throttled": N_("删除请求过于频繁，请 10 分钟后再试。"),
+    # Issue 13: bulk answers, roles and accounts, rounds.
+    "undo_unavailable": N_("只能撤销本项目最近一次尚未撤销的批量处理。"),
+    "selection_changed": N_("符合条件的意见数已变化，请核对后再次确认。"),
+    "selection_too_large": N_("一次最多批量处理 5000 条意见，请缩小筛选范围后分批处理。"),
+    "forbidden": N_("只有管理员可以进行此项操作。"),
+    "user_not_found": N_("找不到该账号。"),
+    "version_identical": N_("上传的文件与已有版本的内容完全相同，未导入。"),
+    "already_published": N_("该版本已经发布。"),
+    "not_published": N_("该版本尚未发布，不能公开处理意见。"),
 }
 
 # The HTTP status each code answers with in the API and on pages.
@@ -139,6 +148,14 @@ STATUS: dict[str, int] = {
     "erasure_no_contact": 409,
     "erasure_locked": 423,
     "erasure_throttled": 429,
+    "undo_unavailable": 409,
+    "selection_changed": 409,
+    "selection_too_large": 422,
+    "forbidden": 403,
+    "user_not_found": 404,
+    "version_identical": 409,
+    "already_published": 409,
+    "not_published": 409,
 }
 
 

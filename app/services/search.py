@@ -8,7 +8,10 @@ answer is exactly "contains the term". A one-character term falls back to LIKE a
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select
+import re
+import unicodedata
+
+from sqlalchemy import Connection, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from app import models
@@ -72,3 +75,29 @@ def clause(conn: Connection, query: str, id_col, content_col) -> ColumnElement[b
     for part in parts[1:]:
         result = result & part
     return result
+
+
+RECEIPT_TAIL = re.compile(r"^(?:YJ-?)?(?:\d{8}-?)?[2-9A-HJ-NP-Z]{3,8}$")
+
+
+def person_clause(query: str, comments) -> ColumnElement[bool] | None:
+    """A WHERE clause for comments whose receipt number is ``query`` or ends with it (a caller reading
+    out the last letters), or whose name, organisation, region or contact contains it; None when empty.
+    Drafters only: the public never searches personal data."""
+    from app.services.comments import normalise_receipt
+
+    text = unicodedata.normalize("NFKC", query or "").strip()[:MAX_TERM]
+    if not text:
+        return None
+    c = comments.c
+    receipt = normalise_receipt(text)
+    parts = []
+    if RECEIPT_TAIL.match(receipt):
+        parts.append(c.receipt.like(f"%{_like_escape(receipt)}", escape="\\"))
+    like = f"%{_like_escape(text.lower())}%"
+    parts += [func.lower(c[name]).like(like, escape="\\") for name in ("name", "organisation", "region")]
+    compact = re.sub(r"[\s()\-]", "", text)
+    parts.append(
+        func.lower(c.contact).like(f"%{_like_escape(compact.lower() or text.lower())}%", escape="\\")
+    )
+    return or_(*parts)
