@@ -47,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
             db, args.file, slug=args.slug, title=args.title, stage=args.stage, opens=opens, closes=closes
         )
     except (ParseError, ServiceError) as error:
-        print(f"draftreview: {error.message}", file=sys.stderr)
+        detail = getattr(error, "detail", "")
+        print(f"draftreview: {error.message}{detail}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"draftreview: 无法读取文件：{error.strerror}（{args.file}）", file=sys.stderr)

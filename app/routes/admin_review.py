@@ -14,7 +14,7 @@ from app.db import storable
 from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db, is_htmx
 from app.services import clusters, dispositions, offline, review
-from app.services.comments import COMMENTER_TYPES, CommentInput
+from app.services.comments import COMMENTER_TYPES, RECEIPT, CommentInput
 from app.services.compare import carried_to
 from app.services.consultations import list_consultations
 from app.services.errors import MESSAGES, ServiceError
@@ -119,10 +119,9 @@ def _list_context(request: Request, slug: str, page_no: int) -> dict:
 
 
 @get("/c/{slug:str}/comments", name="admin_comments")
-async def comments(
-    request: Request, slug: FromPath[str], version: FromQuery[int | None] = None, page_no: FromQuery[int] = 1
-) -> Template:
-    """The filtered list of every round, or of round ``version``; the list alone for htmx."""
+async def comments(request: Request, slug: FromPath[str], page_no: FromQuery[int] = 1) -> Template:
+    """The filtered list of every round, or of round ``version`` (read with the other filters: empty
+    means every round); the list alone for htmx."""
     try:
         context = await call(_list_context, request, slug, page_no)
     except ServiceError as error:
@@ -217,16 +216,25 @@ def _offline_context(
 async def offline_form(
     request: Request, slug: FromPath[str], version: FromQuery[int | None] = None, done: FromQuery[str] = ""
 ) -> Template:
-    """The form for a letter, e-mail or contact point submission."""
+    """The form for a letter, e-mail or contact point submission; after one is stored, the next one's
+    form keeps its source, source note and received date (a batch from one contact point)."""
+    kept = {
+        k: str(request.query_params.get(k) or "")[:200] for k in ("source", "source_detail", "received_on")
+    }
     try:
         context = await call(
             _offline_context,
             request,
             slug,
             version,
-            offline.OfflineInput(CommentInput(target="draft")),
+            offline.OfflineInput(
+                CommentInput(target="draft"),
+                kept["source"] or "letter",
+                kept["source_detail"],
+                kept["received_on"],
+            ),
             None,
-            done or None,
+            done if RECEIPT.match(done) else None,
         )
     except ServiceError as error:
         return admin_error(request, error)
@@ -266,7 +274,11 @@ async def offline_submit(request: Request, slug: FromPath[str]) -> Template | Re
         except ServiceError as other:
             return admin_error(request, other)
         return page(request, "admin/offline.html", context, status=error.status)
-    return Redirect(path=f"/admin/c/{slug}/offline?version={ref.number}&done={receipt}", status_code=303)
+    kept = urlencode(
+        {"version": ref.number, "done": receipt, "source": raw.source, "source_detail": raw.source_detail}
+        | {"received_on": raw.received_on}
+    )
+    return Redirect(path=f"/admin/c/{slug}/offline?{kept}", status_code=303)
 
 
 @post("/c/{slug:str}/cluster", name="admin_cluster")

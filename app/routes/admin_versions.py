@@ -12,10 +12,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from app.db import utcnow
-from app.routes.admin_common import admin_error, call, check_csrf, page
+from app.routes.admin_common import admin_error, call, check_csrf, current_user, page
 from app.routes.common import db, settings
 from app.services import compare as compare_service
-from app.services import exports, uploads
+from app.services import exports, importing, uploads
+from app.services.auth import require_admin
 from app.services.errors import MESSAGES, ServiceError
 from app.services.review import DISPOSITIONS, version_ref
 from app.timeutil import today
@@ -77,6 +78,7 @@ async def upload(request: Request, slug: FromPath[str]) -> Template:
         data = await file.read()
         pending = await call(uploads.stage, settings(request).data_dir, file.filename or "", data)
         ref = await call(version_ref, db(request), slug)
+        against = await call(importing.preview, db(request), slug, pending.draft)
     except ServiceError as error:
         return await call(_upload_page, request, slug, error, error.status)
     start = today(utcnow())
@@ -86,6 +88,7 @@ async def upload(request: Request, slug: FromPath[str]) -> Template:
         {
             "ref": ref,
             "pending": pending,
+            "against": against,
             "stage": pending.draft.stage or "",
             "opens": start,
             "closes": start + timedelta(days=30),
@@ -119,7 +122,7 @@ async def confirm(request: Request, slug: FromPath[str]) -> Template | Redirect:
         )
     except ServiceError as error:
         return await call(_upload_page, request, slug, error, error.status)
-    return Redirect(path=f"/admin/c/{slug}?version={result.version_number}&imported=1", status_code=303)
+    return Redirect(path=f"/admin/c/{slug}/rounds?saved={result.version_number}", status_code=303)
 
 
 @get("/c/{slug:str}/compare", name="admin_compare")
@@ -148,8 +151,11 @@ async def export(
     personal: FromQuery[bool] = False,
 ) -> File | Template:
     """A Word document: 意见汇总表 (summary) of a version, or 条文对照表 (comparison) / 修订模式 (redline)
-    of a version against the one before it. Personal data is masked unless ``personal`` is asked for."""
+    of a version against the one before it. Personal data is masked unless ``personal`` is asked for
+    (administrators only)."""
     try:
+        if personal:
+            require_admin(current_user(request))
         path, name = await call(
             exports.export, db(request), settings(request).data_dir, slug, kind, version, personal
         )

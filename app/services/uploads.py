@@ -89,7 +89,8 @@ def confirm(
     filename: str = "",
     now: datetime | None = None,
 ) -> ImportResult:
-    """Imports the upload ``token`` as the next version of ``slug`` and discards the kept file."""
+    """Imports the upload ``token`` as the next version of ``slug``, unpublished, and discards the kept
+    file."""
     path = _stored(data_dir, token)
     draft = _parse(path.read_bytes(), path.name)
     result = import_draft(
@@ -101,6 +102,7 @@ def confirm(
         closes=closes,
         source_name=Path(filename).name or path.name,
         now=now,
+        published=False,  # a round being prepared: an administrator publishes it with its period
     )
     path.unlink(missing_ok=True)
     return result

@@ -20,7 +20,14 @@ PUBLIC = {"/admin/login"}
 
 def drafter_routes(app):
     """(method, path with sample parameters) of every route under /admin and /api/v1/admin."""
-    samples = {"slug": "hlj-digital-economy", "comment_id": "1", "kind": "summary"}
+    samples = {
+        "slug": "hlj-digital-economy",
+        "comment_id": "1",
+        "kind": "summary",
+        "number": "1",
+        "name": "drafter1",
+        "action": "disable",
+    }
     found = []
     for route in app.routes:
         path = route.path

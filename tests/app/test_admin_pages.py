@@ -190,7 +190,10 @@ def test_upload_shows_warnings_then_confirm_imports_the_next_version(drafter, de
         files={"file": ("v3.docx", _docx(text))},
     )
     assert preview.status_code == 200
-    assert "共 2 条" in preview.text and "确认导入为第 3 版" in preview.text
+    assert "共 2 条" in preview.text and "保存为第 3 版（未发布）" in preview.text
+    assert (
+        "与第 2 版的比对" in preview.text and "删除" in preview.text
+    )  # the comparison with the current round
     assert "[numbering-gap]" in preview.text or "第二条" in preview.text  # the parser's warning is shown
     upload = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
     form = {
@@ -202,8 +205,9 @@ def test_upload_shows_warnings_then_confirm_imports_the_next_version(drafter, de
         "closes": "2026-12-31",
     }
     done = drafter.post(f"/admin/c/{SLUG}/versions/confirm", data=form, follow_redirects=False)
-    assert done.headers["location"] == f"/admin/c/{SLUG}?version=3&imported=1"
-    assert review.version_ref(demo, SLUG).numbers == (1, 2, 3)
+    assert done.headers["location"] == f"/admin/c/{SLUG}/rounds?saved=3"
+    saved = review.version_ref(demo, SLUG)
+    assert (saved.numbers, saved.published) == ((1, 2, 3), False)  # a round being prepared
     again = drafter.post(f"/admin/c/{SLUG}/versions/confirm", data=form)
     assert again.status_code == 410 and "上传的文件已失效" in again.text
 

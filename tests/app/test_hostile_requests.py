@@ -67,8 +67,20 @@ def form_posts(db) -> dict[str, tuple[str, dict]]:
         ),
         "/admin/c/{slug:str}/dispositions": (
             f"/admin/c/{SLUG}/dispositions",
-            {"value": "adopted", "ids": str(comment_id)},
+            {"value": "adopted", "ids": str(comment_id), "scope": "selection"},
         ),
+        "/admin/c/{slug:str}/dispositions/confirm": (
+            f"/admin/c/{SLUG}/dispositions/confirm",
+            {"value": "adopted", "ids": str(comment_id), "scope": "selection"},
+        ),
+        "/admin/c/{slug:str}/dispositions/undo": (f"/admin/c/{SLUG}/dispositions/undo", {"action": "1"}),
+        "/admin/c/{slug:str}/rounds/{number:int}/publish": (
+            f"/admin/c/{SLUG}/rounds/2/publish",
+            {"opens": "2026-12-01", "closes": "2026-12-31", "note": "起草说明"},
+        ),
+        "/admin/c/{slug:str}/rounds/{number:int}/answers": (f"/admin/c/{SLUG}/rounds/1/answers", {}),
+        "/admin/users": ("/admin/users", {"name": "drafter9", "role": "drafter", "password": PASSWORD}),
+        "/admin/users/{name:str}/{action:str}": ("/admin/users/drafter1/end-sessions", {}),
         "/admin/c/{slug:str}/offline": (
             f"/admin/c/{SLUG}/offline",
             {
