@@ -14,12 +14,17 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
+    BigInteger,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -164,6 +169,8 @@ class Comment(Base):
     region: Mapped[str] = mapped_column(String(100), default="")
     contact: Mapped[str] = mapped_column(String(200), default="")
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Asked apart from ``consent``: may the name be published if the comment is adopted (issue 16)?
+    name_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     client_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default="received")
@@ -247,4 +254,127 @@ class CommentGram(Base):
     # One B-tree clustered on the key instead of a rowid table plus its key's index (migration 0004).
     __table_args__ = ({"sqlite_with_rowid": False},)
     gram: Mapped[str] = mapped_column(String(2), primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ThemeRun(Base):
+    """One run of the theme analysis of a version (app/services/themes.py): its state and progress."""
+
+    __tablename__ = "theme_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # running, done, failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent
+    stage: Mapped[str] = mapped_column(String(40), default="")
+    user_name: Mapped[str] = mapped_column(String(80), default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    themes: Mapped[int] = mapped_column(Integer, default=0)
+    unassigned: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Theme(Base):
+    """A theme of a version's comments. ``approved`` and ``decided`` (renamed, merged, split or given
+    comments by a person) themes survive a rerun; a merged theme stays with ``merged_into`` for history."""
+
+    __tablename__ = "theme"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    terms: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of key terms
+    approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided: Mapped[bool] = mapped_column(Boolean, default=False)
+    merged_into: Mapped[int | None] = mapped_column(Integer)
+    handling: Mapped[str] = mapped_column(Text, default="")  # how the office dealt with it (for the report)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ThemeMember(Base):
+    """A comment in a theme: at most one theme per comment; ``pinned`` when a person put it there."""
+
+    __tablename__ = "theme_member"
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)
+    closeness: Mapped[float] = mapped_column(Float, default=0.0)
+    voice_id: Mapped[int] = mapped_column(Integer)  # the campaign's representative (itself when alone)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ThemeEvent(Base):
+    """History of a version's themes: every run and every decision, who and when."""
+
+    __tablename__ = "theme_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    user_name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FeedbackReport(Base):
+    """征求意见情况通报 of a round: ``figures`` (JSON) as generated from the data, ``body`` as the office
+    edited it; public once ``published_at`` is set."""
+
+    __tablename__ = "feedback_report"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"), unique=True)
+    figures: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    generated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_by: Mapped[str] = mapped_column(String(80), default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by: Mapped[str] = mapped_column(String(80), default="")
+
+
+class Job(Base):
+    """A piece of background work (app/services/jobs.py): what to do (``kind``, ``params``), where it
+    stands (``state`` queued/running/done/failed, ``done`` of ``total``, ``message``), and how it ended
+    (``result``, or ``error``: the reason shown to drafters). ``heartbeat_at`` is touched while it runs, so
+    a job whose process died is found and queued again."""
+
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_state_kind", "state", "kind"), Index("ix_job_created_at", "created_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(80))
+    params: Mapped[dict] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20))
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[dict | None] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CommentMinhash(Base):
+    """A comment in the persistent near-duplicate index (app/services/clusters.py): ``text_key`` names its
+    exact text; the first comment of each text in a version keeps the MinHash ``signature`` (NULL for the
+    later copies, and for texts too short to shingle) and has its LSH bands in ``comment_band``."""
+
+    __tablename__ = "comment_minhash"
+    __table_args__ = (Index("ix_comment_minhash_version_text", "version_id", "text_key"),)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(Integer)
+    text_key: Mapped[int] = mapped_column(BigInteger)
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class CommentBand(Base):
+    """One LSH band of a comment's signature: comments sharing (version, band, key) are candidates."""
+
+    __tablename__ = "comment_band"
+    __table_args__ = (Index("ix_comment_band_comment_id", "comment_id"),)
+    version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)

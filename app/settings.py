@@ -7,6 +7,8 @@
 - ``DRAFTREVIEW_COMMENT_LIMIT``: accepted comments per client per ``DRAFTREVIEW_COMMENT_WINDOW`` seconds
   (default 20 per 600 s; 0 turns the limit off, which only the ingest benchmark does).
 - ``DRAFTREVIEW_DUPLICATE_WINDOW``: seconds within which an identical submission counts as the same one (600).
+- ``DRAFTREVIEW_JOBS_IN_PROCESS``: ``1`` runs background jobs inside the app process, ``0`` leaves them to
+  ``draftreview worker``; default 1 on SQLite, 0 on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -28,6 +30,14 @@ class Settings:
     comment_limit: int = 20
     comment_window: int = 600
     duplicate_window: int = 600
+    jobs_in_process: bool | None = None  # None: on SQLite only
+
+    @property
+    def runs_jobs(self) -> bool:
+        """True when the app process itself runs background jobs."""
+        if self.jobs_in_process is not None:
+            return self.jobs_in_process
+        return self.database_url.startswith("sqlite")
 
 
 def default_data_dir(env: Mapping[str, str]) -> Path:
@@ -61,4 +71,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         comment_limit=int(env.get("DRAFTREVIEW_COMMENT_LIMIT", "20")),
         comment_window=int(env.get("DRAFTREVIEW_COMMENT_WINDOW", "600")),
         duplicate_window=int(env.get("DRAFTREVIEW_DUPLICATE_WINDOW", "600")),
+        jobs_in_process={"1": True, "0": False}.get(env.get("DRAFTREVIEW_JOBS_IN_PROCESS", "")),
     )

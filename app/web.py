@@ -24,13 +24,17 @@ from app.routes.admin_api import ADMIN_API, EXCEPTION_HANDLERS
 from app.routes.admin_auth import login, login_form, logout
 from app.routes.admin_bulk import BULK_PAGES
 from app.routes.admin_common import api_unauthorized, drafter_guard, to_login
+from app.routes.admin_jobs import JOB_PAGES
 from app.routes.admin_review import REVIEW_PAGES
 from app.routes.admin_rounds import ROUND_PAGES
+from app.routes.admin_themes import THEME_PAGES
 from app.routes.admin_versions import VERSION_PAGES
 from app.routes.api import api_router, http_error
 from app.routes.common import error_page, render
 from app.routes.erasure import ERASURE_PAGES, erasure_api
+from app.routes.feedback import FEEDBACK_PAGES
 from app.routes.pages import PAGES
+from app.services import jobs
 from app.services.auth import LoginThrottle
 from app.services.bootstrap import first_start
 from app.services.errors import N_, ServiceError
@@ -98,17 +102,23 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     settings = settings or load_settings()
     db = db or first_start(settings)
     writer = CommentWriter(db, settings)
+    runner = jobs.Runner(db) if settings.runs_jobs else None
 
     async def start(app: Litestar) -> None:
         writer.start()
+        if runner:
+            runner.start()
 
     async def stop(app: Litestar) -> None:
+        if runner:
+            runner.stop()
         writer.stop()
 
     return Litestar(
         route_handlers=[
             *PAGES,
             *ERASURE_PAGES,
+            *FEEDBACK_PAGES,
             api_router,
             erasure_api,
             login_form,
@@ -122,6 +132,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                     *VERSION_PAGES,
                     *ROUND_PAGES,
                     *ACCOUNT_PAGES,
+                    *THEME_PAGES,
+                    *JOB_PAGES,
                 ],
                 guards=[drafter_guard],
                 exception_handlers={NotAuthorizedException: to_login},

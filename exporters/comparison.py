@@ -20,20 +20,24 @@ from exporters.rows import cell_xml, paragraph_xml, row_xml, run_xml, save_strea
 from exporters.text import Cleaner
 from versions.align import Alignment, Pair, align
 from versions.diff import DELETE, EQUAL, INSERT
+from versions.labels import LABELS, Change
 from versions.model import Article, Division, Draft
+from versions.pairs import parts
+from versions.references import StaleReference, citation_notes, stale_by_article
 
 HEADER = ("修改前", "修改后", "说明")
 WIDTHS_MM = (98, 98, 47)  # the 243 mm landscape type area
 # Piece kinds: "" plain text, "ins" inserted, "del" deleted, "label" the article number, "head" a heading.
 Piece = tuple[str, str]
 Line = tuple[Piece, ...]
-STATUS = {"modified": "修改", "added": "新增", "deleted": "删除"}
+STATUS = {status: LABELS[status] for status in (Change.MODIFIED, Change.ADDED, Change.DELETED)}
 
 
 @dataclass(frozen=True)
 class ComparisonOptions:
     """``notes`` and ``old_notes``: disposition summaries by new / old article id, added to 说明.
-    ``changed_only`` leaves out unchanged articles that kept their number. ``old_name``/``new_name`` name a
+    ``changed_only`` gives the 修改条文 table (changed, added, deleted and moved articles; 全部条文 otherwise):
+    unchanged articles are left out, renumbered or not. ``old_name``/``new_name`` name a
     version whose text has no title (the command line passes the file names)."""
 
     notes: Mapping[str, str] = field(default_factory=dict)
@@ -95,8 +99,14 @@ def _captions(pair: Pair, old: list[Line], new: list[Line]) -> None:
         lines[0] = (*pieces, ("label", "\u3000"), *lines[0][1:])
 
 
-def note(pair: Pair, options: ComparisonOptions, divisions: Mapping[str, Division]) -> str:
-    """The 说明 cell of a pair."""
+def note(
+    pair: Pair,
+    options: ComparisonOptions,
+    divisions: Mapping[str, Division],
+    stale: Mapping[str, list[StaleReference]] | None = None,
+) -> str:
+    """The 说明 cell of a pair: what happened, where it came from or moved to, its citation notes, and the
+    comments' dispositions."""
     old_labels = "、".join(a.label for a in pair.old)
     parts = []
     if pair.status == "split":
@@ -110,7 +120,10 @@ def note(pair: Pair, options: ComparisonOptions, divisions: Mapping[str, Divisio
     if pair.moved and pair.new and pair.new[0].chapter_id in divisions:
         chapter = divisions[pair.new[0].chapter_id]
         parts.append(f"移至{chapter.label}")
+    elif pair.moved and pair.new:
+        parts.append(LABELS[Change.MOVED])
     lines = ["，".join(parts)] if parts else []
+    lines += citation_notes(pair, stale or {})
     lines += [options.notes[a.id] for a in pair.new if a.id in options.notes]
     lines += [options.old_notes[a.id] for a in pair.old if a.id in options.old_notes]
     return "\n".join(line for line in lines if line)
@@ -149,8 +162,9 @@ def comparison_rows(
     last_new: Article | None = None
     seen_old: set[str] = set()
     seen_new: set[str] = set()
+    stale = stale_by_article(alignment.references)
     for pair in alignment.pairs:
-        if options.changed_only and pair.status == "unchanged" and not pair.renumbered and not pair.moved:
+        if options.changed_only and pair.status == Change.UNCHANGED and not pair.moved:
             last_old, last_new = (pair.old or (last_old,))[-1], (pair.new or (last_new,))[-1]
             continue
         old_heads = division_headings(pair.old[0] if pair.old else None, last_old, old_divisions, seen_old)
@@ -164,13 +178,29 @@ def comparison_rows(
                     heading=True,
                 )
             )
-        old_lines = side_lines(pair.old, pair.segments, "old") if pair.old else []
-        new_lines = side_lines(pair.new, pair.segments, "new") if pair.new else []
+        old_lines, new_lines = _pair_lines(pair)
         _captions(pair, old_lines, new_lines)
-        rows.append(ComparisonRow(tuple(old_lines), tuple(new_lines), note(pair, options, new_divisions)))
+        rows.append(
+            ComparisonRow(tuple(old_lines), tuple(new_lines), note(pair, options, new_divisions, stale))
+        )
         last_old = pair.old[-1] if pair.old else last_old
         last_new = pair.new[-1] if pair.new else last_new
     return rows
+
+
+def _pair_lines(pair: Pair) -> tuple[list[Line], list[Line]]:
+    """Both sides of a row. A split shows each new article under its own heading with the diff of the
+    paragraphs it received; a merge, each old article with the diff of what it gave."""
+    if len(pair.new) > 1:
+        new_lines = [line for a, segments in parts(pair) for line in side_lines((a,), segments, "new")]
+        return side_lines(pair.old, pair.segments, "old"), new_lines
+    if len(pair.old) > 1:
+        old_lines = [line for a, segments in parts(pair) for line in side_lines((a,), segments, "old")]
+        return old_lines, side_lines(pair.new, pair.segments, "new")
+    return (
+        side_lines(pair.old, pair.segments, "old") if pair.old else [],
+        side_lines(pair.new, pair.segments, "new") if pair.new else [],
+    )
 
 
 def _piece_xml(kind: str, text: str) -> str:
@@ -216,6 +246,8 @@ def write_comparison(
     clean = Cleaner()
     name = clean(new.title or old.title, "标题")
     heading = f"《{name}》条文对照表" if name else "条文对照表"
+    if options.changed_only:
+        heading += "（修改条文）"
     document = style.new_document(
         title=heading, landscape=True, body_size=style.SIZE_TABLE, created=options.created
     )

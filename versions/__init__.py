@@ -7,6 +7,7 @@ from versions.align import Alignment, Pair, align
 from versions.diff import diff
 from versions.model import Article, Chapter, Division, Draft, Item, Paragraph, Warning
 from versions.parser import ParseError, parse_bytes, parse_file, parse_text
+from versions.quality import quality
 
 __all__ = [
     "Alignment",
@@ -24,4 +25,5 @@ __all__ = [
     "parse_bytes",
     "parse_file",
     "parse_text",
+    "quality",
 ]

@@ -1,55 +1,65 @@
-"""Align two versions of a draft article by article.
+"""Align two versions of a draft: which old articles became which new ones.
 
-``align(old, new)`` reads two Drafts and returns an ``Alignment``: one ``Pair`` per correspondence, in
-the new version's order with deleted articles placed where they stood. Matching runs cheapest first:
-identical texts (after NFKC, without spaces, with article numbers in references masked, so a pure
-renumbering still counts as identical); then the article where the running offset of earlier matches
-expects it (order-aware: an inserted article shifts everything after it); then candidates that share
-rare character trigrams, accepted greedily by similarity (this finds moved and rewritten articles);
-then splits and merges next to matched neighbours. Captions are left out of matching: drafts carry
-【立法目的】 headings that final texts drop.
+``align(old, new)`` reads two Drafts and returns an ``Alignment``: one ``Pair`` per correspondence, in the
+new version's order, deleted articles placed where they stood in the old order. Captions are left out of
+matching (drafts carry 【立法目的】 headings that final texts drop), and so are the numbers in references (a pure
+renumbering leaves an article unchanged).
+
+The correspondence is solved globally, not first come first served:
+
+1. Candidates: identical texts; the article where the running offset expects it, scored by character
+   similarity; then, for the rest, the nearest articles by TF-IDF cosine over bigrams weighted by rarity
+   across both versions (boilerplate such as 没收违法所得 weighs little: versions/similarity.py).
+2. The heaviest chain: the order-preserving set of candidates with the largest total score (a heaviest common
+   subsequence, O(k log k) in the k candidates). An inserted article cannot make its neighbours drift, and a
+   new article elsewhere cannot take the place of a true successor that fits the order.
+3. Gaps: where one old and one new article remain between two links of the chain, they are paired on a lower
+   score (the order says they belong together).
+4. Moves: what the chain left out is paired when each is the other's clear best.
+5. Paragraphs (款): an unmatched new article whose paragraphs come from an old article matched elsewhere is
+   part of a split of that article, and an unmatched old article whose paragraphs went into a matched new one
+   was merged into it: versions/regroup.py, with which paragraph went where.
 """
 
 from __future__ import annotations
 
-import math
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from versions.clean import normalise
-from versions.diff import Segment, containment, diff, similarity, similarity_of
-from versions.model import Article, Draft
+from versions.diff import Segment, similarity
+from versions.labels import STATUSES, Change
+from versions.model import Article, Draft, Warning
 from versions.numerals import NUMERAL_CHARS
-from versions.references import ReferenceUpdate, StaleReference, reference_updates, stale_references
-
-# The statuses in the words of a 条文对照 (the HTML page and the command line print them).
-STATUS_LABELS = {
-    "unchanged": "未改",
-    "modified": "修改",
-    "added": "新增",
-    "deleted": "删除",
-    "split": "拆分",
-    "merged": "合并",
-}
+from versions.references import (
+    ReferenceUpdate,
+    RepointedReference,
+    StaleReference,
+    stale_references,
+)
+from versions.similarity import Weights
 
 REFERENCE = re.compile(rf"第[{NUMERAL_CHARS}]+条(?:之[{NUMERAL_CHARS}]+)?")
-# Thresholds, calibrated on the corpus series (docs/alignment.md). Text similarity (diff-based, 0–1)
-# settles lightly edited articles where the running offset expects them; TF-IDF cosine over character
-# bigrams (common bigrams such as 人民 or 应当 weigh little) finds rewritten and moved ones.
-ACCEPT_EXPECTED = 0.6
-ACCEPT_COSINE = 0.3  # accepted outright
-ACCEPT_MUTUAL = 0.12  # accepted when each is the other's best by a clear margin
-MARGIN = 1.6
-ACCEPT_EXPECTED_COSINE = 0.22  # where the offset expects it, after the anchors above
-COMBINE_GAIN = 0.08  # how much a split or merge must improve the match
-CONTAINED = 0.5  # and how much of the split-off (or merged-in) article must come from the other side
+# Scores are character similarity (2 × equal / total) for articles the order expects, TF-IDF cosine for
+# the others; both are 1 for identical texts. The values below hold for every corpus series (docs/alignment.md).
+EXPECTED = 0.6  # an article where the offset expects it, taken as a candidate
+SETTLED = 0.6  # an article the offset explains this well needs no search elsewhere
+NEAREST = 3  # cosine candidates kept per new article
+CANDIDATE = 0.15  # lowest cosine kept as a candidate
+CHAIN_FLOOR = 0.1  # what a link must score above to add to a chain
+CHAIN = 0.3  # a link of the chain is kept from this score
+GAP = 0.15  # one old and one new article alone between two links
+MOVE = 0.3  # a pair out of order, each the other's best
+MOVE_MARGIN = 1.5  # by this factor over the second best
 
 
 @dataclass(frozen=True)
 class Pair:
-    """One correspondence between old and new articles."""
+    """One correspondence between old and new articles. ``paragraphs`` maps old paragraph ids to the new
+    paragraph ids they became (for splits and merges: which paragraph went where)."""
 
-    status: str  # unchanged | modified | added | deleted | split | merged
+    status: Change
     old: tuple[Article, ...]
     new: tuple[Article, ...]
     renumbered: bool
@@ -57,23 +67,36 @@ class Pair:
     similarity: float
     segments: tuple[Segment, ...]
     reference_updates: tuple[ReferenceUpdate, ...] = ()
+    paragraphs: tuple[tuple[str, str], ...] = ()
+    repointed: tuple[RepointedReference, ...] = ()
+
+    @property
+    def renumber_only(self) -> bool:
+        """True when nothing but the article's number (and the numbers it cites) changed."""
+        return self.status == Change.UNCHANGED and not self.moved
 
 
 @dataclass(frozen=True)
 class Alignment:
     pairs: tuple[Pair, ...]
     references: tuple[StaleReference, ...] = field(default=())
+    warnings: tuple[Warning, ...] = ()  # input-quality warnings: the comparison may be unreliable
 
     def summary(self) -> dict[str, int]:
-        """Counts per status, plus renumbered, moved, reference updates and stale references."""
-        counts = {status: 0 for status in ("unchanged", "modified", "added", "deleted", "split", "merged")}
+        """Counts per status, plus renumbered, moved, reference updates, re-pointed and stale references."""
+        counts = {str(status): 0 for status in STATUSES}
         for pair in self.pairs:
             counts[pair.status] += 1
         counts["renumbered"] = sum(pair.renumbered for pair in self.pairs)
         counts["moved"] = sum(pair.moved for pair in self.pairs)
         counts["reference_updates"] = sum(len(pair.reference_updates) for pair in self.pairs)
+        counts["repointed_references"] = sum(len(pair.repointed) for pair in self.pairs)
         counts["stale_references"] = len(self.references)
         return counts
+
+    @property
+    def reliable(self) -> bool:
+        return not self.warnings
 
 
 def matching_text(article: Article) -> str:
@@ -82,14 +105,25 @@ def matching_text(article: Article) -> str:
 
 
 def align(old: Draft, new: Draft) -> Alignment:
-    """Reads two versions; returns their article-by-article alignment and the stale cross-references."""
-    matcher = _Matcher(old.articles, new.articles)
+    """Reads two versions; returns their article-by-article alignment and the references to check."""
+    from versions.pairs import build_pairs
+    from versions.quality import quality
+
+    matcher = Matcher(old.articles, new.articles)
     matcher.run()
-    pairs = _pairs(matcher, old, new)
-    return Alignment(tuple(pairs), tuple(stale_references(pairs, new)))
+    pairs = build_pairs(matcher, old, new)
+    warnings = tuple(
+        Warning(0, w.code, f"{side}：{w.message}")
+        for side, d in (("原版本", old), ("新版本", new))
+        for w in quality(d)
+    )
+    return Alignment(tuple(pairs), tuple(stale_references(pairs, new)), warnings)
 
 
-class _Matcher:
+class Matcher:
+    """The correspondence of old and new article indexes: ``new_for_old`` / ``old_for_new`` for the main
+    links, ``groups`` for splits and merges (built by versions/regroup.py), ``chain`` the links in order."""
+
     def __init__(self, old: tuple[Article, ...], new: tuple[Article, ...]) -> None:
         self.old, self.new = old, new
         self.old_text = [matching_text(a) for a in old]
@@ -97,263 +131,181 @@ class _Matcher:
         self.new_for_old: dict[int, int] = {}
         self.old_for_new: dict[int, int] = {}
         self.score: dict[tuple[int, int], float] = {}
+        self.in_order: set[int] = set()  # old indexes linked by the chain or a gap (not moved out of order)
         self.extra_new: dict[int, list[int]] = {}  # split: old index -> further new indexes
         self.extra_old: dict[int, list[int]] = {}  # merged: new index -> further old indexes
+        self._weights: Weights | None = None
+        self._old_vectors: dict[int, dict[str, float]] = {}
+        self._new_vectors: dict[int, dict[str, float]] = {}
+        self._postings: dict[str, list[tuple[int, float]]] | None = None
+        self._dots: dict[int, dict[int, float]] = {}
+
+    # Weighted vectors are built only when the cheap passes leave something open (identical drafts: never).
+    @property
+    def weights(self) -> Weights:
+        if self._weights is None:
+            self._weights = Weights([*self.old_text, *self.new_text])
+        return self._weights
+
+    def old_vector(self, i: int) -> dict[str, float]:
+        if i not in self._old_vectors:
+            self._old_vectors[i] = self.weights.vector(self.old_text[i])
+        return self._old_vectors[i]
+
+    def new_vector(self, j: int) -> dict[str, float]:
+        if j not in self._new_vectors:
+            self._new_vectors[j] = self.weights.vector(self.new_text[j])
+        return self._new_vectors[j]
+
+    def cosine(self, i: int, j: int) -> float:
+        return self.dots(j).get(i, 0.0)
+
+    def dots(self, j: int) -> dict[int, float]:
+        """{old index: cosine with new article ``j``} for the old articles sharing a weighty bigram with it."""
+        if j not in self._dots:
+            if self._postings is None:
+                self._postings = {}
+                for i in range(len(self.old)):
+                    for gram, weight in self.old_vector(i).items():
+                        self._postings.setdefault(gram, []).append((i, weight))
+            found: dict[int, float] = {}
+            for gram, weight in self.new_vector(j).items():
+                for i, other in self._postings.get(gram, ()):
+                    found[i] = found.get(i, 0.0) + weight * other
+            self._dots[j] = found
+        return self._dots[j]
 
     def run(self) -> None:
-        self._exact()
-        self._expected()
-        self._candidates()
-        self._expected_by_cosine()  # anchors found above settle the stretches between them
-        self._splits_and_merges()
+        from versions.regroup import regroup
+
+        candidates = self._candidates()
+        for i, j in _heaviest_chain(candidates):
+            if candidates[(i, j)] >= CHAIN:
+                self._link(i, j, candidates[(i, j)])
+                self.in_order.add(i)
+        self._gaps()
+        self._moves(candidates)
+        regroup(self)
 
     def _link(self, i: int, j: int, score: float) -> None:
         self.new_for_old[i], self.old_for_new[j] = j, i
         self.score[(i, j)] = score
 
-    def _exact(self) -> None:
+    def _candidates(self) -> dict[tuple[int, int], float]:
+        candidates: dict[tuple[int, int], float] = {}
         by_text: dict[str, list[int]] = {}
         for i, text in enumerate(self.old_text):
             by_text.setdefault(text, []).append(i)
         for j, text in enumerate(self.new_text):
-            candidates = [i for i in by_text.get(text, ()) if i not in self.new_for_old]
-            if candidates:
-                self._link(min(candidates, key=lambda i: abs(i - j)), j, 1.0)
-
-    def _expected(self) -> None:
+            for i in by_text.get(text, ()):
+                candidates[(i, j)] = 1.0
+        # Where the running offset expects it: cheap, and settles the lightly edited majority.
+        settled: set[int] = set()
         last_i, last_j = -1, -1
         for j in range(len(self.new)):
-            if j in self.old_for_new:
-                last_i, last_j = self.old_for_new[j], j
+            exact = [i for i in by_text.get(self.new_text[j], ()) if i > last_i]
+            if exact:
+                last_i, last_j = exact[0], j
+                settled.add(j)
                 continue
             i = last_i + (j - last_j)
-            tried = []
-            if 0 <= i < len(self.old) and i not in self.new_for_old:
-                tried.append(i)
-            same = self._same_number(j)
-            if same is not None and same not in tried and same not in self.new_for_old:
-                tried.append(same)
-            for i in tried:
+            if 0 <= i < len(self.old):
                 score = similarity(self.old_text[i], self.new_text[j])
-                if score >= ACCEPT_EXPECTED:
-                    self._link(i, j, score)
+                if score >= EXPECTED:
+                    candidates[(i, j)] = max(candidates.get((i, j), 0.0), score)
                     last_i, last_j = i, j
-                    break
+                    if score >= SETTLED:
+                        settled.add(j)
+        open_new = [j for j in range(len(self.new)) if j not in settled]
+        if not open_new:
+            return candidates
+        for j in open_new:
+            dots = self.dots(j)
+            nearest = sorted(dots.items(), key=lambda t: -t[1])[:NEAREST]
+            for i, score in nearest:
+                if score >= CANDIDATE:
+                    candidates[(i, j)] = max(candidates.get((i, j), 0.0), score)
+        return candidates
 
-    def _same_number(self, j: int) -> int | None:
-        if not hasattr(self, "_by_key"):
-            self._by_key = {}
-            for i, article in enumerate(self.old):
-                self._by_key.setdefault(article.key, i)
-        return self._by_key.get(self.new[j].key)
+    def _gaps(self) -> None:
+        """Between two consecutive links of the chain the order says the open articles belong together:
+        the heaviest chain of all their pairs above GAP, each link the best of its old and its new article
+        within the gap."""
+        links = sorted(self.new_for_old.items())
+        bounds = [(-1, -1), *links, (len(self.old), len(self.new))]
+        for (i0, j0), (i1, j1) in itertools.pairwise(bounds):
+            olds, news = range(i0 + 1, i1), range(j0 + 1, j1)
+            if not olds or not news:
+                continue
+            scores = {(i, j): self.cosine(i, j) for i in olds for j in news}
+            if len(olds) == len(news) == 1:
+                (i, j), score = next(iter(scores.items()))
+                scores[(i, j)] = max(score, similarity(self.old_text[i], self.new_text[j]))
+            best_old = {i: max(scores[(i, j)] for j in news) for i in olds}
+            best_new = {j: max(scores[(i, j)] for i in olds) for j in news}
+            kept = {k: v for k, v in scores.items() if v >= GAP and v == best_old[k[0]] == best_new[k[1]]}
+            for i, j in _heaviest_chain(kept):
+                self._link(i, j, kept[(i, j)])
+                self.in_order.add(i)
 
-    def _candidates(self) -> None:
+    def _moves(self, candidates: dict[tuple[int, int], float]) -> None:
+        """Pairs articles left out of the chain when each is the other's clear best among the open ones."""
         free_old = [i for i in range(len(self.old)) if i not in self.new_for_old]
         free_new = [j for j in range(len(self.new)) if j not in self.old_for_new]
         if not free_old or not free_new:
             return
-        self.vectors = _Vectors(self.old_text, self.new_text)
-        postings: dict[str, list[tuple[int, float]]] = {}
-        for i in free_old:
-            for gram, weight in self.vectors.old[i].items():
-                postings.setdefault(gram, []).append((i, weight))
-        best_for_old: dict[int, list[float]] = {}
-        best_for_new: dict[int, list[float]] = {}
-        scored: list[tuple[float, int, int]] = []
-        for j in free_new:
-            dots: dict[int, float] = {}
-            for gram, weight in self.vectors.new[j].items():
-                for i, other in postings.get(gram, ()):
-                    dots[i] = dots.get(i, 0.0) + weight * other
-            for i, score in dots.items():
-                if score >= ACCEPT_MUTUAL:
-                    scored.append((score, i, j))
-                best_for_old.setdefault(i, []).append(score)
-                best_for_new.setdefault(j, []).append(score)
-        second_old = {i: _second(scores) for i, scores in best_for_old.items()}
-        second_new = {j: _second(scores) for j, scores in best_for_new.items()}
-        # Highest first; among equals the candidate nearer the diagonal.
-        for score, i, j in sorted(scored, key=lambda t: (-t[0], abs(t[1] - t[2]))):
+        scored = sorted(
+            ((self.cosine(i, j), i, j) for i in free_old for j in free_new),
+            key=lambda t: (-t[0], abs(t[1] - t[2])),
+        )
+        best_old: dict[int, list[float]] = {}
+        best_new: dict[int, list[float]] = {}
+        for score, i, j in scored:
+            best_old.setdefault(i, []).append(score)
+            best_new.setdefault(j, []).append(score)
+        for score, i, j in scored:
+            if score < MOVE:
+                break
             if i in self.new_for_old or j in self.old_for_new:
                 continue
-            clear = score >= MARGIN * second_old[i] and score >= MARGIN * second_new[j]
-            if score >= ACCEPT_COSINE or clear:
+            second = max(_second(best_old[i]), _second(best_new[j]))
+            if score >= MOVE_MARGIN * second or score >= 0.6:
                 self._link(i, j, score)
-
-    def _expected_by_cosine(self) -> None:
-        if not hasattr(self, "vectors"):
-            return
-        last_i, last_j = -1, -1
-        for j in range(len(self.new)):
-            if j in self.old_for_new:
-                last_i, last_j = self.old_for_new[j], j
-                continue
-            i = last_i + (j - last_j)
-            if 0 <= i < len(self.old) and i not in self.new_for_old:
-                score = self.vectors.cosine(i, j)
-                if score >= ACCEPT_EXPECTED_COSINE:
-                    self._link(i, j, score)
-                    last_i, last_j = i, j
-
-    def _splits_and_merges(self) -> None:
-        for j in range(len(self.new)):
-            if j in self.old_for_new:
-                continue
-            for neighbour in (j - 1, j + 1):
-                i = self.old_for_new.get(neighbour)
-                if i is None:
-                    continue
-                parts = sorted([neighbour, j, *self.extra_new.get(i, [])])
-                combined = similarity(self.old_text[i], "".join(self.new_text[k] for k in parts))
-                if (
-                    combined >= self.score[(i, self.new_for_old[i])] + COMBINE_GAIN
-                    and containment(self.new_text[j], self.old_text[i]) >= CONTAINED
-                ):
-                    self.extra_new.setdefault(i, []).append(j)
-                    self.old_for_new[j] = i
-                    self.score[(i, self.new_for_old[i])] = combined
-                    break
-        for i in range(len(self.old)):
-            if i in self.new_for_old or any(i in extra for extra in self.extra_old.values()):
-                continue
-            for neighbour in (i - 1, i + 1):
-                j = self.new_for_old.get(neighbour)
-                if j is None or neighbour in self.extra_new:
-                    continue
-                main = self.old_for_new[j]
-                parts = sorted([main, i, *self.extra_old.get(j, [])])
-                combined = similarity("".join(self.old_text[k] for k in parts), self.new_text[j])
-                if (
-                    combined >= self.score[(main, j)] + COMBINE_GAIN
-                    and containment(self.old_text[i], self.new_text[j]) >= CONTAINED
-                ):
-                    self.extra_old.setdefault(j, []).append(i)
-                    self.new_for_old[i] = j
-                    self.score[(main, j)] = combined
-                    break
 
 
 def _second(scores: list[float]) -> float:
-    ordered = sorted(scores, reverse=True)
-    return ordered[1] if len(ordered) > 1 else 0.0
+    return scores[1] if len(scores) > 1 else 0.0
 
 
-class _Vectors:
-    """Unit TF-IDF vectors over character bigrams of every article of both versions."""
-
-    def __init__(self, old_text: list[str], new_text: list[str]) -> None:
-        counts = [_bigrams(text) for text in (*old_text, *new_text)]
-        document_frequency: dict[str, int] = {}
-        for count in counts:
-            for gram in count:
-                document_frequency[gram] = document_frequency.get(gram, 0) + 1
-        total = len(counts)
-        vectors = []
-        for count in counts:
-            vector = {
-                g: (1 + math.log(n)) * math.log(total / document_frequency[g]) for g, n in count.items()
-            }
-            norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-            vectors.append({g: w / norm for g, w in vector.items() if w > 0})
-        self.old, self.new = vectors[: len(old_text)], vectors[len(old_text) :]
-
-    def cosine(self, i: int, j: int) -> float:
-        a, b = self.old[i], self.new[j]
-        if len(a) > len(b):
-            a, b = b, a
-        return sum(w * b.get(g, 0.0) for g, w in a.items())
-
-
-def _bigrams(text: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for k in range(len(text) - 1):
-        gram = text[k : k + 2]
-        counts[gram] = counts.get(gram, 0) + 1
-    return counts
-
-
-def _pairs(matcher: _Matcher, old: Draft, new: Draft) -> list[Pair]:
-    chapter_map = _chapter_map(matcher, old, new)
-    pairs: list[Pair] = []
-    emitted_old: dict[int, int] = {}  # old index -> position of its pair
-    done_new: set[int] = set()
-    for j in range(len(new.articles)):
-        if j in done_new:
-            continue
-        i = matcher.old_for_new.get(j)
-        if i is None:
-            pairs.append(_pair("added", (), (new.articles[j],), chapter_map))
-            continue
-        if i in matcher.extra_new:
-            olds, news, status = [i], sorted([matcher.new_for_old[i], *matcher.extra_new[i]]), "split"
-        elif j in matcher.extra_old:
-            olds, news, status = sorted([i, *matcher.extra_old[j]]), [j], "merged"
-        else:
-            olds, news, status = [i], [j], None
-        done_new.update(news)
-        same = "".join(matcher.old_text[k] for k in olds) == "".join(matcher.new_text[k] for k in news)
-        pair = _pair(
-            status or ("unchanged" if same else "modified"),
-            tuple(old.articles[k] for k in olds),
-            tuple(new.articles[k] for k in news),
-            chapter_map,
-        )
-        for k in olds:
-            emitted_old[k] = len(pairs)
-        pairs.append(pair)
-    return _place_deletions(pairs, emitted_old, old, chapter_map)
-
-
-def _place_deletions(pairs: list[Pair], emitted_old: dict[int, int], old: Draft, chapter_map) -> list[Pair]:
-    inserts: dict[int, list[Pair]] = {}
-    for i, article in enumerate(old.articles):
-        if i in emitted_old:
-            continue
-        before = [emitted_old[k] for k in range(i) if k in emitted_old]
-        position = max(before) + 1 if before else 0
-        inserts.setdefault(position, []).append(_pair("deleted", (article,), (), chapter_map))
-    placed: list[Pair] = []
-    for position in range(len(pairs) + 1):
-        placed.extend(inserts.get(position, []))
-        if position < len(pairs):
-            placed.append(pairs[position])
-    return placed
-
-
-def _pair(
-    status: str,
-    olds: tuple[Article, ...],
-    news: tuple[Article, ...],
-    chapter_map: dict[str | None, str | None],
-) -> Pair:
-    segments = tuple(diff("\n".join(a.text for a in olds), "\n".join(a.text for a in news)))
-    if status in ("added", "deleted"):
-        score = 0.0
-    else:
-        score = 1.0 if status == "unchanged" else similarity_of(segments)
-    renumbered = bool(olds and news and olds[0].key != news[0].key)
-    moved = bool(olds and news and chapter_map.get(olds[0].chapter_id, "") != news[0].chapter_id)
-    updates = tuple(reference_updates(olds, news)) if olds and news else ()
-    return Pair(status, olds, news, renumbered, moved, round(score, 4), segments, updates)
-
-
-def _chapter_map(matcher: _Matcher, old: Draft, new: Draft) -> dict[str | None, str | None]:
-    """Where each old chapter went: the new chapter of the same title; else, for a renamed chapter, the
-    new chapter (not claimed by a title) that took most of its articles. A chapter dissolved into one
-    that kept its own title maps nowhere, so its articles count as moved."""
-    old_titles = {d.id: normalise(d.title) for d in old.divisions if d.kind == "章"}
-    new_by_title = {normalise(d.title): d.id for d in new.divisions if d.kind == "章"}
-    mapping: dict[str | None, str | None] = {None: None}
-    for chapter, title in old_titles.items():
-        if title in new_by_title:
-            mapping[chapter] = new_by_title[title]
-    claimed = set(mapping.values())
-    votes: dict[str | None, dict[str | None, int]] = {}
-    for i, j in matcher.new_for_old.items():
-        old_chapter, new_chapter = matcher.old[i].chapter_id, matcher.new[j].chapter_id
-        if old_chapter not in mapping and new_chapter not in claimed:
-            votes.setdefault(old_chapter, {})
-            votes[old_chapter][new_chapter] = votes[old_chapter].get(new_chapter, 0) + 1
-    for chapter, counts in votes.items():
-        mapping[chapter] = max(counts, key=lambda c: counts[c])
-    return mapping
+def _heaviest_chain(candidates: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+    """The candidates (i, j) strictly increasing in both i and j whose scores above CHAIN_FLOOR sum highest."""
+    points = sorted(
+        ((i, j, s - CHAIN_FLOOR) for (i, j), s in candidates.items() if s > CHAIN_FLOOR),
+        key=lambda t: (t[0], -t[1]),
+    )
+    if not points:
+        return []
+    size = max(j for _, j, _ in points) + 2
+    tree: list[tuple[float, int]] = [(0.0, -1)] * (size + 1)  # Fenwick tree of prefix maxima over j
+    previous: list[int] = []
+    totals: list[float] = []
+    for n, (_, j, weight) in enumerate(points):
+        best, k = (0.0, -1), j  # prefix over new indexes < j (tree positions 1..j)
+        while k > 0:
+            if tree[k][0] > best[0]:
+                best = tree[k]
+            k -= k & -k
+        total = best[0] + weight
+        previous.append(best[1])
+        totals.append(total)
+        k = j + 1
+        while k <= size:
+            if total > tree[k][0]:
+                tree[k] = (total, n)
+            k += k & -k
+    n = max(range(len(points)), key=totals.__getitem__)
+    chain = []
+    while n >= 0:
+        chain.append((points[n][0], points[n][1]))
+        n = previous[n]
+    return chain[::-1]

@@ -13,12 +13,16 @@ def pair_to_dict(pair: Pair) -> dict:
         "new": [a.number for a in pair.new],
         "old_labels": [a.label for a in pair.old],
         "new_labels": [a.label for a in pair.new],
-        "status": pair.status,
+        "status": str(pair.status),
         "renumbered": pair.renumbered,
         "moved": pair.moved,
         "similarity": pair.similarity,
         "segments": [[op, text] for op, text in pair.segments],
         "reference_updates": [{"old": u.old, "new": u.new} for u in pair.reference_updates],
+        "repointed": [
+            {"old": r.old, "new": r.new, "paragraph": r.paragraph_id, "was": r.was} for r in pair.repointed
+        ],
+        "paragraphs": [[old, new] for old, new in pair.paragraphs],
     }
 
 
@@ -36,9 +40,12 @@ def reference_to_dict(reference: StaleReference) -> dict:
 
 
 def to_dict(alignment: Alignment) -> dict:
-    """The whole comparison: pairs in the new order, stale references, counts."""
+    """The whole comparison: pairs in the new order, stale references, counts, input-quality warnings
+    (when there are any, ``reliable`` is false: the comparison rests on a text that looks garbled)."""
     return {
         "pairs": [pair_to_dict(p) for p in alignment.pairs],
         "references": [reference_to_dict(r) for r in alignment.references],
         "summary": alignment.summary(),
+        "reliable": alignment.reliable,
+        "warnings": [{"code": w.code, "message": w.message} for w in alignment.warnings],
     }

@@ -20,7 +20,7 @@ import re
 
 import fast_diff_match_patch as fdmp
 
-from versions.numerals import NUMERAL_CHARS
+from versions.words import ATOMIC, aligned, snap, terms
 
 EQUAL = "equal"
 INSERT = "insert"
@@ -33,28 +33,30 @@ Segment = tuple[str, str]
 SEPARATORS = frozenset("，。；：、！？,.;:!?\n")
 
 _OPS = {"=": EQUAL, "+": INSERT, "-": DELETE}
-# Whole references (第二十一条, 第三款) and runs of Latin letters or digits (5G, IPv6, 2023) change as one
-# token, so a renumbering reads [-第二十一条-][+第二十三条+], not 第二十[-一-][+三+]条.
-TOKEN = re.compile(rf"第[{NUMERAL_CHARS}]+[条款项章节编目](?:之[{NUMERAL_CHARS}]+)?|[A-Za-z0-9]{{2,}}")
+# Whole references (第二十一条, 第三款), amounts, dates, item labels and runs of Latin letters or digits (5G,
+# IPv6) change as one token, so a renumbering reads [-第二十一条-][+第二十三条+], not 第二十[-一-][+三+]条.
+TOKEN = ATOMIC
 PRIVATE_USE = 0xE000  # the BMP private use area (the C++ diff splits characters beyond the BMP)
 PRIVATE_USE_SIZE = 0x1900
 PRIVATE_CHARS = re.compile("[\ue000-\uf8ff]")
 
 
 def diff(old: str, new: str) -> list[Segment]:
-    """Reads two texts; returns their phrase-level diff as (op, text) segments. Identical texts give one segment."""
+    """Reads two texts; returns their phrase-level diff as (op, text) segments. Identical texts give one segment.
+    Changes start and end at word boundaries (versions/words.py)."""
     if old == new:
         return [(EQUAL, old)] if old else []
+    keep = terms(old, new)
     encoded_old, encoded_new, tokens = _encode(old, new)
     raw = fdmp.diff(encoded_old, encoded_new, timelimit=0, cleanup="No", counts_only=False)
     # The C++ diff sometimes reports an empty insertion; it says nothing, so it goes.
     raw = [
         (op, "".join(tokens.get(char, char) for char in text) if tokens else text) for op, text in raw if text
     ]
-    if len(raw) <= 3:
-        # One change between a common prefix and suffix: nothing to absorb, only to slide.
-        return _flatten(_slide(_clusters(raw)))
-    return _flatten(_absorb(_slide(_clusters(raw))))
+    parts = _snap(_slide(_clusters(raw), keep), keep)
+    if len(parts) <= 3:
+        return _flatten(parts)  # one change between a common prefix and suffix: nothing to absorb
+    return _flatten(_absorb(parts))
 
 
 def _encode(old: str, new: str) -> tuple[str, str, dict[str, str]]:
@@ -132,8 +134,10 @@ def _clusters(raw: list[tuple[str, str]]) -> list[_Part]:
     return parts
 
 
-def _slide(parts: list[_Part]) -> list[_Part]:
-    """Moves every pure insertion or deletion to where it starts after, and ends with, punctuation."""
+def _slide(parts: list[_Part], keep: frozenset[str]) -> list[_Part]:
+    """Moves every pure insertion or deletion to where it starts after, and ends with, punctuation; among
+    equally good places, to one whose ends are word boundaries, and then the rightmost (主管人员{+和其他直接
+    责任人员+}, not 主管{+人员和其他直接责任+}人员)."""
     for index in range(1, len(parts) - 1, 2):
         change = parts[index]
         if change[0] and change[1]:
@@ -144,13 +148,30 @@ def _slide(parts: list[_Part]) -> list[_Part]:
         shift = _common_suffix(left, edit)
         if shift:
             left, edit, right = left[:-shift], left[-shift:] + edit[:-shift], edit[-shift:] + right
-        best = (_score(left, edit, right), left, edit, right)
+        options = [(left, edit, right)]
         while right and edit[0] == right[0]:
             left, edit, right = left + edit[0], edit[1:] + right[0], right[1:]
-            score = _score(left, edit, right)
-            if score > best[0]:
-                best = (score, left, edit, right)
-        _, parts[index - 1], change[side], parts[index + 1] = best
+            options.append((left, edit, right))
+        if len(options) > 1:
+            whole = options[0][0] + options[0][1] + options[0][2]
+            start = len(options[0][0])
+            words = aligned(whole, [(start + k, start + k + len(edit)) for k in range(len(options))], keep)
+            best = max(range(len(options)), key=lambda k: (_score(*options[k]), words[k], k))
+            left, edit, right = options[best]
+        parts[index - 1], change[side], parts[index + 1] = left, edit, right
+    return parts
+
+
+def _snap(parts: list[_Part], keep: frozenset[str]) -> list[_Part]:
+    """Widens every change to word boundaries in both versions: 处五[-十-]{+百+}万元 never, 客[-运经营者、货-]运
+    never (the characters it takes come out of the equal text beside it)."""
+    for index in range(1, len(parts) - 1, 2):
+        change, left, right = parts[index], parts[index - 1], parts[index + 1]
+        take_left, take_right = snap(left, change[0], change[1], right, keep)
+        if take_left or take_right:
+            head, tail = left[len(left) - take_left :], right[:take_right]
+            parts[index] = [head + change[0] + tail, head + change[1] + tail]
+            parts[index - 1], parts[index + 1] = left[: len(left) - take_left], right[take_right:]
     return parts
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from versions.diff import similarity
 from versions.model import Article, Draft
 from versions.numerals import NUMERAL_CHARS, article_label, to_int
 
@@ -41,6 +42,8 @@ REASONS = {
     "missing": "新版本中没有该条",
     "no-previous-paragraph": "本款之前没有足够的款",
 }
+# A citation re-pointed to another article: a substantive change, to be confirmed.
+REPOINTED = "引用改指他条（原所指条文现为{was}），属实质修改，请核实"
 COUNTS = {None: 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -108,8 +111,105 @@ def _external(text: str, start: int) -> bool:
     return bool(EXTERNAL_TAIL.search(before))
 
 
-def reference_updates(olds: Sequence[Article], news: Sequence[Article]) -> Iterable[ReferenceUpdate]:
-    """References that differ only in their number between the old and new text of a pair."""
+@dataclass(frozen=True)
+class RepointedReference:
+    """A citation that now points at a different provision than the one it pointed at (a substantive
+    change): ``was`` is the new number of the article the old citation meant."""
+
+    old: str
+    new: str
+    paragraph_id: str
+    was: str
+
+
+class ArticleMap:
+    """Where each old article went: {old key: the new articles that received it} (empty when deleted)."""
+
+    def __init__(self, targets: dict[tuple[int, int], tuple[Article, ...]]) -> None:
+        self.targets = targets
+
+    def keys(self, key: tuple[int, int]) -> set[tuple[int, int]] | None:
+        """The new keys of old article ``key``, or None when the old version had no such article."""
+        found = self.targets.get(key)
+        return None if found is None else {a.key for a in found}
+
+
+@dataclass(frozen=True)
+class _Classified:
+    """The citations of one pair, each old one matched to what became of it in the new text."""
+
+    updates: list[tuple[Reference, Reference]]  # number changed with the renumbering
+    carried: list[tuple[Reference, Reference]]  # same number kept while the article moved or went
+    repointed: list[tuple[Reference, Reference]]  # now pointing somewhere else
+    anew: list[Reference]  # new citations with no old counterpart
+
+
+def _classify(olds: Sequence[Article], news: Sequence[Article], article_map: ArticleMap) -> _Classified:
+    """Matches the citations of a pair through the alignment: first to what the renumbering makes of them
+    (a list 第三十三条、第三十四条 renumbered as a whole to 第三十五条、第三十六条 is two updates, never 34 → 36
+    "unchanged"), then to the same number, then, in the same clause, to another number."""
+    old_refs = [r for a in olds for r in internal_references(a)]
+    new_refs = [r for a in news for r in internal_references(a)]
+    used: set[int] = set()
+    result = _Classified([], [], [], [])
+    rest: list[Reference] = []
+    for ref in new_refs:
+        key = (ref.number, ref.sub)
+        match = next(
+            (
+                k
+                for k, o in enumerate(old_refs)
+                if k not in used and key in (article_map.keys((o.number, o.sub)) or ())
+            ),
+            None,
+        )
+        if match is None:
+            rest.append(ref)
+            continue
+        used.add(match)
+        if (old_refs[match].number, old_refs[match].sub) != key:
+            result.updates.append((old_refs[match], ref))
+    for ref in rest:
+        key = (ref.number, ref.sub)
+        match = next((k for k, o in enumerate(old_refs) if k not in used and (o.number, o.sub) == key), None)
+        if match is not None:
+            used.add(match)
+            if article_map.keys(key) is not None:
+                result.carried.append((old_refs[match], ref))
+            continue
+        match = next(
+            (k for k, o in enumerate(old_refs) if k not in used and _same_clause(o.context, ref.context)),
+            None,
+        )
+        if match is not None and article_map.keys((old_refs[match].number, old_refs[match].sub)):
+            used.add(match)
+            result.repointed.append((old_refs[match], ref))
+            continue
+        result.anew.append(ref)
+    return result
+
+
+def _same_clause(old: str, new: str) -> bool:
+    return bool(old) and similarity(old, new) >= 0.6
+
+
+def reference_changes(
+    olds: Sequence[Article], news: Sequence[Article], article_map: ArticleMap
+) -> tuple[list[ReferenceUpdate], list[RepointedReference]]:
+    """Reads one aligned pair and where every old article went; returns the citations updated with the
+    renumbering and the citations re-pointed to a different article."""
+    found = _classify(olds, news, article_map)
+    updates = [ReferenceUpdate(o.text, n.text) for o, n in found.updates]
+    repointed = []
+    for o, n in found.repointed:
+        went = sorted(article_map.keys((o.number, o.sub)) or ())
+        repointed.append(RepointedReference(o.text, n.text, n.paragraph_id, article_label(*went[0])))
+    return updates, repointed
+
+
+def reference_updates(olds: Sequence[Article], news: Sequence[Article]) -> list[ReferenceUpdate]:
+    """References that differ only in their number between the old and new text of a pair, read
+    without an alignment (the old and new numbers in order)."""
     old_refs = [r for a in olds for r in internal_references(a)]
     new_refs = [r for a in news for r in internal_references(a)]
     if len(old_refs) != len(new_refs):
@@ -122,62 +222,53 @@ def reference_updates(olds: Sequence[Article], news: Sequence[Article]) -> Itera
 
 
 def stale_references(pairs: Sequence[Pair], new: Draft) -> list[StaleReference]:
-    """Reads the aligned pairs and the new version; returns the references there that look wrong."""
-    old_to_new: dict[tuple[int, int], Article | None] = {}
-    for pair in pairs:
-        for article in pair.old:
-            old_to_new[article.key] = pair.new[0] if pair.new else None
+    """Reads the aligned pairs and the new version; returns the references there that look wrong: carried
+    over in the old numbering (renumbered, deleted), written anew in the old numbering, pointing at no
+    article, or 前款 before a first paragraph."""
+    article_map = ArticleMap({a.key: p.new for p in pairs for a in p.old})
     existing = {article.key: article for article in new.articles}
     reader: _ContextReader | None = None  # built only when a citation needs reading (most drafts: never)
     stale: list[StaleReference] = []
     for pair in pairs:
-        old_refs = [r for a in pair.old for r in internal_references(a)]
-        old_texts = {r.text for r in old_refs}
-        # What the old references of this pair become when renumbered: writing those is keeping up.
-        updated = {old_to_new[k].key for k in ((r.number, r.sub) for r in old_refs) if old_to_new.get(k)}
-        for article in pair.new:
-            for ref in internal_references(article):
-                key = (ref.number, ref.sub)
-                target = old_to_new.get(key)
-                if (
-                    key in old_to_new
-                    and ref.text not in old_texts
-                    and target is not None
-                    and key in existing
-                    and key not in updated
-                ):
-                    # Written in this version: it may use the new numbering or, by habit, the old one.
-                    if target.key == key:
-                        continue
-                    reader = reader or _ContextReader(new)
-                    if reader.prefers(ref, article, target, existing[key]):
-                        suggestion = ref.text.replace(article_label(*key), article_label(*target.key))
-                        stale.append(
-                            StaleReference(
-                                article, ref.paragraph_id, ref.text, ref.number, "old-numbering", suggestion
-                            )
-                        )
-                    continue
-                if ref.text in old_texts and key in old_to_new:
-                    if target is None:
-                        stale.append(
-                            StaleReference(article, ref.paragraph_id, ref.text, ref.number, "deleted", None)
-                        )
-                        continue
-                    if target.key != key:
-                        suggestion = ref.text.replace(article_label(*key), article_label(*target.key))
-                        stale.append(
-                            StaleReference(
-                                article, ref.paragraph_id, ref.text, ref.number, "renumbered", suggestion
-                            )
-                        )
-                        continue
-                if key not in existing:
-                    stale.append(
-                        StaleReference(article, ref.paragraph_id, ref.text, ref.number, "missing", None)
+        if not pair.new:
+            continue
+        found = _classify(pair.old, pair.new, article_map)
+        for _, ref in found.carried:
+            article = _article_of(pair.new, ref)
+            targets = sorted(article_map.keys((ref.number, ref.sub)) or ())
+            if not targets:
+                stale.append(StaleReference(article, ref.paragraph_id, ref.text, ref.number, "deleted", None))
+            else:
+                suggestion = ref.text.replace(article_label(ref.number, ref.sub), article_label(*targets[0]))
+                stale.append(
+                    StaleReference(article, ref.paragraph_id, ref.text, ref.number, "renumbered", suggestion)
+                )
+        for ref in found.anew:
+            article = _article_of(pair.new, ref)
+            key = (ref.number, ref.sub)
+            if key not in existing:
+                stale.append(StaleReference(article, ref.paragraph_id, ref.text, ref.number, "missing", None))
+                continue
+            targets = sorted(article_map.keys(key) or ())
+            if len(targets) != 1 or targets[0] == key:
+                continue
+            # Written in this version: it may use the new numbering or, by habit, the old one.
+            reader = reader or _ContextReader(new)
+            if reader.prefers(ref, article, existing[targets[0]], existing[key]):
+                suggestion = ref.text.replace(article_label(*key), article_label(*targets[0]))
+                stale.append(
+                    StaleReference(
+                        article, ref.paragraph_id, ref.text, ref.number, "old-numbering", suggestion
                     )
+                )
+        for article in pair.new:
             stale.extend(_preceding_paragraphs(article))
     return stale
+
+
+def _article_of(articles: Sequence[Article], ref: Reference) -> Article:
+    prefix = ref.paragraph_id.split("-p")[0]
+    return next((a for a in articles if a.id == prefix), articles[0])
 
 
 def _bigrams(text: str) -> set[str]:
@@ -223,3 +314,23 @@ def _preceding_paragraphs(article: Article) -> list[StaleReference]:
                     )
                 )
     return found
+
+
+def stale_by_article(references: Sequence[StaleReference]) -> dict[str, list[StaleReference]]:
+    """The stale references grouped by the id of the new article holding them."""
+    grouped: dict[str, list[StaleReference]] = {}
+    for ref in references:
+        grouped.setdefault(ref.article.id, []).append(ref)
+    return grouped
+
+
+def citation_notes(pair: Pair, stale: dict[str, list[StaleReference]]) -> list[str]:
+    """The citation notes of a pair in words, for every report (the HTML page, the drafters' page, the 说明
+    column of the Word 对照表): updated with the renumbering, re-pointed to another article, to check."""
+    lines = [f"引用随条序更新：{u.old}→{u.new}" for u in pair.reference_updates]
+    lines += [f"“{r.old}”改为“{r.new}”：{REPOINTED.format(was=r.was)}" for r in pair.repointed]
+    for article in pair.new:
+        for ref in stale.get(article.id, ()):
+            hint = f"，建议改为“{ref.suggestion}”" if ref.suggestion else ""
+            lines.append(f"“{ref.text}”：{REASONS[ref.reason]}{hint}")
+    return lines

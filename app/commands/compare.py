@@ -9,10 +9,12 @@ from pathlib import Path
 
 from exporters.compare_html import render_page
 from versions import ParseError, parse_file
-from versions.align import STATUS_LABELS as STATUS
 from versions.align import Alignment, align
 from versions.compare import to_dict
-from versions.references import REASONS
+from versions.labels import LABELS, STATUSES, Change
+from versions.references import REASONS, REPOINTED
+
+STATUS = {status: LABELS[status] for status in STATUSES}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Prints the JSON or a summary, or writes the HTML page; exit 2 when a file is no regulation."""
+    """Prints the JSON or a summary, or writes the HTML page; exit 2 when a file is no regulation.
+    Quality warnings (a garbled extraction) go to standard error whatever the output."""
     drafts = []
     for path in (args.old, args.new):
         try:
@@ -35,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"draftreview: {Path(path).name}：{error.message}", file=sys.stderr)
             return 2
     alignment = align(*drafts)
+    for warning in alignment.warnings:
+        print(f"draftreview: 警告：{warning.message}", file=sys.stderr)
     if args.json:
         json.dump(to_dict(alignment), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -47,19 +52,25 @@ def run(args: argparse.Namespace) -> int:
 
 
 def summary_text(alignment: Alignment) -> str:
-    """A few lines for people: the counts, then each change and each reference to check."""
+    """A few lines for people: the counts, then each change and each citation to check."""
     counts = alignment.summary()
+    renumbered, moved = LABELS[Change.RENUMBERED], LABELS[Change.MOVED]
     lines = [
         "，".join(f"{STATUS[s]}{counts[s]}条" for s in STATUS)
-        + f"；重新编号{counts['renumbered']}条，移至他章{counts['moved']}条，引用需核对{counts['stale_references']}处。"
+        + f"；{renumbered}{counts['renumbered']}条，{moved}{counts['moved']}条，"
+        f"引用需核对{counts['stale_references'] + counts['repointed_references']}处。"
     ]
     for pair in alignment.pairs:
-        if pair.status == "unchanged" and not pair.renumbered:
+        if pair.status == Change.UNCHANGED and not pair.renumbered:
             continue
         old = "、".join(a.label for a in pair.old) or "—"
         new = "、".join(a.label for a in pair.new) or "—"
-        flags = ("，重新编号" if pair.renumbered else "") + ("，移至他章" if pair.moved else "")
+        flags = (f"，{renumbered}" if pair.renumbered else "") + (f"，{moved}" if pair.moved else "")
         lines.append(f"  {STATUS[pair.status]}  {old} → {new}（相似度 {pair.similarity:.0%}{flags}）")
+        for update in pair.reference_updates:
+            lines.append(f"    引用随条序更新：“{update.old}”→“{update.new}”")
+        for ref in pair.repointed:
+            lines.append(f"  引用  {new}中的“{ref.old}”改为“{ref.new}”：{REPOINTED.format(was=ref.was)}")
     for ref in alignment.references:
         hint = f"，建议改为“{ref.suggestion}”" if ref.suggestion else ""
         lines.append(f"  引用  {ref.article.label}中的“{ref.text}”：{REASONS[ref.reason]}{hint}")

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from app.db import storable
 from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db, is_htmx
-from app.services import clusters, dispositions, offline, review
+from app.services import dispositions, jobs, offline, review
 from app.services.comments import COMMENTER_TYPES, RECEIPT, CommentInput
 from app.services.compare import carried_to
 from app.services.consultations import list_consultations
@@ -87,13 +87,16 @@ async def overview(request: Request, slug: FromPath[str], version: FromQuery[int
     except ServiceError as error:
         return admin_error(request, error)
     stats = await call(review.overview, db(request), ref.scope(version), ref.version_id)
-    clustered = str(request.query_params.get("clusters") or "")
-    notes = {
-        "imported": bool(request.query_params.get("imported")),
-        # Formatted into a message marked safe: digits only.
-        "clustered": int(clustered) if clustered.isascii() and clustered.isdigit() else None,
-    }
-    return page(request, "admin/overview.html", {"ref": ref, "stats": stats, "round": version, **notes})
+    rebuild = request.query_params.get("rebuild", "")
+    job = (
+        await call(jobs.get, db(request), int(rebuild))
+        if rebuild.isdigit() and storable(int(rebuild))
+        else None
+    )
+    context = {"ref": ref, "stats": stats, "round": version, "rebuild": job}
+    return page(
+        request, "admin/overview.html", {**context, "imported": bool(request.query_params.get("imported"))}
+    )
 
 
 def _list_context(request: Request, slug: str, page_no: int) -> dict:
@@ -283,16 +286,24 @@ async def offline_submit(request: Request, slug: FromPath[str]) -> Template | Re
 
 @post("/c/{slug:str}/cluster", name="admin_cluster")
 async def cluster(request: Request, slug: FromPath[str]) -> Template | Redirect:
-    """Recomputes the near-duplicate clusters of a version."""
+    """Starts a from-scratch rebuild of a version's near-duplicate clusters as a background job (new
+    comments join their clusters without it)."""
     form = await request.form()
     try:
         check_csrf(request, form)
         number = str(form.get("version") or "")
         ref = await call(review.version_ref, db(request), slug, int(number) if number.isdigit() else None)
-        result = await call(clusters.cluster_version, db(request), ref.version_id)
+        job_id = await call(
+            jobs.enqueue,
+            db(request),
+            "clusters.rebuild",
+            {"version_id": ref.version_id},
+            user=user(request).name,
+            dedupe=True,
+        )
     except ServiceError as error:
         return admin_error(request, error)
-    return Redirect(path=f"/admin/c/{slug}?version={ref.number}&clusters={result.clusters}", status_code=303)
+    return Redirect(path=f"/admin/c/{slug}?version={ref.number}&rebuild={job_id}", status_code=303)
 
 
 REVIEW_PAGES = [

@@ -12,10 +12,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from app.db import utcnow
-from app.routes.admin_common import admin_error, call, check_csrf, current_user, page
+from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db, settings
 from app.services import compare as compare_service
-from app.services import exports, importing, uploads
+from app.services import exports, importing, jobs, uploads
 from app.services.auth import require_admin
 from app.services.errors import MESSAGES, ServiceError
 from app.services.review import DISPOSITIONS, version_ref
@@ -127,12 +127,18 @@ async def confirm(request: Request, slug: FromPath[str]) -> Template | Redirect:
 
 @get("/c/{slug:str}/compare", name="admin_compare")
 async def compare(
-    request: Request, slug: FromPath[str], old: FromQuery[int] = 1, new: FromQuery[int] = 2
+    request: Request,
+    slug: FromPath[str],
+    old: FromQuery[int] = 1,
+    new: FromQuery[int] = 2,
+    only: FromQuery[bool] = False,
+    renumbered: FromQuery[bool] = False,
 ) -> Template:
-    """Two versions side by side: aligned rows, character highlights, renumbering and moves, stale
-    references, and beside each old article its comments with their dispositions."""
+    """Two versions side by side: aligned rows, word highlights, renumbering and moves, citations to
+    check, and beside each old article its comments with their dispositions. ``only``: changes only;
+    ``renumbered``: 下一处修改 (and the changes-only view) include articles that were only renumbered."""
     try:
-        view = await call(compare_service.compare, db(request), slug, old, new)
+        view = await call(compare_service.compare, db(request), slug, old, new, only, renumbered)
     except ServiceError as error:
         return admin_error(request, error)
     return page(
@@ -149,13 +155,19 @@ async def export(
     kind: FromPath[str],
     version: FromQuery[int | None] = None,
     personal: FromQuery[bool] = False,
-) -> File | Template:
+) -> File | Template | Redirect:
     """A Word document: 意见汇总表 (summary) of a version, or 条文对照表 (comparison) / 修订模式 (redline)
     of a version against the one before it. Personal data is masked unless ``personal`` is asked for
-    (administrators only)."""
+    (administrators only). A 意见汇总表 of more than ``exports.LARGE`` comments is written by a background
+    job (then: the jobs page)."""
     try:
         if personal:
-            require_admin(current_user(request))
+            require_admin(user(request))
+        if await call(exports.needs_job, db(request), slug, kind, version):
+            params = {"data_dir": str(settings(request).data_dir), "slug": slug, "kind": kind}
+            params |= {"number": version, "personal": personal}
+            job_id = await call(jobs.enqueue, db(request), "exports.word", params, user=user(request).name)
+            return Redirect(path=f"/admin/jobs?export={job_id}", status_code=303)
         path, name = await call(
             exports.export, db(request), settings(request).data_dir, slug, kind, version, personal
         )

@@ -126,6 +126,7 @@ class CommentIn:
     region: str = ""
     contact: str = ""
     consent: bool = False
+    name_consent: bool = False  # may the name be published if the comment is adopted
 
 
 @dataclass
@@ -265,6 +266,7 @@ async def submit_comment(
             data.region,
             data.contact,
             data.consent,
+            data.name_consent,
         )
     )
     client = comment_service.client_hash(settings(request).secret_key, client_address(request))

@@ -78,6 +78,7 @@ def _read_form(form) -> CommentInput:
             for name in ("target", "content", "name", "commenter_type", "organisation", "region", "contact")
         },
         consent=form.get("consent") == "yes",
+        name_consent=form.get("name_consent") == "yes",
     )
 
 

@@ -1,24 +1,48 @@
 """Near-duplicate clusters: campaign comments (the same text, or nearly, with small edits) grouped with a
-representative and a count. MinHash signatures of character 3-gram shingles and MinHashLSH from
-``datasketch`` find candidate pairs; pairs whose estimated Jaccard similarity reaches the threshold are
-joined (union-find). ``comment.cluster_id`` is the representative's id; single comments have none."""
+representative and a count, kept current as comments arrive.
+
+Two comments of a version are *similar* when their MinHash signatures (character 3-gram shingles, 128
+permutations, ``datasketch``) share an LSH band (18 bands of 7) and their estimated Jaccard similarity
+reaches ``THRESHOLD``. A cluster is a connected group of similar comments (two or more); its representative
+is the member whose exact text is most frequent in it, the oldest (lowest id) on a tie, and every member's
+``comment.cluster_id`` is that representative's id. Single comments have none.
+
+``find_clusters`` computes this from scratch in memory. ``catch_up`` keeps it current: each stored comment
+is matched against a persistent index (``comment_minhash``: the signature of the first comment of each
+exact text; ``comment_band``: its bands) and joins, or merges, the clusters it is similar to. Components
+only ever grow, and the representative is recomputed from the whole member set, so the result equals a
+from-scratch run on the same comments whatever the order (tested). ``rebuild_version`` recomputes one
+version from scratch and rewrites its index: a job (``clusters.rebuild``), run only on demand, or when a
+version's index is empty (a database migrated from before the index).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, tuple_, update
 
 from app import models
 from app.db import Database
+from app.services import jobs
+from app.services.errors import N_
 
 C = models.Comment.__table__
+M = models.CommentMinhash.__table__
+B = models.CommentBand.__table__
 THRESHOLD = 0.6
 NUM_PERM = 128
 SHINGLE = 3
+BANDS = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM).hashranges
+CATCH_UP_BATCH = 64  # comments per transaction: short, so the comment writer never waits long
+REBUILD_BELOW = 2000  # an unindexed version with more comments than this is rebuilt, not caught up
+_LOCK = 7200119  # PostgreSQL advisory lock: one index writer at a time across processes
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
@@ -38,16 +62,57 @@ def shingles(text: str) -> set[bytes]:
     return {text[i : i + SHINGLE].encode() for i in range(len(text) - SHINGLE + 1)}
 
 
+def text_key(text: str) -> int:
+    """A signed 64-bit name of the exact text."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def signatures(texts: Sequence[str]) -> list[np.ndarray | None]:
+    """The MinHash hash values of each text (None for a text with nothing to shingle)."""
+    sets = [shingles(t) for t in texts]
+    computed = iter(MinHash.generator([s for s in sets if s], num_perm=NUM_PERM))
+    return [next(computed).hashvalues if s else None for s in sets]
+
+
+def band_keys(signature: np.ndarray) -> list[int]:
+    """The signed 64-bit key of each LSH band of ``signature``."""
+    return [
+        int.from_bytes(hashlib.blake2b(signature[a:b].tobytes(), digest_size=8).digest(), "big", signed=True)
+        for a, b in BANDS
+    ]
+
+
+def similar(a: np.ndarray, b: np.ndarray, threshold: float = THRESHOLD) -> bool:
+    """The estimated Jaccard similarity reaches ``threshold`` (datasketch's estimate, computed alike)."""
+    return float(np.count_nonzero(a == b)) / float(len(a)) >= threshold
+
+
+def _representatives(groups: Iterable[list[int]], key_of: dict[int, object]) -> dict[int, int]:
+    result: dict[int, int] = {}
+    for group in groups:
+        if len(group) < 2:
+            continue
+        frequency = Counter(key_of[i] for i in group)
+        representative = min(group, key=lambda i: (-frequency[key_of[i]], i))
+        result.update(dict.fromkeys(group, representative))
+    return result
+
+
 def find_clusters(texts: dict[int, str], threshold: float = THRESHOLD) -> dict[int, int]:
-    """{comment id: representative id} for every comment that has a near duplicate. The representative is
-    the member whose exact text is most frequent in its cluster, the oldest (lowest id) on a tie."""
-    ids = [i for i, t in texts.items() if shingles(t)]
-    signatures = MinHash.bulk([shingles(texts[i]) for i in ids], num_perm=NUM_PERM)
+    """{comment id: representative id} for every comment that has a near duplicate, from scratch. Copies
+    of one exact text share a signature, so each distinct text is hashed and queried once."""
+    first: dict[str, int] = {}
+    for i in sorted(texts):
+        first.setdefault(texts[i], i)
+    distinct = [(t, i) for t, i in first.items() if shingles(t)]
+    hashed = signatures([t for t, _ in distinct])
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    by_id: dict[int, MinHash] = {}
     with lsh.insertion_session() as session:
-        for i, signature in zip(ids, signatures, strict=True):
-            session.insert(i, signature)
-    parent = {i: i for i in ids}
+        for (_, i), values in zip(distinct, hashed, strict=True):
+            by_id[i] = MinHash(num_perm=NUM_PERM, hashvalues=values, scheme="affine32")
+            session.insert(i, by_id[i])
+    parent = {i: i for i in by_id}
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -55,37 +120,221 @@ def find_clusters(texts: dict[int, str], threshold: float = THRESHOLD) -> dict[i
             i = parent[i]
         return i
 
-    by_id = dict(zip(ids, signatures, strict=True))
-    for i in ids:
-        for j in lsh.query(by_id[i]):
-            if j != i and by_id[i].jaccard(by_id[j]) >= threshold:
+    for i, signature in by_id.items():
+        for j in lsh.query(signature):
+            if j != i and signature.jaccard(by_id[j]) >= threshold:
                 parent[root(i)] = root(j)
-    members: dict[int, list[int]] = {}
-    for i in ids:
-        members.setdefault(root(i), []).append(i)
-    result: dict[int, int] = {}
-    for group in members.values():
-        if len(group) < 2:
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, t in texts.items():
+        if first[t] in parent:
+            members[root(first[t])].append(i)
+    return _representatives(members.values(), texts)
+
+
+def _lock(conn: Connection, wait: bool) -> bool:
+    """Takes the index lock for this transaction (SQLite: BEGIN IMMEDIATE has already serialised it)."""
+    if conn.dialect.name == "sqlite":
+        return True
+    fn = func.pg_advisory_xact_lock if wait else func.pg_try_advisory_xact_lock
+    return wait or bool(conn.execute(select(fn(_LOCK))).scalar())
+
+
+def _component(conn: Connection, comment_id: int) -> int:
+    cluster = conn.execute(select(C.c.cluster_id).where(C.c.id == comment_id)).scalar()
+    return cluster or comment_id
+
+
+def _matching_components(conn: Connection, version_id: int, signature: np.ndarray) -> set[int]:
+    """The components (cluster representative, or a single comment's id) holding a comment similar to
+    ``signature``; within a component, candidates are checked only until one matches."""
+    keys = band_keys(signature)
+    candidates = conn.execute(
+        select(B.c.comment_id, C.c.cluster_id)
+        .join(C, C.c.id == B.c.comment_id)
+        .where(B.c.version_id == version_id, tuple_(B.c.band, B.c.key).in_(list(enumerate(keys))))
+        .distinct()
+    ).all()
+    by_component: dict[int, list[int]] = defaultdict(list)
+    for comment_id, cluster_id in candidates:
+        by_component[cluster_id or comment_id].append(comment_id)
+    matched = set()
+    for component, ids in by_component.items():
+        ids.sort()
+        for start in range(0, len(ids), 32):
+            stored = conn.execute(
+                select(M.c.signature).where(M.c.comment_id.in_(ids[start : start + 32]))
+            ).scalars()
+            if any(similar(signature, np.frombuffer(s, dtype=np.uint32)) for s in stored):
+                matched.add(component)
+                break
+    return matched
+
+
+def _join(conn: Connection, comment_id: int, components: set[int]) -> None:
+    """Puts ``comment_id`` in one cluster with every comment of ``components``, with its representative."""
+    if not components:
+        return
+    members = or_(C.c.cluster_id.in_(components), C.c.id.in_(components | {comment_id}))
+    counts = conn.execute(
+        select(M.c.text_key, func.count(), func.min(C.c.id))
+        .join(M, M.c.comment_id == C.c.id)
+        .where(members)
+        .group_by(M.c.text_key)
+    ).all()
+    representative = min(counts, key=lambda row: (-row[1], row[2]))[2]
+    (only,) = components if len(components) == 1 else (None,)
+    if only == representative and conn.execute(select(C.c.cluster_id).where(C.c.id == only)).scalar() == only:
+        target = C.c.id == comment_id  # joined an existing cluster, whose representative stays
+    else:
+        target = members
+    conn.execute(update(C).where(target).values(cluster_id=representative))
+
+
+def index_comments(conn: Connection, rows: Sequence[tuple[int, int, str]]) -> None:
+    """Adds (id, version id, content) comments, oldest first, to the index and to their clusters, inside
+    the caller's transaction (which holds the index lock)."""
+    hashed = signatures([content for _, _, content in rows])
+    for (comment_id, version_id, content), signature in zip(rows, hashed, strict=True):
+        # A cluster id left from before the index (or set through a stale one) is recomputed here.
+        conn.execute(
+            update(C).where(C.c.id == comment_id, C.c.cluster_id.is_not(None)).values(cluster_id=None)
+        )
+        key = text_key(content)
+        stored = None
+        components: set[int] = set()
+        if signature is not None:
+            twin = conn.execute(
+                select(M.c.comment_id)
+                .where(M.c.version_id == version_id, M.c.text_key == key, M.c.signature.is_not(None))
+                .limit(1)
+            ).scalar()
+            if twin is not None:  # the same text: similar to exactly what its twin is similar to
+                components = {_component(conn, twin)}
+            else:
+                components = _matching_components(conn, version_id, signature)
+                stored = signature.tobytes()
+                conn.execute(
+                    insert(B),
+                    [
+                        {"version_id": version_id, "band": n, "key": k, "comment_id": comment_id}
+                        for n, k in enumerate(band_keys(signature))
+                    ],
+                )
+        conn.execute(
+            insert(M).values(comment_id=comment_id, version_id=version_id, text_key=key, signature=stored)
+        )
+        _join(conn, comment_id, components)
+
+
+def _pending(conn: Connection, limit: int, everything: bool) -> list[tuple[int, int, str]]:
+    """Comments not yet indexed, oldest first. Ids can commit out of order on PostgreSQL, so the quick
+    look reaches back 10,000 ids behind the newest indexed one; the minutely run looks at everything."""
+    query = select(C.c.id, C.c.version_id, C.c.content).where(
+        ~select(M.c.comment_id).where(M.c.comment_id == C.c.id).exists()
+    )
+    if not everything:
+        newest = conn.execute(select(func.max(M.c.comment_id))).scalar() or 0
+        query = query.where(C.c.id > newest - 10_000)
+    return [tuple(row) for row in conn.execute(query.order_by(C.c.id).limit(limit))]
+
+
+def _unindexed_versions(conn: Connection, rows: Sequence[tuple[int, int, str]]) -> list[int]:
+    """Versions among ``rows`` with no indexed comment and more than REBUILD_BELOW comments."""
+    found = []
+    for version_id in sorted({v for _, v, _ in rows}):
+        if conn.execute(select(M.c.comment_id).where(M.c.version_id == version_id).limit(1)).first():
             continue
-        frequency = Counter(texts[i] for i in group)
-        representative = min(group, key=lambda i: (-frequency[texts[i]], i))
-        result.update(dict.fromkeys(group, representative))
-    return result
+        count = conn.execute(select(func.count()).where(C.c.version_id == version_id)).scalar()
+        if count > REBUILD_BELOW:
+            found.append(version_id)
+    return found
 
 
-def cluster_version(db: Database, version_id: int, threshold: float = THRESHOLD) -> ClusterResult:
-    """Recomputes the clusters of a version's comments and stores them (one transaction)."""
+@jobs.register_task("clusters.catch_up")
+def catch_up(db: Database, *, everything: bool = False, batch: int = CATCH_UP_BATCH) -> int:
+    """Indexes every comment not yet in the index, in short transactions; returns how many. Returns
+    early, doing nothing, while another process holds the index lock (it will do the work)."""
+    done = 0
+    while True:
+        with db.writing() as session:
+            conn = session.connection()
+            if not _lock(conn, wait=False):
+                return done
+            rows = _pending(conn, batch, everything)
+            large = _unindexed_versions(conn, rows)
+            if not large:
+                index_comments(conn, rows)
+        for version_id in large:
+            rebuild_version(db, version_id)
+        if not rows:
+            return done
+        done += 0 if large else len(rows)
+
+
+def rebuild_version(db: Database, version_id: int, progress=None) -> ClusterResult:
+    """Recomputes the clusters of a version from scratch and rewrites its index (one write transaction;
+    comments stored meanwhile are left pending and caught up after)."""
+    report = progress or (lambda *args, **kwargs: None)
     with db.reading() as session:
-        texts = dict(session.execute(select(C.c.id, C.c.content).where(C.c.version_id == version_id)).all())
-    assignment = find_clusters(texts, threshold)
+        rows = session.execute(
+            select(C.c.id, C.c.content).where(C.c.version_id == version_id).order_by(C.c.id)
+        ).all()
+    report(0, len(rows), N_("正在计算相似度"))
+    texts = dict(rows)
+    assignment = find_clusters(texts)
+    first: dict[str, int] = {}
+    for i, content in rows:
+        first.setdefault(content, i)
+    distinct = [(content, i) for content, i in first.items()]
+    hashed = dict(zip((i for _, i in distinct), signatures([c for c, _ in distinct]), strict=True))
+    report(len(rows) // 2, len(rows), N_("正在保存"))
+    minhash_rows = []
+    band_rows = []
+    for i, content in rows:
+        signature = hashed.get(i) if first[content] == i else None
+        minhash_rows.append(
+            {
+                "comment_id": i,
+                "version_id": version_id,
+                "text_key": text_key(content),
+                "signature": None if signature is None else signature.tobytes(),
+            }
+        )
+        if signature is not None:
+            band_rows.extend(
+                {"version_id": version_id, "band": n, "key": k, "comment_id": i}
+                for n, k in enumerate(band_keys(signature))
+            )
     with db.writing() as session:
         conn = session.connection()
+        _lock(conn, wait=True)
+        conn.execute(delete(B).where(B.c.version_id == version_id))
+        conn.execute(delete(M).where(M.c.version_id == version_id))
         conn.execute(
             update(C).where(C.c.version_id == version_id, C.c.cluster_id.is_not(None)).values(cluster_id=None)
         )
-        if assignment:
+        # Comments deleted since the snapshot are left out: their rows would break the foreign key.
+        alive = set(conn.execute(select(C.c.id).where(C.c.version_id == version_id)).scalars())
+        for table, values in ((M, minhash_rows), (B, band_rows)):
+            values = [v for v in values if v["comment_id"] in alive]
+            for start in range(0, len(values), 5000):
+                conn.execute(insert(table), values[start : start + 5000])
+        changed = [{"cid": i, "rep": r} for i, r in assignment.items() if i in alive]
+        if changed:
             conn.execute(
-                update(C).where(C.c.id == bindparam("cid")).values(cluster_id=bindparam("rep")),
-                [{"cid": i, "rep": r} for i, r in assignment.items()],
+                update(C).where(C.c.id == bindparam("cid")).values(cluster_id=bindparam("rep")), changed
             )
+    report(len(rows), len(rows), N_("已完成"))
     return ClusterResult(len(set(assignment.values())), len(assignment))
+
+
+def cluster_version(db: Database, version_id: int) -> ClusterResult:
+    """``rebuild_version`` without progress (the demo seed and the CLI)."""
+    return rebuild_version(db, version_id)
+
+
+@jobs.register("clusters.rebuild", title=N_("重新归并相似意见"))
+def rebuild_job(db: Database, params: dict, progress) -> dict:
+    """The drafters' 重新归并相似意见: a from-scratch rebuild of one version, as a job."""
+    result = rebuild_version(db, int(params["version_id"]), progress)
+    return {"clusters": result.clusters, "comments": result.comments}

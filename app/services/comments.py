@@ -48,6 +48,7 @@ class CommentInput:
     region: str = ""
     contact: str = ""
     consent: bool = False
+    name_consent: bool = False  # may the name be published if the comment is adopted (asked apart)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,14 @@ def validate(raw: CommentInput) -> CommentInput:
         errors.setdefault("target", "target_not_found")
     if errors:
         raise ServiceError(next(iter(errors.values())), errors)
-    return CommentInput(raw.target, content, commenter_type=raw.commenter_type, consent=raw.consent, **fields)
+    return CommentInput(
+        raw.target,
+        content,
+        commenter_type=raw.commenter_type,
+        consent=raw.consent,
+        name_consent=raw.name_consent,
+        **fields,
+    )
 
 
 def client_hash(secret: bytes, address: str) -> str:

@@ -17,6 +17,10 @@ from app.db import Database
 from app.services.errors import ServiceError
 from app.services.review import VersionRef, version_ref
 from versions import Article, Division, Draft, Item, Paragraph, align
+from versions.align import Pair
+from versions.labels import LABELS, Change
+from versions.pairs import parts
+from versions.references import citation_notes, stale_by_article
 
 CACHE_SIZE = 32
 _cache: OrderedDict[tuple[str, int, int], tuple[Draft, Draft, object]] = OrderedDict()
@@ -109,13 +113,16 @@ class OldComment:
 
 @dataclass
 class Row:
-    """One aligned row: the pair, its place among the changes, its comments and its stale references."""
+    """One aligned row: the pair, its place among the changes, its comments, its stale references, the
+    notes on its citations, and for a split or merge each article with its own diff (``parts``)."""
 
     index: int
-    pair: object
-    change: int | None  # 1-based number among changed rows (None when unchanged)
+    pair: Pair
+    change: int | None  # 1-based number among the changes 下一处修改 stops at (None otherwise)
     comments: list[OldComment] = field(default_factory=list)
     references: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    parts: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -128,11 +135,16 @@ class Comparison:
     summary: dict[str, int]
     changes: int
     carried: dict[str, tuple[str, ...]]  # old article node id -> new article node ids
+    changes_only: bool = False
+    include_renumbered: bool = False
+    warnings: tuple[str, ...] = ()  # input-quality warnings: the comparison may be unreliable
+    labels: dict[str, str] = field(default_factory=lambda: {str(k): v for k, v in LABELS.items()})
 
 
 def carried_forward(alignment) -> dict[str, tuple[str, ...]]:
     """Where each old article went: {old node id: node ids of the matching new articles} (empty when
-    the article was deleted). A comment on an old article applies to those new articles."""
+    the article was deleted). A comment on an old article applies to those new articles: for an article
+    split, every article that received its paragraphs; for one merged away, the article it went into."""
     result: dict[str, tuple[str, ...]] = {}
     for pair in alignment.pairs:
         for article in pair.old:
@@ -140,9 +152,24 @@ def carried_forward(alignment) -> dict[str, tuple[str, ...]]:
     return result
 
 
-def compare(db: Database, slug: str, old_number: int, new_number: int) -> Comparison:
+def is_change(pair: Pair, include_renumbered: bool = False) -> bool:
+    """True for a row 下一处修改 stops at: changed, added, deleted, split, merged or moved; an article only
+    renumbered too when ``include_renumbered``."""
+    return pair.status != Change.UNCHANGED or pair.moved or (include_renumbered and pair.renumbered)
+
+
+def compare(
+    db: Database,
+    slug: str,
+    old_number: int,
+    new_number: int,
+    changes_only: bool = False,
+    include_renumbered: bool = False,
+) -> Comparison:
     """The comparison of versions ``old_number`` and ``new_number`` of ``slug``, with the old version's
-    comments (and dispositions) on their rows. ServiceError versions_invalid / version_not_found."""
+    comments (and dispositions) on their rows; ``changes_only`` leaves out the rows 下一处修改 does not
+    stop at. A comment on an article merged away or split goes with every article that received its
+    paragraphs. ServiceError versions_invalid / version_not_found."""
     if old_number == new_number:
         raise ServiceError("versions_invalid")
     old_ref, new_ref = version_ref(db, slug, old_number), version_ref(db, slug, new_number)
@@ -159,13 +186,13 @@ def compare(db: Database, slug: str, old_number: int, new_number: int) -> Compar
             by_article.setdefault(r.node_id, []).append(
                 OldComment(r.id, r.receipt, r.node_id, r.content, r.disposition)
             )
-    stale: dict[str, list] = {}
-    for ref in alignment.references:
-        stale.setdefault(ref.article.id, []).append(ref)
+    stale = stale_by_article(alignment.references)
     rows, changes = [], 0
     for n, pair in enumerate(alignment.pairs):
-        changed = pair.status != "unchanged" or pair.renumbered or pair.moved
+        changed = is_change(pair, include_renumbered)
         changes += changed
+        if changes_only and not changed:
+            continue
         rows.append(
             Row(
                 n,
@@ -173,9 +200,21 @@ def compare(db: Database, slug: str, old_number: int, new_number: int) -> Compar
                 changes if changed else None,
                 [c for a in pair.old for c in by_article.get(a.id, [])],
                 [s for a in pair.new for s in stale.get(a.id, [])],
+                [line for line in citation_notes(pair, {}) if line],
+                parts(pair) if len(pair.old) > 1 or len(pair.new) > 1 else (),
             )
         )
-    return Comparison(old_ref, new_ref, rows, alignment.summary(), changes, carried_forward(alignment))
+    return Comparison(
+        old_ref,
+        new_ref,
+        rows,
+        alignment.summary(),
+        changes,
+        carried_forward(alignment),
+        changes_only,
+        include_renumbered,
+        tuple(w.message for w in alignment.warnings),
+    )
 
 
 def carried_to(

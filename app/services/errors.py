@@ -89,6 +89,18 @@ MESSAGES: dict[str, str] = {
     "version_identical": N_("该文件与已有版本的内容完全相同，未导入："),
     "already_published": N_("该版本已经发布。"),
     "not_published": N_("该版本尚未发布，不能公开处理意见。"),
+    "theme_not_found": N_("找不到该主题。"),
+    "themes_running": N_("主题分析正在进行，请等待完成后再操作。"),
+    "theme_label_invalid": N_("主题名称须为 1–200 个字。"),
+    "themes_merge_invalid": N_("请至少选择两个主题进行合并。"),
+    "theme_target_invalid": N_("请选择要移入的主题。"),
+    "handling_too_long": N_("处理情况不能超过 5000 字。"),
+    "report_not_found": N_("该轮征求意见的情况通报尚未发布。"),
+    "report_body_invalid": N_("通报正文不能为空，且不能超过 50000 字。"),
+    "admin_required": N_("只有管理员可以发布征求意见情况通报。"),
+    "job_not_found": N_("找不到该后台任务。"),
+    "job_not_retryable": N_("只有失败的后台任务才能重试。"),
+    "job_kind_unknown": N_("系统不认识这种后台任务（可能是升级后已停用的任务）。"),
 }
 
 # The HTTP status each code answers with in the API and on pages.
@@ -158,6 +170,18 @@ STATUS: dict[str, int] = {
     "version_identical": 409,
     "already_published": 409,
     "not_published": 409,
+    "theme_not_found": 404,
+    "themes_running": 409,
+    "theme_label_invalid": 422,
+    "themes_merge_invalid": 422,
+    "theme_target_invalid": 422,
+    "handling_too_long": 422,
+    "report_not_found": 404,
+    "report_body_invalid": 422,
+    "admin_required": 403,
+    "job_not_found": 404,
+    "job_not_retryable": 409,
+    "job_kind_unknown": 500,
 }
 
 

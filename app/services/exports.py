@@ -8,9 +8,13 @@ import os
 import tempfile
 from pathlib import Path
 
+from sqlalchemy import func, select
+
+from app import models
 from app.db import Database
+from app.services import jobs
 from app.services.compare import aligned
-from app.services.errors import ServiceError
+from app.services.errors import N_, ServiceError
 from app.services.export_summary import disposition_notes, summary_input
 from app.services.review import version_ref
 from exporters.comparison import ComparisonOptions, write_comparison
@@ -18,6 +22,7 @@ from exporters.redline import write_redline
 from exporters.summary import SummaryOptions, write_summary
 
 EXPORTS = {"summary": "意见汇总表", "comparison": "条文对照表", "redline": "修改稿（修订模式）"}
+LARGE = 5000  # comments: a 意见汇总表 of more is written by a background job, not inside the request
 
 
 def _scratch(data_dir: Path) -> Path:
@@ -57,3 +62,42 @@ def export(
     else:
         write_redline(old, new, path, alignment=alignment)
     return path, f"{slug}-v{old_ref.number}-v{ref.number}-{EXPORTS[kind]}.docx"
+
+
+def needs_job(db: Database, slug: str, kind: str, number: int | None) -> bool:
+    """True when the export is a 意见汇总表 of more than LARGE comments (ServiceError as ``export``)."""
+    if kind not in EXPORTS:
+        raise ServiceError("export_not_found")
+    if kind != "summary":
+        return False
+    ref = version_ref(db, slug, number)
+    with db.reading() as session:
+        count = session.scalar(
+            select(func.count())
+            .select_from(models.Comment)
+            .where(models.Comment.version_id == ref.version_id)
+        )
+    return count > LARGE
+
+
+@jobs.register("exports.word", title=N_("导出 Word 文件"))
+def export_job(db: Database, params: dict, progress) -> dict:
+    """``export`` as a job; the result names the file (kept in the data dir until it is downloaded)."""
+    progress(0, 1)
+    path, name = export(
+        db, Path(params["data_dir"]), params["slug"], params["kind"], params.get("number"), params["personal"]
+    )
+    progress(1, 1)
+    return {"file": str(path), "name": name}
+
+
+def job_file(db: Database, job_id: int) -> tuple[Path, str]:
+    """The file and download name of a finished export job; ServiceError export_not_found when there is
+    none (not an export, not finished, or already downloaded)."""
+    job = jobs.get(db, job_id)
+    if job is None or job.kind != "exports.word" or job.state != "done" or not job.result:
+        raise ServiceError("export_not_found")
+    path = Path(job.result["file"])
+    if not path.is_file():
+        raise ServiceError("export_not_found")
+    return path, job.result["name"]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app.db import Database, utcnow
-from app.services import comments
+from app.services import comments, jobs
 from app.services.comments import Accepted, Submission
 from app.services.errors import ServiceError
 from app.settings import Settings
@@ -116,6 +116,8 @@ class CommentWriter:
                     results.append(ServiceError("internal_error"))
         for job, result in zip(batch, results, strict=True):
             job.answer(result)
+        if any(isinstance(result, Accepted) and not result.duplicate for result in results):
+            jobs.nudge(self.db, "clusters.catch_up")  # new comments join their clusters within seconds
 
     def _commit(self, submissions: list[Submission]) -> list:
         with self.db.write.connect() as conn, conn.begin():

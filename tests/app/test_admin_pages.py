@@ -217,7 +217,7 @@ def test_compare_page_labels_renumbering_moves_and_carries_comments(drafter):
     assert page.status_code == 200
     text = page.text
     assert 'id="chg-1"' in text and 'href="#chg-2"' in text
-    assert "条序变动：原第七十五条 → 第三十八条" in text and "已移动" in text
+    assert "条序变动：原第七十五条 → 第三十八条" in text and "移至他章" in text
     assert f'href="/c/{SLUG}?version=2#art-38"' in text
     assert "<del>" in text and "<ins>" in text
     assert "已转至：第三十条" in text  # the campaign comments on old 第二十六条 follow it

@@ -65,3 +65,32 @@ def test_drafter_reviews_article_13_and_compares_versions(server, browser):
     page.wait_for_url("**/c/hlj-digital-economy?version=2#art-38")
     assert "知识产权" in page.locator("#art-38").inner_text()
     page.close()
+
+
+@pytest.mark.parametrize(
+    ("javascript", "viewport"),
+    [(True, {"width": 1280, "height": 900}), (False, {"width": 390, "height": 844})],
+    ids=["desktop-js", "phone-no-js"],
+)
+def test_drafter_shows_changes_only_and_steps_through_them(server, browser, javascript, viewport, tmp_path):
+    context = browser.new_context(java_script_enabled=javascript, viewport=viewport)
+    page = context.new_page()
+    page.goto(server + "/admin/login?next=/admin/c/hlj-digital-economy/compare?old=1%26new=2")
+    page.get_by_label("用户名").fill("drafter1")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/compare?old=1&new=2")
+    every = page.locator("table.compare tbody tr").count()
+    unchanged = page.locator("tr.st-unchanged:not(.moved)").count()
+    page.get_by_label("只看修改").check()
+    page.get_by_role("button", name="比对").click()
+    page.wait_for_url("**/compare?old=1&new=2&only=true")
+    rows = page.locator("table.compare tbody tr")
+    assert rows.count() == every - unchanged > 0
+    # 下一处修改 goes from one change to the next, and the next is in view.
+    first_next = page.locator("#chg-1").get_by_role("link", name="下一处修改")
+    first_next.click()
+    page.wait_for_url("**#chg-2")
+    assert page.locator("#chg-2").is_visible()
+    page.screenshot(path=str(tmp_path / f"compare-{'js' if javascript else 'nojs'}.png"))
+    context.close()

@@ -11,7 +11,8 @@ PIG_2008, PIG_2011 = "pig-slaughter-reg-2008.ihmsje.txt", "pig-slaughter-reg-201
 def test_json_contract(capsys):
     assert main(["compare", str(corpus_path(PIG_2008)), str(corpus_path(PIG_2011)), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert list(data) == ["pairs", "references", "summary"]
+    assert list(data) == ["pairs", "references", "summary", "reliable", "warnings"]
+    assert (data["reliable"], data["warnings"]) == (True, [])
     modified = [p for p in data["pairs"] if p["status"] != "unchanged"]
     assert len(data["pairs"]) == 36 and len(modified) == 1
     pair = modified[0]
@@ -23,7 +24,7 @@ def test_json_contract(capsys):
 def test_summary_text(capsys):
     assert main(["compare", str(corpus_path(PIG_2008)), str(corpus_path(PIG_2011))]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "未改35条，修改1条，新增0条，删除0条，拆分0条，合并0条；重新编号0条，移至他章0条，引用需核对0处。",
+        "未修改35条，修改1条，新增0条，删除0条，拆分0条，合并0条；条序变动0条，移至他章0条，引用需核对0处。",
         "  修改  第九条 → 第九条（相似度 97%）",
     ]
 

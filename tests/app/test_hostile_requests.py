@@ -93,6 +93,7 @@ def form_posts(db) -> dict[str, tuple[str, dict]]:
             },
         ),
         "/admin/c/{slug:str}/cluster": (f"/admin/c/{SLUG}/cluster", {"version": "1"}),
+        "/admin/jobs/{job_id:int}/retry": ("/admin/jobs/1/retry", {}),
         "/admin/c/{slug:str}/versions/upload": (f"/admin/c/{SLUG}/versions/upload", {}),
         "/admin/c/{slug:str}/versions/confirm": (
             f"/admin/c/{SLUG}/versions/confirm",

@@ -53,7 +53,7 @@ MARKS = [  # (struck in 修改前, bold and underlined in 修改后) per row aft
     ([], ["健全", "；", "（三）采取技术措施保障数据安全"]),
     (["省人民政府应当建立数据交易平台。"], []),
     ([], []),
-    (["2023"], ["2024"]),
+    (["2023年1月1日"], ["2024年1月1日"]),
 ]
 
 
@@ -98,18 +98,47 @@ def test_fonts_header_and_row_flags(small):
 
 
 def test_changed_only_leaves_out_untouched_articles(tmp_path):
+    # 修改条文: the renumbered-only 第三条 → 第四条 is left out too; the added and the modified are kept.
     old = parse_text("第一条 甲。\n第二条 乙。\n第三条 丙。\n")
-    new = parse_text("第一条 甲。\n第二条 乙乙。\n第三条 丙。\n")
+    new = parse_text("第一条 甲。\n第二条 丁戊。\n第三条 乙乙。\n第四条 丙。\n")
     path = tmp_path / "c.docx"
     write_comparison(
         old, new, path, ComparisonOptions(changed_only=True, old_name="old.txt", new_name="new.txt")
     )
     document = reopen(path)
-    assert table_rows(document)[1:] == [("第二条\u3000乙。", "第二条\u3000乙乙。", "修改")]
+    assert table_rows(document)[1:] == [
+        ("", "第二条\u3000丁戊。", "新增"),
+        ("第二条\u3000乙。", "第三条\u3000乙乙。", "修改，原第二条"),
+    ]
     assert [p.text for p in document.paragraphs if p.text][:2] == [
-        "条文对照表",
+        "条文对照表（修改条文）",
         "修改前：old.txt\u3000\u3000修改后：new.txt",
     ]
+
+
+def test_split_rows_and_citation_notes(tmp_path):
+    old = parse_text(
+        "第一条 为了规范管理，制定本条例。\n第二条 县级以上人民政府负责数据安全监督管理工作。\n"
+        "中国人民解放军总后勤部可以依照本条例制定军队实施的具体办法，报国务院备案。\n"
+        "第三条 违反本条例第二条规定的，责令改正。\n"
+    )
+    new = parse_text(
+        "第一条 为了规范管理，制定本条例。\n第二条 县级以上人民政府负责数据安全监督管理工作。\n"
+        "第三条 中央军事委员会可以依照本条例制定军队实施的具体办法，报国务院备案。\n"
+        "第四条 违反本条例第五条规定的，责令改正。\n"
+    )
+    path = tmp_path / "c.docx"
+    write_comparison(old, new, path)
+    rows = table_rows(reopen(path))[1:]
+    assert rows[1] == (
+        "第二条\u3000县级以上人民政府负责数据安全监督管理工作。\n中国人民解放军总后勤部可以依照本条例制定军队实施的具体办法，报国务院备案。",
+        "第二条\u3000县级以上人民政府负责数据安全监督管理工作。\n第三条\u3000中央军事委员会可以依照本条例制定军队实施的具体办法，报国务院备案。",
+        "由原第二条拆分",
+    )
+    assert (
+        rows[2][2]
+        == "修改，原第三条\n“本条例第二条”改为“本条例第五条”：引用改指他条（原所指条文现为第二条），属实质修改，请核实"
+    )
 
 
 def _draft(text: str) -> Draft:

@@ -3,11 +3,13 @@ all the old one."""
 
 from __future__ import annotations
 
+import zipfile
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from exporters.redline import RedlineOptions, display_lines, write_redline
 from tests.exporters.drafts import NEW, OLD
@@ -36,8 +38,8 @@ CHANGES = [
     ("ins", "p", "（三）采取技术措施保障数据安全"),
     ("del", "mark", ""),
     ("del", "p", "第四条\u3000省人民政府应当建立数据交易平台。"),
-    ("del", "p", "2023"),
-    ("ins", "p", "2024"),
+    ("del", "p", "2023年1月1日"),
+    ("ins", "p", "2024年1月1日"),
 ]
 
 
@@ -179,3 +181,25 @@ def test_sample_draft_to_final_text(tmp_path):
     # Moved articles stay where the new version has them: rejecting gives every old line, in the new order.
     assert Counter(resolved_paragraphs(body, False)) == Counter(document_lines(old))
     assert runs_without_east_asian_font(path) == []
+
+
+def test_moved_article_carries_a_comment_and_headings_that_remain_are_never_deleted(tmp_path):
+    old = parse_text(
+        "第一章 总则\n第一条 为了规范管理，制定本条例。\n第二条 本条例适用于本省行政区域。\n"
+        "第二章 职责\n第三条 省人民政府统筹全省数据安全工作。\n第四条 县级以上人民政府负责本行政区域工作。\n"
+    )
+    new = parse_text(
+        "第一章 总则\n第一条 为了规范管理，制定本条例。\n第二条 省人民政府统筹全省数据安全工作。\n"
+        "第三条 本条例适用于本省行政区域。\n第二章 职责\n第四条 县级以上人民政府负责本行政区域工作。\n"
+    )
+    path = tmp_path / "moved.docx"
+    write_redline(old, new, path, RedlineOptions(date=WHEN))
+    with zipfile.ZipFile(path) as package:
+        comments = etree.fromstring(package.read("word/comments.xml"))
+        document = etree.fromstring(package.read("word/document.xml"))
+    assert ["".join(c.itertext()) for c in comments.iter(w("comment"))] == [
+        "本条由原第三条移来，原在第二章。"
+    ]
+    assert len(document.findall(".//w:commentReference", NS)) == 1
+    deleted_text = "".join(t.text or "" for t in document.iter(w("delText")))
+    assert "职责" not in deleted_text and "总则" not in deleted_text

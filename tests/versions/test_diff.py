@@ -31,6 +31,49 @@ from versions.diff import containment, diff, new_text, old_text, similarity, sim
             "支持IPv6网络建设",
             [("equal", "支持"), ("delete", "5G"), ("insert", "IPv6"), ("equal", "网络建设")],
         ),
+        # Changes start and end at words: the cases a character diff cut (issue 14).
+        (
+            "对其直接负责的主管人员给予处分",
+            "对其直接负责的主管人员和其他直接责任人员给予处分",
+            [("equal", "对其直接负责的主管人员"), ("insert", "和其他直接责任人员"), ("equal", "给予处分")],
+        ),
+        (
+            "客运经营者、货运经营者应当依法",
+            "客运经营者应当依法",
+            [("equal", "客运经营者"), ("delete", "、货运经营者"), ("equal", "应当依法")],
+        ),
+        # Amounts, references and item labels change as a whole.
+        (
+            "可以处五十万元以上的罚款",
+            "可以处五百万元以上的罚款",
+            [
+                ("equal", "可以处"),
+                ("delete", "五十万元以上"),
+                ("insert", "五百万元以上"),
+                ("equal", "的罚款"),
+            ],
+        ),
+        (
+            "适用本法第三十八条的规定",
+            "适用本法第三十八条、第四十条的规定",
+            [("equal", "适用本法第三十八条"), ("insert", "、第四十条"), ("equal", "的规定")],
+        ),
+        (
+            "（一）甲项内容；\n（二）乙项内容；\n（三）丙",
+            "（一）甲项内容；\n（三）丙",
+            [("equal", "（一）甲项内容；\n"), ("delete", "（二）乙项内容；\n"), ("equal", "（三）丙")],
+        ),
+        # The drafts' own terms (defined in quotes) are never cut.
+        (
+            "本条例所称“数据要素”，是指数据要素市场",
+            "本条例所称“数据要素”，是指数据资源市场",
+            [
+                ("equal", "本条例所称“数据要素”，是指"),
+                ("delete", "数据要素"),
+                ("insert", "数据资源"),
+                ("equal", "市场"),
+            ],
+        ),
         # Short equal runs between changes are folded into one phrase-sized change.
         (
             "甲乙丙丁戊己庚",
@@ -62,7 +105,12 @@ def test_segments_rebuild_both_texts():
 
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
-    [("甲乙丙", "甲乙丙", 1.0), ("甲乙丙", "甲乙丁", 2 * 2 / 6), ("", "", 1.0), ("甲乙", "丙丁", 0.0)],
+    [
+        ("甲乙丙", "甲乙丙", 1.0),
+        ("保障数据安全", "保障网络安全", 2 * 4 / 12),
+        ("", "", 1.0),
+        ("甲乙", "丙丁", 0.0),
+    ],
 )
 def test_similarity(old, new, expected):
     assert similarity(old, new) == pytest.approx(expected)

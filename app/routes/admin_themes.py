@@ -1,0 +1,248 @@
+"""Drafter pages for themes and the feedback report: run the analysis (progress shown while it runs),
+read the themes of a round (whole draft or one article), rename, approve, merge, split and move
+comments, record how a theme was handled; generate, edit, publish and download the 征求意见情况通报.
+Every action is a plain form (post, then redirect back with what happened), so it works without
+JavaScript; htmx only refreshes the progress."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from litestar import Request, get, post
+from litestar.background_tasks import BackgroundTask
+from litestar.params import FromPath, FromQuery
+from litestar.response import File, Redirect, Template
+
+from app.db import storable
+from app.routes.admin_common import admin_error, call, check_csrf, page, user
+from app.routes.common import db, settings
+from app.services import feedback, theme_decisions, theme_runs, themes
+from app.services.errors import MESSAGES, ServiceError
+from app.services.review import article_choices, version_ref
+
+DONE = {
+    "run": "已开始分析，完成后本页显示结果。",
+    "renamed": "已重命名。",
+    "approved": "已确认主题。",
+    "unapproved": "已撤销确认。",
+    "merged": "已合并所选主题。",
+    "split": "已拆分为新主题。",
+    "moved": "已移动所选意见。",
+    "handling": "已保存处理情况。",
+    "generated": "已根据最新数据生成通报。",
+    "saved": "已保存通报正文。",
+    "published": "通报已发布，公众可以查看。",
+    "withdrawn": "通报已撤回。",
+}
+
+
+def _ids(values) -> list[int]:
+    return [int(v) for v in values if str(v).isascii() and str(v).isdigit() and storable(int(v))]
+
+
+def _back(path: str, **params: str) -> Redirect:
+    query = "&".join(f"{k}={quote(str(v))}" for k, v in params.items() if v not in ("", None))
+    return Redirect(path=f"{path}{'&' if '?' in path else '?'}{query}" if query else path, status_code=303)
+
+
+def _flash(done: str, error: str) -> dict:
+    return {"done": DONE.get(done), "error": MESSAGES.get(error)}
+
+
+def _themes_context(request: Request, slug: str, version: int | None, article: int | None) -> dict:
+    ref = version_ref(db(request), slug, version)
+    run = theme_runs.latest_run(db(request), ref.version_id)
+    job = theme_runs.latest_job(db(request), ref.version_id)
+    listed = themes.list_themes(db(request), ref.version_id, article)
+    return {
+        "ref": ref,
+        "run": run,
+        "job": job,
+        "listed": listed,
+        "article": article,
+        "articles": article_choices(db(request), ref.version_id),
+        "history": themes.history(db(request), ref.version_id, 20),
+    }
+
+
+@get("/c/{slug:str}/themes", name="admin_themes")
+async def theme_list(
+    request: Request,
+    slug: FromPath[str],
+    version: FromQuery[int | None] = None,
+    article: FromQuery[int | None] = None,
+    done: FromQuery[str] = "",
+    error: FromQuery[str] = "",
+) -> Template:
+    """The themes of a round (of one article when ``article`` is given), small ones apart, the comments
+    no theme holds, and the latest run with its progress."""
+    try:
+        context = await call(_themes_context, request, slug, version, article)
+    except ServiceError as missing:
+        return admin_error(request, missing)
+    return page(request, "admin/themes.html", {**context, **_flash(done, error)})
+
+
+@post("/c/{slug:str}/themes/run", name="admin_themes_run")
+async def run(request: Request, slug: FromPath[str]) -> Redirect | Template:
+    """Queues the analysis of the round as a background job (or finds the one already queued)."""
+    form = await request.form()
+    back = f"/admin/c/{slug}/themes?version={form.get('version') or ''}"
+    try:
+        check_csrf(request, form)
+        number = _ids([form.get("version") or ""])
+        ref = await call(version_ref, db(request), slug, number[0] if number else None)
+        await call(theme_runs.request_analysis, db(request), ref.version_id, user(request).name)
+    except ServiceError as refused:
+        return _back(back, error=refused.code)
+    return _back(back, done="run")
+
+
+@post("/c/{slug:str}/themes/merge", name="admin_themes_merge")
+async def merge(request: Request, slug: FromPath[str]) -> Redirect:
+    """Merges the ticked themes into the first ticked."""
+    form = await request.form()
+    back = f"/admin/c/{slug}/themes?version={form.get('version') or ''}"
+    try:
+        check_csrf(request, form)
+        await call(theme_decisions.merge, db(request), user(request), _ids(form.getall("themes", [])))
+    except ServiceError as refused:
+        return _back(back, error=refused.code)
+    return _back(back, done="merged")
+
+
+@get("/themes/{theme_id:int}", name="admin_theme")
+async def theme(
+    request: Request, theme_id: FromPath[int], done: FromQuery[str] = "", error: FromQuery[str] = ""
+) -> Template:
+    """One theme: its figures, representative comments, every comment, and its history."""
+    try:
+        detail = await call(themes.theme_detail, db(request), theme_id)
+    except ServiceError as missing:
+        return admin_error(request, missing)
+    return page(request, "admin/theme.html", {"detail": detail, "t": detail.theme, **_flash(done, error)})
+
+
+@post("/themes/{theme_id:int}/{action:str}", name="admin_theme_action")
+async def theme_action(
+    request: Request, theme_id: FromPath[int], action: FromPath[str]
+) -> Redirect | Template:
+    """rename, approve, unapprove, handling, split or move (the ticked comments) on theme ``theme_id``."""
+    form = await request.form()
+    back = f"/admin/themes/{theme_id}"
+    who = user(request)
+    comments = _ids(form.getall("comments", []))
+    try:
+        check_csrf(request, form)
+        if action == "rename":
+            await call(theme_decisions.rename, db(request), who, theme_id, str(form.get("label") or ""))
+            done = "renamed"
+        elif action in ("approve", "unapprove"):
+            await call(theme_decisions.approve, db(request), who, theme_id, action == "approve")
+            done = action + "d"
+        elif action == "handling":
+            await call(
+                theme_decisions.set_handling, db(request), who, theme_id, str(form.get("handling") or "")
+            )
+            done = "handling"
+        elif action == "split":
+            new = await call(
+                theme_decisions.split, db(request), who, theme_id, comments, str(form.get("label") or "")
+            )
+            return _back(f"/admin/themes/{new}", done="split")
+        elif action == "move":
+            target = _ids([form.get("target") or ""])
+            if not target:
+                raise ServiceError("theme_target_invalid")
+            await call(theme_decisions.move, db(request), who, comments, target[0])
+            done = "moved"
+        else:
+            return admin_error(request, ServiceError("not_found"))
+    except ServiceError as refused:
+        if refused.code == "theme_not_found":
+            return admin_error(request, refused)
+        return _back(back, error=refused.code)
+    if str(form.get("back") or "").startswith("/admin/c/"):
+        back = str(form.get("back"))
+    return _back(back, done=done)
+
+
+def _report_context(request: Request, slug: str, version: int | None) -> dict:
+    ref = version_ref(db(request), slug, version)
+    return {"ref": ref, "report": feedback.get(db(request), ref.version_id)}
+
+
+@get("/c/{slug:str}/report", name="admin_report")
+async def report(
+    request: Request,
+    slug: FromPath[str],
+    version: FromQuery[int | None] = None,
+    done: FromQuery[str] = "",
+    error: FromQuery[str] = "",
+) -> Template:
+    """The round's feedback report: generate it, edit the text, publish it (administrators)."""
+    try:
+        context = await call(_report_context, request, slug, version)
+    except ServiceError as missing:
+        return admin_error(request, missing)
+    return page(request, "admin/report.html", {**context, **_flash(done, error)})
+
+
+@post("/c/{slug:str}/report/{action:str}", name="admin_report_action")
+async def report_action(request: Request, slug: FromPath[str], action: FromPath[str]) -> Redirect | Template:
+    """generate, save, publish or withdraw the round's report."""
+    form = await request.form()
+    number = _ids([form.get("version") or ""])
+    back = f"/admin/c/{slug}/report?version={number[0] if number else ''}"
+    who = user(request)
+    try:
+        check_csrf(request, form)
+        ref = await call(version_ref, db(request), slug, number[0] if number else None)
+        if action == "generate":
+            await call(feedback.generate, db(request), who, ref.version_id)
+            done = "generated"
+        elif action == "save":
+            await call(feedback.save_body, db(request), who, ref.version_id, str(form.get("body") or ""))
+            done = "saved"
+        elif action in ("publish", "withdraw"):
+            await call(feedback.publish, db(request), who, ref.version_id, action == "publish")
+            done = "published" if action == "publish" else "withdrawn"
+        else:
+            return admin_error(request, ServiceError("not_found"))
+    except ServiceError as refused:
+        if refused.code in ("consultation_not_found", "version_not_found"):
+            return admin_error(request, refused)
+        return _back(back, error=refused.code)
+    return _back(back, done=done)
+
+
+def report_file(request: Request, report: feedback.Report, slug: str) -> File:
+    """The report as a Word file, deleted once sent."""
+    from app.services.exports import _scratch
+    from exporters.feedback import write_feedback
+
+    path = _scratch(settings(request).data_dir)
+    write_feedback(report.document(), path)
+    return File(
+        path=path,
+        filename=f"{slug}-第{report.figures['number']}轮-征求意见情况通报.docx",
+        background=BackgroundTask(path.unlink, missing_ok=True),
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@get("/c/{slug:str}/report.docx", name="admin_report_docx")
+async def report_docx(
+    request: Request, slug: FromPath[str], version: FromQuery[int | None] = None
+) -> File | Template:
+    """The report as it stands (published or not) as Word."""
+    try:
+        context = await call(_report_context, request, slug, version)
+        if context["report"] is None:
+            raise ServiceError("report_not_found")
+    except ServiceError as missing:
+        return admin_error(request, missing)
+    return await call(report_file, request, context["report"], slug)
+
+
+THEME_PAGES = [theme_list, run, merge, theme, theme_action, report, report_action, report_docx]

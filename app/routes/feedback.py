@@ -1,0 +1,39 @@
+"""The public 征求意见情况通报 of a consultation: the published report of a round as a page and as Word.
+A report not published (or of a round not published) does not exist for the public."""
+
+from __future__ import annotations
+
+from litestar import Request, get
+from litestar.params import FromPath, FromQuery
+from litestar.response import File, Template
+
+from app.routes.admin_common import call
+from app.routes.admin_themes import report_file
+from app.routes.common import db, error_page, render
+from app.services import feedback
+from app.services.errors import ServiceError
+
+
+@get("/c/{slug:str}/feedback", name="feedback_report")
+async def report_page(request: Request, slug: FromPath[str], round: FromQuery[int | None] = None) -> Template:
+    """The published report of round ``round`` (default the newest published one)."""
+    try:
+        report, slug = await call(feedback.public, db(request), slug, round)
+    except ServiceError as error:
+        return error_page(request, error)
+    return render(request, "feedback.html", {"slug": slug, "report": report, "doc": report.document()})
+
+
+@get("/c/{slug:str}/feedback.docx", name="feedback_report_docx")
+async def report_docx(
+    request: Request, slug: FromPath[str], round: FromQuery[int | None] = None
+) -> File | Template:
+    """The same report as Word."""
+    try:
+        report, slug = await call(feedback.public, db(request), slug, round)
+    except ServiceError as error:
+        return error_page(request, error)
+    return await call(report_file, request, report, slug)
+
+
+FEEDBACK_PAGES = [report_page, report_docx]
