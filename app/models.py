@@ -154,6 +154,7 @@ class Comment(Base):
         Index("ix_comment_content_hash", "content_hash"),
         Index("ix_comment_version_disposition", "version_id", "disposition"),
         Index("ix_comment_version_cluster", "version_id", "cluster_id"),
+        Index("ix_comment_version_tally", "version_id", "commenter_type", "source", "disposition"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     receipt: Mapped[str] = mapped_column(String(32), unique=True)

@@ -178,7 +178,7 @@ def _filtered(conn, stmt: Select, version_ids: int | tuple[int, ...], f: Filters
         stmt = stmt.where(C.c.cluster_id == f.cluster)
     found = search.clause(conn, f.q, C.c.id, C.c.content)
     stmt = stmt if found is None else stmt.where(found)
-    who = search.person_clause(f.who, C)
+    who = search.person_clause(f.who, C, conn.dialect.name)
     return stmt if who is None else stmt.where(who)
 
 
@@ -370,24 +370,24 @@ def overview(db: Database, version_ids: int | tuple[int, ...], toc_version_id: i
     toc = toc_version_id or scope[-1]
     in_scope = C.c.version_id.in_(scope)
     with db.read.connect() as conn:
-        per_node = dict(
-            conn.execute(
-                select(A.c.node_id, func.count())
-                .select_from(C)
-                .outerjoin(A, A.c.id == C.c.article_id)
-                .where(in_scope)
-                .group_by(A.c.node_id)
-            ).all()
-        )
-        per_chapter = dict(
-            conn.execute(
-                select(A.c.chapter_node_id, func.count())
-                .select_from(C)
-                .join(A, A.c.id == C.c.article_id)
-                .where(in_scope)
-                .group_by(A.c.chapter_node_id)
-            ).all()
-        )
+        # One pass over the comments by article id (the (version, article) index covers it) and one by
+        # type, disposition and source; node ids and chapters come from the few article rows.
+        per_article = conn.execute(
+            select(C.c.article_id, func.count()).where(in_scope).group_by(C.c.article_id)
+        ).all()
+        where = {
+            r.id: (r.node_id, r.chapter_node_id)
+            for r in conn.execute(
+                select(A.c.id, A.c.node_id, A.c.chapter_node_id).where(A.c.version_id.in_(scope))
+            )
+        }
+        per_node: dict[str | None, int] = {}
+        per_chapter: dict[str | None, int] = {}
+        for article_id, count in per_article:
+            node, chapter = where.get(article_id, (None, None))
+            per_node[node] = per_node.get(node, 0) + count
+            if article_id is not None:
+                per_chapter[chapter] = per_chapter.get(chapter, 0) + count
         articles = conn.execute(
             select(A.c.node_id, A.c.label, A.c.caption).where(A.c.version_id == toc).order_by(A.c.position)
         ).all()
@@ -396,15 +396,17 @@ def overview(db: Database, version_ids: int | tuple[int, ...], toc_version_id: i
             .where(D.c.version_id == toc, D.c.kind == "章")
             .order_by(D.c.position)
         ).all()
-
-        def grouped(column) -> dict[str, int]:
-            return dict(conn.execute(select(column, func.count()).where(in_scope).group_by(column)).all())
-
-        types, dispositions, sources = (
-            grouped(C.c.commenter_type),
-            grouped(C.c.disposition),
-            grouped(C.c.source),
-        )
+        types: dict[str, int] = {}
+        dispositions: dict[str, int] = {}
+        sources: dict[str, int] = {}
+        for kind, value, source, count in conn.execute(
+            select(C.c.commenter_type, C.c.disposition, C.c.source, func.count())
+            .where(in_scope)
+            .group_by(C.c.commenter_type, C.c.disposition, C.c.source)
+        ):
+            types[kind] = types.get(kind, 0) + count
+            dispositions[value] = dispositions.get(value, 0) + count
+            sources[source] = sources.get(source, 0) + count
         clusters = conn.scalar(
             select(func.count(func.distinct(C.c.cluster_id))).where(in_scope, C.c.cluster_id.is_not(None))
         )

@@ -1,13 +1,14 @@
 """bulk answers that can be undone; accounts that can be disabled
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0010
 Create Date: 2026-12-01 21:45:00.000000
 
 A bulk answer (a selection, everything matching a filter, a cluster) is one ``bulk_action`` row; each
 disposition it wrote carries its id in ``disposition.batch_id``. Undoing it writes new disposition rows
 (``undo_of`` = the action) restoring what each comment had before: the history keeps every change.
-``app_user.disabled_at`` marks an account an administrator has disabled.
+``app_user.disabled_at`` marks an account an administrator has disabled. ``ix_comment_version_tally``
+lets the overview of every round count by type, source and disposition without reading the comments.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from alembic import op
 import app.db
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
@@ -54,9 +55,14 @@ def upgrade() -> None:
     op.add_column("disposition", sa.Column("undo_of", sa.Integer(), nullable=True))
     op.create_index(op.f("ix_disposition_batch_id"), "disposition", ["batch_id"])
     op.add_column("app_user", sa.Column("disabled_at", app.db.UTCDateTime(), nullable=True))
+    # The overview's totals by type, source and disposition over every round, read from this index alone.
+    op.create_index(
+        "ix_comment_version_tally", "comment", ["version_id", "commenter_type", "source", "disposition"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_comment_version_tally", table_name="comment")
     op.drop_column("app_user", "disabled_at")
     op.drop_index(op.f("ix_disposition_batch_id"), table_name="disposition")
     op.drop_column("disposition", "undo_of")

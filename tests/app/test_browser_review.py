@@ -27,15 +27,16 @@ def server(tmp_path_factory):
     """``draftreview serve`` on a fresh data dir with the demo and a drafter account; (base URL, data dir)."""
     data = tmp_path_factory.mktemp("data")
     with running_server(data) as (base, env):
-        subprocess.run(
-            app_command("user", "add", "drafter1", "--role", "drafter", "--password-stdin"),
-            input=PASSWORD + "\n",
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-        )
+        for name, role in (("drafter1", "drafter"), ("admin1", "admin")):
+            subprocess.run(
+                app_command("user", "add", name, "--role", role, "--password-stdin"),
+                input=PASSWORD + "\n",
+                text=True,
+                check=True,
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+            )
         yield base, data
 
 
@@ -192,4 +193,51 @@ def test_comment_page_radios_keyboard_and_next_unanswered(server, browser, javas
     page.locator("#listing .totals").wait_for()
     assert page.get_by_label("来源").input_value() == "online"  # the filter is kept
     assert page.get_by_label("轮次").input_value() == "1"
+    page.close()
+
+
+@pytest.mark.parametrize(("javascript", "size"), [(True, "desktop"), (False, "phone")])
+def test_administrator_imports_and_publishes_a_round_and_disables_an_account(
+    server, browser, javascript, size, tmp_path
+):
+    base, data = server
+    mark = "甲" if javascript else "乙"
+    page = browser.new_page(java_script_enabled=javascript, viewport=SIZES[size])
+    page.goto(f"{base}/admin/c/{SLUG}/versions/new")
+    page.get_by_label("用户名").fill("admin1")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    # A file identical to the demo's second round is refused, naming it.
+    v2 = ROOT / "app" / "data" / "sample-draft-v2.txt"
+    page.get_by_label("草案文件").set_input_files(str(v2))
+    page.get_by_role("button", name="上传并检查").click()
+    page.locator(".error-box").wait_for()
+    assert "该文件与已有版本的内容完全相同" in page.locator(".error-box").inner_text()
+    assert "第 2 版（修改稿）" in page.locator(".error-box").inner_text()
+    # A changed text: preview with the comparison, saved unpublished, then published with its note.
+    changed = tmp_path / "v3.txt"
+    changed.write_text(v2.read_text().replace("制定本条例。", f"制定本条例（{mark}）。", 1), encoding="utf-8")
+    page.get_by_label("草案文件").set_input_files(str(changed))
+    page.get_by_role("button", name="上传并检查").click()
+    page.locator("h2", has_text="版的比对").wait_for()  # against the current (latest) round
+    assert "修改 1" in page.locator(".totals").inner_text()
+    number = len(stored(data, "SELECT id FROM version")) + 1
+    page.get_by_role("button", name=f"保存为第 {number} 版（未发布）").click()
+    page.locator(".success", has_text=f"已保存为第 {number} 版").wait_for()
+    assert stored(data, "SELECT published_at FROM version WHERE number = ?", number) == [(None,)]
+    round_ = page.locator(f"#round-{number}")
+    round_.get_by_label("起草说明").fill(f"根据第二轮意见修改（{mark}）。")
+    page.screenshot(path=str(tmp_path / f"rounds-{size}.png"), full_page=True)
+    round_.get_by_role("button", name=f"发布第 {number} 版").click()
+    page.locator(".success", has_text="已发布").wait_for()
+    assert stored(data, "SELECT note, published_at IS NOT NULL FROM version WHERE number = ?", number) == [
+        (f"根据第二轮意见修改（{mark}）。", 1)
+    ]
+    # Accounts: disable the drafter (its sessions end), then enable it again.
+    page.get_by_role("link", name="账号管理").click()
+    page.get_by_role("button", name="停用 drafter1").click()
+    page.locator(".success", has_text="已停用账号 drafter1").wait_for()
+    assert stored(data, "SELECT disabled_at IS NOT NULL FROM app_user WHERE name = 'drafter1'") == [(1,)]
+    page.get_by_role("button", name="启用 drafter1").click()
+    page.locator(".success", has_text="已启用账号 drafter1").wait_for()
     page.close()

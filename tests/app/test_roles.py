@@ -29,6 +29,8 @@ VALUES = {
     "name": "someone",
     "action": "end-sessions",
     "kind": "summary",
+    "theme_id": "1",
+    "job_id": "1",
 }
 
 
