@@ -20,20 +20,14 @@ PUBLIC = {"/admin/login"}
 
 def drafter_routes(app):
     """(method, path with sample parameters) of every route under /admin and /api/v1/admin."""
-    samples = {
-        "slug": "hlj-digital-economy",
-        "comment_id": "1",
-        "kind": "summary",
-        "number": "1",
-        "name": "drafter1",
-        "action": "disable",
-    }
+    # Named samples where the value matters; any other id (themes, jobs, comments, rounds…) is 1.
+    samples = {"slug": "hlj-digital-economy", "kind": "summary", "name": "drafter1", "action": "disable"}
     found = []
     for route in app.routes:
         path = route.path
         if not (path.startswith("/admin") or path.startswith("/api/v1/admin")) or path in PUBLIC:
             continue
-        concrete = re.sub(r"\{(\w+):\w+\}", lambda m: samples[m.group(1)], path)
+        concrete = re.sub(r"\{(\w+):\w+\}", lambda m: samples.get(m.group(1), "1"), path)
         for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
             found.append((method, concrete))
     return found

@@ -64,6 +64,13 @@ def answers(data: Path, ids: list[int]) -> list[tuple[str, str]]:
     ]
 
 
+def log_in(page, name: str = "drafter1") -> None:
+    """Fills the login form the page was sent to."""
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
 def submit_bulk(page, value: str, reason: str, expected: int, javascript: bool) -> None:
     """Chooses the value, types the reason, submits, checks the confirmation and confirms."""
     page.locator("#bulk-value").select_option(label=value)
@@ -83,9 +90,7 @@ def test_bulk_answers_undo_and_finding_comments(server, browser, javascript, siz
     mark = "有脚本" if javascript else "无脚本"
     page = browser.new_page(java_script_enabled=javascript, viewport=SIZES[size])
     page.goto(f"{base}/admin/c/{SLUG}/comments?version=1&article=art-13")
-    page.get_by_label("用户名").fill("drafter1")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page)
     page.locator("#listing .totals", has_text="共 4 条意见").wait_for()
 
     # Two ticked comments: 不采纳 with a reason. Choosing in the bulk select must keep the ticks.
@@ -165,9 +170,7 @@ def test_comment_page_radios_keyboard_and_next_unanswered(server, browser, javas
     page = browser.new_page(java_script_enabled=javascript, viewport=SIZES["desktop"])
     page.goto(f"{base}/admin/c/{SLUG}/comments?version=1&source=online")
     if "/login" in page.url:
-        page.get_by_label("用户名").fill("drafter1")
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
+        log_in(page)
     # A comment on one paragraph (第十三条第二款, 第二十五条第二款): a different one for each run.
     words, paragraph = ("发布时限", "移动通信") if javascript else ("具有重要价值的数", "公共管理和服务机构")
     page.locator(".comment-row", has_text=words).get_by_role("link").first.click()
@@ -204,9 +207,7 @@ def test_administrator_imports_and_publishes_a_round_and_disables_an_account(
     mark = "甲" if javascript else "乙"
     page = browser.new_page(java_script_enabled=javascript, viewport=SIZES[size])
     page.goto(f"{base}/admin/c/{SLUG}/versions/new")
-    page.get_by_label("用户名").fill("admin1")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, "admin1")
     # A file identical to the demo's second round is refused, naming it.
     v2 = ROOT / "app" / "data" / "sample-draft-v2.txt"
     page.get_by_label("草案文件").set_input_files(str(v2))
