@@ -258,6 +258,25 @@ class CommentGram(Base):
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)
 
 
+class RateCounter(Base):
+    """One fixed-window counter of app/services/throttle.py (login attempts, erasure and receipt look-ups
+    per client or account): ``hits`` since ``window_start``. Keys are hashes, never addresses or names."""
+
+    __tablename__ = "rate_counter"
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    hits: Mapped[int] = mapped_column(Integer)
+
+
+class AppState(Base):
+    """Facts about the installation itself, e.g. ``demo_seeded``: the first-start demo was completed (a
+    start killed half-way through seeding is recognised by its absence and redone)."""
+
+    __tablename__ = "app_state"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
 class ThemeRun(Base):
     """One run of the theme analysis of a version (app/services/themes.py): its state and progress."""
 

@@ -106,7 +106,7 @@ async def _read_json(request: Request) -> Any:
         raise ServiceError("text_invalid") from None
     try:
         return await request.json()
-    except SerializationException:
+    except (SerializationException, RecursionError):  # RecursionError: JSON nested thousands deep
         raise ServiceError("invalid_request") from None
 
 

@@ -35,10 +35,12 @@ FILTER_KEYS = (
 
 
 def _date(text: str | None) -> date | None:
+    # Clamped: 0001-01-01 and 9999-12-31 have no day before or after to bound a filter with.
     try:
-        return date.fromisoformat(text) if text else None
+        day = date.fromisoformat(text) if text else None
     except ValueError:
         return None
+    return min(max(day, date(1900, 1, 1)), date(2999, 12, 31)) if day else None
 
 
 def read_filters(params) -> review.Filters:

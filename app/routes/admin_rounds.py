@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from app.db import utcnow
 from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db
-from app.services import review, rounds
+from app.services import review, round_admin, rounds
 from app.services.auth import is_admin, require_admin
 from app.services.errors import MESSAGES, ServiceError
 from app.timeutil import today
@@ -33,7 +33,7 @@ def _context(request: Request, slug: str, error: ServiceError | None = None, for
     start = today(utcnow())
     return {
         "ref": ref,
-        "rounds": rounds.rounds(db(request), ref.consultation_id),
+        "rounds": round_admin.rounds(db(request), ref.consultation_id),
         "admin": is_admin(user(request)),
         "error": MESSAGES[error.code] if error else None,
         "form": form or {},
@@ -74,7 +74,7 @@ async def publish_round(request: Request, slug: FromPath[str], number: FromPath[
         require_admin(user(request))
         ref = await call(review.version_ref, db(request), slug)
         await call(
-            rounds.publish_round,
+            round_admin.publish_round,
             db(request),
             _number(ref, number),
             user(request),
@@ -99,8 +99,7 @@ async def publish_answers(
     try:
         check_csrf(request, form)
         require_admin(user(request))
-        ref = await call(review.version_ref, db(request), slug)
-        await call(rounds.publish_answers, db(request), _number(ref, number), user(request))
+        await call(rounds.publish_answers, db(request), slug, number)
     except ServiceError as error:
         return admin_error(request, error)
     return Redirect(path=f"/admin/c/{slug}/rounds?done=answers", status_code=303)

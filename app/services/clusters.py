@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
-from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
 from app import models
 from app.db import Database
@@ -98,18 +98,27 @@ def _representatives(groups: Iterable[list[int]], key_of: dict[int, object]) -> 
     return result
 
 
-def find_clusters(texts: dict[int, str], threshold: float = THRESHOLD) -> dict[int, int]:
-    """{comment id: representative id} for every comment that has a near duplicate, from scratch. Copies
-    of one exact text share a signature, so each distinct text is hashed and queried once."""
+def distinct_signatures(texts: dict[int, str]) -> tuple[dict[str, int], dict[int, np.ndarray]]:
+    """({exact text: its lowest comment id}, {that id: signature} for texts that have shingles)."""
     first: dict[str, int] = {}
     for i in sorted(texts):
         first.setdefault(texts[i], i)
     distinct = [(t, i) for t, i in first.items() if shingles(t)]
     hashed = signatures([t for t, _ in distinct])
+    return first, {i: values for (_, i), values in zip(distinct, hashed, strict=True)}
+
+
+def find_clusters(
+    texts: dict[int, str], threshold: float = THRESHOLD, hashed: tuple[dict, dict] | None = None
+) -> dict[int, int]:
+    """{comment id: representative id} for every comment that has a near duplicate, from scratch. Copies
+    of one exact text share a signature, so each distinct text is hashed and queried once (``hashed``:
+    ``distinct_signatures(texts)`` when the caller has it already)."""
+    first, values_of = hashed or distinct_signatures(texts)
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     by_id: dict[int, MinHash] = {}
     with lsh.insertion_session() as session:
-        for (_, i), values in zip(distinct, hashed, strict=True):
+        for i, values in values_of.items():
             by_id[i] = MinHash(num_perm=NUM_PERM, hashvalues=values, scheme="affine32")
             session.insert(i, by_id[i])
     parent = {i: i for i in by_id}
@@ -122,7 +131,8 @@ def find_clusters(texts: dict[int, str], threshold: float = THRESHOLD) -> dict[i
 
     for i, signature in by_id.items():
         for j in lsh.query(signature):
-            if j != i and signature.jaccard(by_id[j]) >= threshold:
+            # A pair already connected adds nothing: skipping it keeps campaigns from costing n².
+            if root(i) != root(j) and signature.jaccard(by_id[j]) >= threshold:
                 parent[root(i)] = root(j)
     members: dict[int, list[int]] = defaultdict(list)
     for i, t in texts.items():
@@ -151,7 +161,11 @@ def _matching_components(conn: Connection, version_id: int, signature: np.ndarra
     candidates = conn.execute(
         select(B.c.comment_id, C.c.cluster_id)
         .join(C, C.c.id == B.c.comment_id)
-        .where(B.c.version_id == version_id, tuple_(B.c.band, B.c.key).in_(list(enumerate(keys))))
+        .where(
+            B.c.version_id == version_id,
+            # One index lookup per band (a row-value IN would scan the version's bands on SQLite).
+            or_(*(and_(B.c.band == n, B.c.key == k) for n, k in enumerate(keys))),
+        )
         .distinct()
     ).all()
     by_component: dict[int, list[int]] = defaultdict(list)
@@ -170,11 +184,15 @@ def _matching_components(conn: Connection, version_id: int, signature: np.ndarra
     return matched
 
 
-def _join(conn: Connection, comment_id: int, components: set[int]) -> None:
+def _join(conn: Connection, version_id: int, comment_id: int, components: set[int]) -> None:
     """Puts ``comment_id`` in one cluster with every comment of ``components``, with its representative."""
     if not components:
         return
-    members = or_(C.c.cluster_id.in_(components), C.c.id.in_(components | {comment_id}))
+    # Each side of the OR has an index: (version_id, cluster_id), and the primary key.
+    members = or_(
+        and_(C.c.version_id == version_id, C.c.cluster_id.in_(components)),
+        C.c.id.in_(components | {comment_id}),
+    )
     counts = conn.execute(
         select(M.c.text_key, func.count(), func.min(C.c.id))
         .join(M, M.c.comment_id == C.c.id)
@@ -223,7 +241,7 @@ def index_comments(conn: Connection, rows: Sequence[tuple[int, int, str]]) -> No
         conn.execute(
             insert(M).values(comment_id=comment_id, version_id=version_id, text_key=key, signature=stored)
         )
-        _join(conn, comment_id, components)
+        _join(conn, version_id, comment_id, components)
 
 
 def _pending(conn: Connection, limit: int, everything: bool) -> list[tuple[int, int, str]]:
@@ -281,12 +299,8 @@ def rebuild_version(db: Database, version_id: int, progress=None) -> ClusterResu
         ).all()
     report(0, len(rows), N_("正在计算相似度"))
     texts = dict(rows)
-    assignment = find_clusters(texts)
-    first: dict[str, int] = {}
-    for i, content in rows:
-        first.setdefault(content, i)
-    distinct = [(content, i) for content, i in first.items()]
-    hashed = dict(zip((i for _, i in distinct), signatures([c for c, _ in distinct]), strict=True))
+    first, hashed = distinct_signatures(texts)
+    assignment = find_clusters(texts, hashed=(first, hashed))
     report(len(rows) // 2, len(rows), N_("正在保存"))
     minhash_rows = []
     band_rows = []
@@ -324,7 +338,7 @@ def rebuild_version(db: Database, version_id: int, progress=None) -> ClusterResu
             conn.execute(
                 update(C).where(C.c.id == bindparam("cid")).values(cluster_id=bindparam("rep")), changed
             )
-    report(len(rows), len(rows), N_("已完成"))
+    report(len(rows), len(rows))
     return ClusterResult(len(set(assignment.values())), len(assignment))
 
 

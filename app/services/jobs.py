@@ -192,6 +192,8 @@ def enqueue(
     """Records a queued job of ``kind`` with ``params`` (JSON-serialisable) and puts it on the queue;
     returns its id. With ``dedupe``, an active job of the same kind and params is returned instead."""
     if kind not in _KINDS:
+        load_kinds()  # the module defining it may not have been imported in this process yet
+    if kind not in _KINDS:
         raise ValueError(f"unknown job kind: {kind}")
     params = json.loads(json.dumps(params or {}))  # what the database will give back
     with db.writing() as session:

@@ -1,136 +1,153 @@
-"""Rounds of a consultation: a version is saved unpublished (a round being prepared, never public), then an
-administrator publishes it with its comment period and 起草说明; later an administrator publishes the
-round's answers, which makes dispositions and reasons visible on the commenters' receipts."""
+"""Rounds of a consultation: each published version is a round (征求意见稿, 修改稿…) with its own period and
+起草说明; which one takes comments now; the office's contacts; publishing a round's answers; and where an
+article of one round went in another (through ``versions.align``, via app.services.compare).
+
+A version whose ``published_at`` is NULL is a round being prepared: nothing here shows it to the public.
+"""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 
 from app import models
 from app.db import Database, utcnow
-from app.services.auth import UserInfo, require_admin
 from app.services.errors import ServiceError
-from app.timeutil import closing_day, period
 
-log = logging.getLogger("draftreview")
-MAX_NOTE = 20000
+if TYPE_CHECKING:
+    from app.services.consultations import Period
 
 
 @dataclass(frozen=True)
 class Round:
-    """One version of a consultation as the rounds page shows it."""
+    """A published version as the public sees it in the list of rounds."""
 
     version_id: int
     number: int
     stage: str
-    title: str
-    source_name: str
-    opens_at: datetime
-    closes_at: datetime
-    note: str
-    created_at: datetime
-    published_at: datetime | None
-    answers_published_at: datetime | None
-    comments: int
-    answered: int
-
-    @property
-    def closing_day(self) -> date:
-        """The last day of the round's comment period."""
-        return closing_day(self.closes_at)
+    period: Period
+    answers_published: bool
 
 
-def rounds(db: Database, consultation_id: int) -> list[Round]:
-    """Every version of a consultation, oldest first, with its comment and answer counts."""
-    V, C = models.Version.__table__, models.Comment.__table__
-    with db.read.connect() as conn:
-        counts = {
-            r.version_id: (r.n, r.answered)
-            for r in conn.execute(
-                select(
-                    C.c.version_id,
-                    func.count().label("n"),
-                    func.count().filter(C.c.disposition != "").label("answered"),
-                )
-                .join(V, V.c.id == C.c.version_id)
-                .where(V.c.consultation_id == consultation_id)
-                .group_by(C.c.version_id)
-            )
-        }
-        return [
-            Round(
-                v.id,
-                v.number,
-                v.stage,
-                v.title,
-                v.source_name,
-                v.opens_at,
-                v.closes_at,
-                v.note,
-                v.created_at,
-                v.published_at,
-                v.answers_published_at,
-                *counts.get(v.id, (0, 0)),
-            )
-            for v in conn.execute(
-                select(V).where(V.c.consultation_id == consultation_id).order_by(V.c.number)
-            )
-        ]
+@dataclass(frozen=True)
+class Office:
+    """The consulting body and how to reach it (empty strings where the office set nothing)."""
+
+    name: str = ""
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+
+    def __bool__(self) -> bool:
+        return any((self.name, self.address, self.email, self.phone))
 
 
-def publish_round(
-    db: Database,
-    version_id: int,
-    user: UserInfo,
-    *,
-    opens: date,
-    closes: date,
-    note: str,
-    now: datetime | None = None,
-) -> None:
-    """Publishes an unpublished round with its period and 起草说明 (administrators only). ServiceError
-    forbidden, period_invalid, field_too_long, version_not_found, already_published."""
-    require_admin(user)
-    if closes < opens:
-        raise ServiceError("period_invalid")
-    note = note.replace("\r\n", "\n").strip()
-    if len(note) > MAX_NOTE:
-        raise ServiceError("field_too_long")
-    opens_at, closes_at = period(opens, closes)
+def office_of(consultation: models.Consultation) -> Office:
+    """The Office of a consultation row."""
+    c = consultation
+    return Office(c.office_name, c.office_address, c.office_email, c.office_phone)
+
+
+def published_rounds(session, consultation_id: int, now: datetime) -> list[Round]:
+    """The published versions of a consultation, oldest first."""
+    from app.services.consultations import Period  # consultations builds its views from these
+
+    rows = session.scalars(
+        select(models.Version)
+        .where(models.Version.consultation_id == consultation_id, models.Version.published_at.is_not(None))
+        .order_by(models.Version.number)
+    )
+    return [
+        Round(v.id, v.number, v.stage, Period.of(v, now), v.answers_published_at is not None) for v in rows
+    ]
+
+
+def current_round(rounds: list[Round]) -> Round | None:
+    """The round the public is sent to: the open one (the latest if several overlap), else the latest."""
+    open_rounds = [r for r in rounds if r.period.state == "open"]
+    return (open_rounds or rounds or [None])[-1]
+
+
+def open_round(rounds: list[Round]) -> Round | None:
+    """The round taking comments now (the latest if several overlap), or None."""
+    open_rounds = [r for r in rounds if r.period.state == "open"]
+    return open_rounds[-1] if open_rounds else None
+
+
+def _version(session, slug: str, number: int) -> models.Version:
+    version = session.scalar(
+        select(models.Version)
+        .join(models.Consultation, models.Consultation.id == models.Version.consultation_id)
+        .where(models.Consultation.slug == slug, models.Version.number == number)
+    )
+    if version is None:
+        raise ServiceError("version_not_found")
+    return version
+
+
+def publish_answers(db: Database, slug: str, number: int, now: datetime | None = None) -> datetime:
+    """Makes the dispositions and reasons of round ``number`` of ``slug`` visible on its receipts (an
+    explicit office action, once the round has closed). Returns when they became public (the first
+    time: publishing again changes nothing; later corrections show on receipts as they are made).
+    ServiceError version_not_found, answers_round_open (the round still takes comments)."""
     now = now or utcnow()
     with db.writing() as session:
-        version = session.get(models.Version, version_id)
-        if version is None:
-            raise ServiceError("version_not_found")
-        if version.published_at is not None:
-            raise ServiceError("already_published")
-        version.opens_at, version.closes_at, version.note, version.published_at = (
-            opens_at,
-            closes_at,
-            note,
-            now,
-        )
-    log.info("round %s published by %s", version_id, user.name)
-
-
-def publish_answers(db: Database, version_id: int, user: UserInfo, now: datetime | None = None) -> datetime:
-    """Makes the dispositions and reasons of round ``version_id`` visible on receipts from now on
-    (administrators only); answers changed later show as corrected. Returns when. ServiceError forbidden,
-    version_not_found, not_published."""
-    require_admin(user)
-    now = now or utcnow()
-    with db.writing() as session:
-        version = session.get(models.Version, version_id)
-        if version is None:
-            raise ServiceError("version_not_found")
-        if version.published_at is None:
-            raise ServiceError("not_published")
+        version = _version(session, slug, number)
+        if version.published_at is None or now < version.closes_at:
+            raise ServiceError("answers_round_open")
         if version.answers_published_at is None:
             version.answers_published_at = now
-        when = version.answers_published_at
-    log.info("answers of round %s published by %s", version_id, user.name)
-    return when
+        return version.answers_published_at
+
+
+def set_office(db: Database, slug: str, **fields: str) -> None:
+    """Sets the consulting body's ``name``, ``address``, ``email`` and/or ``phone`` of ``slug`` (only the
+    fields given). ServiceError consultation_not_found."""
+    values = {f"office_{k}": v.strip() for k, v in fields.items() if v is not None}
+    unknown = set(values) - {"office_name", "office_address", "office_email", "office_phone"}
+    if unknown:
+        raise ValueError(f"unknown office fields: {sorted(unknown)}")
+    if not values:
+        return
+    with db.writing() as session:
+        done = session.execute(
+            update(models.Consultation).where(models.Consultation.slug == slug).values(**values)
+        )
+        if done.rowcount == 0:
+            raise ServiceError("consultation_not_found")
+
+
+def set_note(db: Database, slug: str, number: int, note: str) -> None:
+    """Sets the 起草说明 of round ``number`` of ``slug`` (kept as written, line breaks normalised)."""
+    with db.writing() as session:
+        _version(session, slug, number).note = note.replace("\r\n", "\n").strip()
+
+
+@dataclass(frozen=True)
+class Match:
+    """An article of another round matching the one a person read."""
+
+    node_id: str
+    label: str
+
+
+def matching_articles(db: Database, slug: str, from_number: int, node_id: str, to_number: int) -> list[Match]:
+    """The articles of round ``to_number`` that article (or paragraph) ``node_id`` of round ``from_number``
+    became, from the alignment of the two texts (empty when it was deleted or is unknown)."""
+    from app.services.compare import aligned, carried_forward
+
+    article_id = node_id.split("-p")[0]
+    with db.reading() as session:
+        from_id = _version(session, slug, from_number).id
+        to_id = _version(session, slug, to_number).id
+    if from_number < to_number:
+        _, later, alignment = aligned(db, from_id, to_id)
+        labels = {a.id: a.label for a in later.articles}
+        return [Match(i, labels[i]) for i in carried_forward(alignment).get(article_id, ())]
+    # Reading back from a later round to an earlier one: the same alignment, looked up the other way.
+    earlier, _, alignment = aligned(db, to_id, from_id)
+    labels = {a.id: a.label for a in earlier.articles}
+    return [Match(o, labels[o]) for o, targets in carried_forward(alignment).items() if article_id in targets]

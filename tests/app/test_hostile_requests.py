@@ -406,7 +406,7 @@ def test_nul_in_a_drafters_form_is_refused(drafter, demo, settings):
 
 @functools.cache
 def zip_bomb() -> bytes:
-    """A .docx-shaped zip whose document.xml inflates to 210 MB (the parser's limit is 200 MB)."""
+    """A .docx-shaped zip whose document.xml inflates to 210 MB (far past the parser's limits)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")

@@ -6,7 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app import models
 from app.db import Database, utcnow
@@ -194,3 +194,31 @@ def test_a_large_summary_export_is_written_by_a_job_and_downloaded_once(
     download = demo_client.get(f"/admin/jobs/{job_id}/download")
     assert download.status_code == 200 and download.content[:2] == b"PK"
     assert demo_client.get(f"/admin/jobs/{job_id}/download").status_code == 404  # deleted once sent
+
+
+def test_draftreview_worker_runs_jobs_and_stops_on_ctrl_c(seeded, settings, tmp_path):
+    import os
+    import signal
+    import subprocess
+
+    from tests.app.live import ROOT, app_command
+
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "DRAFTREVIEW_DATA_DIR": str(tmp_path)}
+    worker = subprocess.Popen(
+        app_command("worker", "--threads", "1"),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        with seeded.reading() as session:
+            version = session.scalar(select(models.Version.id))
+        job_id = jobs.enqueue(seeded, "clusters.rebuild", {"version_id": version})
+        job = wait_for(seeded, job_id, timeout=120)
+        assert (job.state, job.result) == ("done", {"clusters": 0, "comments": 0})
+    finally:
+        worker.send_signal(signal.SIGINT)
+        output, _ = worker.communicate(timeout=60)
+    assert worker.returncode == 0, output
