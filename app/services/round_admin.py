@@ -14,6 +14,7 @@ from app import models
 from app.db import Database, utcnow
 from app.services.auth import UserInfo, require_admin
 from app.services.errors import ServiceError
+from app.services.importing import EARLIEST, LATEST
 from app.timeutil import closing_day, period
 
 log = logging.getLogger("draftreview")
@@ -93,8 +94,10 @@ def publish_round(
     now: datetime | None = None,
 ) -> None:
     """Publishes an unpublished round with its period and 起草说明 (administrators only). ServiceError
-    forbidden, period_invalid, field_too_long, version_not_found, already_published."""
+    forbidden, period_out_of_range, period_invalid, field_too_long, version_not_found, already_published."""
     require_admin(user)
+    if not (EARLIEST <= opens <= LATEST and EARLIEST <= closes <= LATEST):
+        raise ServiceError("period_out_of_range")
     if closes < opens:
         raise ServiceError("period_invalid")
     note = note.replace("\r\n", "\n").strip()

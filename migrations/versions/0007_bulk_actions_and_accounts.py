@@ -1,7 +1,7 @@
 """bulk answers that can be undone; accounts that can be disabled
 
 Revision ID: 0007
-Revises: 0010
+Revises: 0006
 Create Date: 2026-12-01 21:45:00.000000
 
 A bulk answer (a selection, everything matching a filter, a cluster) is one ``bulk_action`` row; each
@@ -19,7 +19,7 @@ from alembic import op
 import app.db
 
 revision = "0007"
-down_revision = "0010"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
