@@ -81,6 +81,13 @@ def form_posts(db) -> dict[str, tuple[str, dict]]:
         "/admin/c/{slug:str}/rounds/{number:int}/answers": (f"/admin/c/{SLUG}/rounds/1/answers", {}),
         "/admin/users": ("/admin/users", {"name": "drafter9", "role": "drafter", "password": PASSWORD}),
         "/admin/users/{name:str}/{action:str}": ("/admin/users/drafter1/end-sessions", {}),
+        "/admin/c/{slug:str}/themes/run": (f"/admin/c/{SLUG}/themes/run", {"version": "1"}),
+        "/admin/c/{slug:str}/themes/merge": (
+            f"/admin/c/{SLUG}/themes/merge",
+            {"version": "1", "themes": ["1", "2"]},
+        ),
+        "/admin/themes/{theme_id:int}/{action:str}": ("/admin/themes/1/rename", {"label": "新名称"}),
+        "/admin/c/{slug:str}/report/{action:str}": (f"/admin/c/{SLUG}/report/generate", {"version": "1"}),
         "/admin/c/{slug:str}/offline": (
             f"/admin/c/{SLUG}/offline",
             {
