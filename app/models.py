@@ -155,6 +155,7 @@ class Comment(Base):
         Index("ix_comment_content_hash", "content_hash"),
         Index("ix_comment_version_disposition", "version_id", "disposition"),
         Index("ix_comment_version_cluster", "version_id", "cluster_id"),
+        Index("ix_comment_version_tally", "version_id", "commenter_type", "source", "disposition"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     receipt: Mapped[str] = mapped_column(String(32), unique=True)
@@ -201,6 +202,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set by an administrator
 
 
 class UserSession(Base):
@@ -225,6 +227,27 @@ class Disposition(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
     user_name: Mapped[str] = mapped_column(String(80))  # kept even if the account is removed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    batch_id: Mapped[int | None] = mapped_column(Integer, index=True)  # the BulkAction that wrote it
+    undo_of: Mapped[int | None] = mapped_column(Integer)  # the BulkAction this row undid
+
+
+class BulkAction(Base):
+    """One answer given to many comments at once (a selection, all matching a filter, a cluster)."""
+
+    __tablename__ = "bulk_action"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    user_name: Mapped[str] = mapped_column(String(80))
+    value: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(String(20))  # selection / filter / cluster
+    count: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_by: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
 
 class CommentGram(Base):

@@ -19,11 +19,14 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app import i18n, security
 from app.db import Database
+from app.routes.admin_accounts import ACCOUNT_PAGES
 from app.routes.admin_api import ADMIN_API, EXCEPTION_HANDLERS
 from app.routes.admin_auth import login, login_form, logout
+from app.routes.admin_bulk import BULK_PAGES
 from app.routes.admin_common import api_unauthorized, drafter_guard, to_login
 from app.routes.admin_jobs import JOB_PAGES
 from app.routes.admin_review import REVIEW_PAGES
+from app.routes.admin_rounds import ROUND_PAGES
 from app.routes.admin_themes import THEME_PAGES
 from app.routes.admin_versions import VERSION_PAGES
 from app.routes.admin_working import WORKING_PAGES
@@ -129,8 +132,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                 route_handlers=[
                     logout,
                     *REVIEW_PAGES,
-                    *VERSION_PAGES,
                     *WORKING_PAGES,
+                    *BULK_PAGES,
+                    *VERSION_PAGES,
+                    *ROUND_PAGES,
+                    *ACCOUNT_PAGES,
                     *THEME_PAGES,
                     *JOB_PAGES,
                 ],

@@ -1,6 +1,7 @@
 """Chinese official-document page and type (GB/T 9704-2012) on top of python-docx's default template.
 
-A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; 仿宋 三号 body, 黑体 headings,
+A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (landscape tables: top and bottom 25 mm, so
+that the 210 mm page height is not spent on margins meant for a portrait page); 仿宋 三号 body, 黑体 headings,
 方正小标宋简体 titles; "— 1 —" page numbers in 四号 宋体, right on odd pages and left on even ones.
 python-docx's template points East Asian text at Japanese theme fonts (ＭＳ 明朝): every ``*Theme``
 font attribute is removed and every run gets an explicit ``w:eastAsia`` font, so Chinese never falls
@@ -28,8 +29,13 @@ SIZE_TITLE = 22  # 二号
 SIZE_BODY = 16  # 三号
 SIZE_SMALL = 14  # 四号
 SIZE_TABLE = 12  # 小四
+SIZE_TABLE_DENSE = 10.5  # 五号: tables of many short rows (the 意见汇总表)
 LINE_PITCH = 28.95  # GB/T 9704: 22 lines of 三号 type in the 225 mm type area
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+# Landscape tables keep the portrait side margins (the same 243 mm type width every table is laid out on)
+# but not its 72 mm of top and bottom margins: 160 mm of table height on a page instead of 138 mm.
+LANDSCAPE_MARGINS_MM = {"top": 25, "bottom": 25, "left": 28, "right": 26}
+FOOTER_MM = {False: 21, True: 12}  # page number distance from the page's bottom edge (portrait, landscape)
 A4_MM = (210, 297)
 # Fonts Word may not have: the font table tells it the script (GB2312, charset 0x86) and family, so
 # a missing 方正小标宋简体 is replaced by another Song face instead of a Latin one.
@@ -43,10 +49,21 @@ THEME_ATTRIBUTES = tuple(qn(f"w:{name}") for name in ("asciiTheme", "hAnsiTheme"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
+def margins_mm(landscape: bool) -> dict[str, int]:
+    """The page margins: GB/T 9704 for portrait pages, LANDSCAPE_MARGINS_MM for landscape tables."""
+    return LANDSCAPE_MARGINS_MM if landscape else MARGINS_MM
+
+
 def text_width_mm(landscape: bool) -> int:
     """Width of the type area between the margins: 156 mm upright, 243 mm landscape."""
     width = A4_MM[1] if landscape else A4_MM[0]
-    return width - MARGINS_MM["left"] - MARGINS_MM["right"]
+    return width - margins_mm(landscape)["left"] - margins_mm(landscape)["right"]
+
+
+def text_height_mm(landscape: bool) -> int:
+    """Height of the type area: 225 mm upright, 160 mm landscape."""
+    height = A4_MM[0] if landscape else A4_MM[1]
+    return height - margins_mm(landscape)["top"] - margins_mm(landscape)["bottom"]
 
 
 def set_fonts(rpr, east_asia: str = FONT_BODY, latin: str = FONT_LATIN) -> None:
@@ -185,9 +202,13 @@ def new_document(
     short, long = Mm(A4_MM[0]), Mm(A4_MM[1])
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (long, short) if landscape else (short, long)
-    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
-    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
-    section.header_distance, section.footer_distance = Mm(15), Mm(21)
+    margins = margins_mm(landscape)
+    section.top_margin, section.bottom_margin = Mm(margins["top"]), Mm(margins["bottom"])
+    section.left_margin, section.right_margin = Mm(margins["left"]), Mm(margins["right"])
+    section.header_distance, section.footer_distance = (
+        Mm(15 if not landscape else 12),
+        Mm(FOOTER_MM[landscape]),
+    )
     _set_defaults(document, body_size)
     document.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)

@@ -141,8 +141,11 @@ def text_cell(text: str, *, align: str | None = None, font: str = FONT_BODY, bol
     )
 
 
-def row_xml(cells: Iterable[str]) -> str:
-    """A ``w:tr`` that does not split across pages when it fits on one."""
+def row_xml(cells: Iterable[str], *, cant_split: bool = True) -> str:
+    """A ``w:tr`` that does not split across pages (``cant_split``), or one that may (a long row, which
+    would otherwise leave the rest of a page empty)."""
+    if not cant_split:
+        return f"<w:tr>{''.join(cells)}</w:tr>"
     return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>"
 
 

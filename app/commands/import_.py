@@ -80,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
             phone=args.office_phone,
         )
     except (ParseError, ServiceError) as error:
-        print(f"draftreview: {error.message}", file=sys.stderr)
+        detail = getattr(error, "detail", "")
+        print(f"draftreview: {error.message}{detail}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"draftreview: 无法读取文件：{error.strerror}（{args.file}）", file=sys.stderr)

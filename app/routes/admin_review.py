@@ -4,7 +4,7 @@ cluster), offline entry and clustering. Mounted under /admin behind the login gu
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
@@ -14,7 +14,7 @@ from app.db import storable
 from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db, is_htmx, settings
 from app.services import attachments, dispositions, jobs, offline, proposals, review
-from app.services.comments import COMMENTER_TYPES, CommentInput
+from app.services.comments import COMMENTER_TYPES, RECEIPT, CommentInput
 from app.services.compare import carried_to
 from app.services.consultations import list_consultations
 from app.services.errors import MESSAGES, ServiceError
@@ -29,6 +29,8 @@ FILTER_KEYS = (
     "date_to",
     "cluster",
     "q",
+    "who",
+    "version",
 )
 
 
@@ -57,6 +59,8 @@ def read_filters(params) -> review.Filters:
         _date(get_("date_to")),
         int(cluster) if cluster.isdigit() else None,
         get_("q")[:200],
+        get_("who")[:100],
+        int(get_("version")) if get_("version").isdigit() and storable(int(get_("version"))) else None,
     )
 
 
@@ -78,73 +82,88 @@ async def home(request: Request) -> Template:
 
 @get("/c/{slug:str}", name="admin_overview")
 async def overview(request: Request, slug: FromPath[str], version: FromQuery[int | None] = None) -> Template:
-    """Totals of a version as a chart and a table, the table of contents coloured by comment count."""
+    """Totals of every round (or of one: ``version``) as a chart and a table, the table of contents
+    coloured by comment count."""
     try:
         ref = await call(review.version_ref, db(request), slug, version)
     except ServiceError as error:
         return admin_error(request, error)
-    stats = await call(review.overview, db(request), ref.version_id)
+    stats = await call(review.overview, db(request), ref.scope(version), ref.version_id)
     rebuild = request.query_params.get("rebuild", "")
     job = (
         await call(jobs.get, db(request), int(rebuild))
         if rebuild.isdigit() and storable(int(rebuild))
         else None
     )
-    return page(request, "admin/overview.html", {"ref": ref, "stats": stats, "rebuild": job})
+    context = {"ref": ref, "stats": stats, "round": version, "rebuild": job}
+    return page(
+        request, "admin/overview.html", {**context, "imported": bool(request.query_params.get("imported"))}
+    )
 
 
-def _list_context(request: Request, slug: str, version: int | None, page_no: int) -> dict:
-    ref = review.version_ref(db(request), slug, version)
+def _list_context(request: Request, slug: str, page_no: int) -> dict:
     filters = read_filters(request.query_params)
-    listing = review.list_comments(db(request), ref.version_id, filters, page_no)
-    query = {**filters.query_string(), "version": str(ref.number)}
+    ref = review.version_ref(db(request), slug, filters.round)
+    listing = review.list_comments(db(request), ref.scope(filters.round), filters, page_no)
+    query = filters.query_string()
+    last = dispositions.history(db(request), ref.consultation_id, limit=5)
+    done = request.query_params.get("done", "")
     return {
         "ref": ref,
+        "round": filters.round,
         "filters": filters,
         "listing": listing,
         "query": urlencode(query),
         "query_dict": query,
+        "bulk_history": last,
+        "undoable": next((b.id for b in last if b.undone_at is None), None),
+        "done": next((b for b in last if str(b.id) == done), None),
+        "undone": next((b for b in last if str(b.id) == request.query_params.get("undone", "")), None),
         **_choices(request, ref.version_id),
     }
 
 
 @get("/c/{slug:str}/comments", name="admin_comments")
-async def comments(
-    request: Request, slug: FromPath[str], version: FromQuery[int | None] = None, page_no: FromQuery[int] = 1
-) -> Template:
-    """The filtered, searchable list (the list alone for htmx)."""
+async def comments(request: Request, slug: FromPath[str], page_no: FromQuery[int] = 1) -> Template:
+    """The filtered list of every round, or of round ``version`` (read with the other filters: empty
+    means every round); the list alone for htmx."""
     try:
-        context = await call(_list_context, request, slug, version, page_no)
+        context = await call(_list_context, request, slug, page_no)
     except ServiceError as error:
         return admin_error(request, error)
     return page(request, "admin/comments.html", context, partial="admin/_comments.html")
 
 
+def _comment_context(request: Request, comment_id: int, params) -> dict:
+    """One comment, where it went in later rounds, and its place in the list it was opened from."""
+    detail = review.comment_detail(db(request), comment_id)
+    carried = carried_to(db(request), detail.slug, detail.version_number, detail.comment.article_node)
+    filters = read_filters(params)
+    ref = review.version_ref(db(request), detail.slug, filters.round)
+    query = urlencode(filters.query_string())
+    return {
+        "detail": detail,
+        "carried": carried,
+        "filters": filters,
+        "query": query,
+        "near": review.neighbours(db(request), ref.scope(filters.round), filters, comment_id),
+        "dispositions": review.DISPOSITIONS,
+        "sources": review.SOURCES,
+        "error": None,
+        "form": {},
+        "extras": proposals.comment_extras(db(request), comment_id),  # proposed wording, attachments
+    }
+
+
 @get("/comments/{comment_id:int}", name="admin_comment")
 async def comment(request: Request, comment_id: FromPath[int], saved: FromQuery[bool] = False) -> Template:
-    """One comment with its disposition history and the form to answer it."""
+    """One comment with the article it is on, its cluster, its disposition history, the form to answer
+    it, and 上一条 / 下一条 / 下一条未处理 within the list (the filters come along in the query)."""
     try:
-        detail = await call(review.comment_detail, db(request), comment_id)
+        context = await call(_comment_context, request, comment_id, request.query_params)
     except ServiceError as error:
         return admin_error(request, error)
-    carried = await call(
-        carried_to, db(request), detail.slug, detail.version_number, detail.comment.article_node
-    )
-    return page(
-        request,
-        "admin/comment.html",
-        {
-            "detail": detail,
-            "dispositions": review.DISPOSITIONS,
-            "sources": review.SOURCES,
-            "error": None,
-            "form": {},
-            "saved": saved,
-            "carried": carried,
-            "extras": await call(proposals.comment_extras, db(request), comment_id),
-        },
-        partial="admin/_comment.html",
-    )
+    return page(request, "admin/comment.html", {**context, "saved": saved}, partial="admin/_comment.html")
 
 
 @post("/comments/{comment_id:int}/disposition", name="admin_dispose")
@@ -152,62 +171,33 @@ async def dispose(request: Request, comment_id: FromPath[int]) -> Template | Red
     """Records a disposition; the comment again (with the error and what was typed, if refused)."""
     form = await request.form()
     value, reason = str(form.get("value") or ""), str(form.get("reason") or "")
+    back = str(form.get("query") or "")
+    params = dict(parse_qsl(back))
     error = None
     try:
         check_csrf(request, form)
         await call(dispositions.dispose, db(request), user(request), value, reason, comment_ids=[comment_id])
     except ServiceError as refused:
         error = refused
+    if error is None and not is_htmx(request):
+        query = urlencode({**params, "saved": "1"})
+        return Redirect(path=f"/admin/comments/{comment_id}?{query}", status_code=303)
     try:
-        detail = await call(review.comment_detail, db(request), comment_id)
+        context = await call(_comment_context, request, comment_id, params)
     except ServiceError as missing:
         return admin_error(request, missing)
-    if error is None and not is_htmx(request):
-        return Redirect(path=f"/admin/comments/{comment_id}?saved=1", status_code=303)
-    carried = await call(
-        carried_to, db(request), detail.slug, detail.version_number, detail.comment.article_node
-    )
     return page(
         request,
         "admin/comment.html",
         {
-            "carried": carried,
-            "detail": detail,
-            "dispositions": review.DISPOSITIONS,
-            "sources": review.SOURCES,
+            **context,
             "saved": error is None,
             "error": MESSAGES[error.code] if error else None,
-            "form": {"value": value, "reason": reason},
-            "extras": await call(proposals.comment_extras, db(request), comment_id),
+            "form": {"value": value, "reason": reason} if error else {},
         },
         status=error.status if error else 200,
         partial="admin/_comment.html",
     )
-
-
-@post("/c/{slug:str}/dispositions", name="admin_dispose_bulk")
-async def dispose_bulk(request: Request, slug: FromPath[str]) -> Template | Redirect:
-    """One disposition for the ticked comments, or for every member of a cluster."""
-    form = await request.form()
-    back = str(form.get("back") or "")
-    try:
-        check_csrf(request, form)
-        cluster = str(form.get("cluster_id") or "")
-        ids = [int(i) for i in form.getall("ids", []) if str(i).isdigit()]
-        count = await call(
-            dispositions.dispose,
-            db(request),
-            user(request),
-            str(form.get("value") or ""),
-            str(form.get("reason") or ""),
-            comment_ids=ids,
-            cluster_id=int(cluster) if cluster.isdigit() else None,
-        )
-    except ServiceError as error:
-        return admin_error(request, error)
-    target = back if back.startswith(f"/admin/c/{slug}/comments") else f"/admin/c/{slug}/comments"
-    separator = "&" if "?" in target else "?"
-    return Redirect(path=f"{target}{separator}answered={count}", status_code=303)
 
 
 def _offline_context(
@@ -232,16 +222,25 @@ def _offline_context(
 async def offline_form(
     request: Request, slug: FromPath[str], version: FromQuery[int | None] = None, done: FromQuery[str] = ""
 ) -> Template:
-    """The form for a letter, e-mail or contact point submission."""
+    """The form for a letter, e-mail or contact point submission; after one is stored, the next one's
+    form keeps its source, source note and received date (a batch from one contact point)."""
+    kept = {
+        k: str(request.query_params.get(k) or "")[:200] for k in ("source", "source_detail", "received_on")
+    }
     try:
         context = await call(
             _offline_context,
             request,
             slug,
             version,
-            offline.OfflineInput(CommentInput(target="draft")),
+            offline.OfflineInput(
+                CommentInput(target="draft"),
+                kept["source"] or "letter",
+                kept["source_detail"],
+                kept["received_on"],
+            ),
             None,
-            done or None,
+            done if RECEIPT.match(done) else None,
         )
     except ServiceError as error:
         return admin_error(request, error)
@@ -286,7 +285,11 @@ async def offline_submit(request: Request, slug: FromPath[str]) -> Template | Re
         except ServiceError as other:
             return admin_error(request, other)
         return page(request, "admin/offline.html", context, status=error.status)
-    return Redirect(path=f"/admin/c/{slug}/offline?version={ref.number}&done={receipt}", status_code=303)
+    kept = urlencode(
+        {"version": ref.number, "done": receipt, "source": raw.source, "source_detail": raw.source_detail}
+        | {"received_on": raw.received_on}
+    )
+    return Redirect(path=f"/admin/c/{slug}/offline?{kept}", status_code=303)
 
 
 @post("/c/{slug:str}/cluster", name="admin_cluster")
@@ -317,7 +320,6 @@ REVIEW_PAGES = [
     comments,
     comment,
     dispose,
-    dispose_bulk,
     offline_form,
     offline_submit,
     cluster,

@@ -15,7 +15,8 @@ from app.db import utcnow
 from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db, settings
 from app.services import compare as compare_service
-from app.services import exports, jobs, uploads
+from app.services import exports, importing, jobs, uploads
+from app.services.auth import require_admin
 from app.services.errors import MESSAGES, ServiceError
 from app.services.review import DISPOSITIONS, version_ref
 from app.timeutil import today
@@ -84,6 +85,7 @@ async def upload(request: Request, slug: FromPath[str]) -> Template:
             user_id=user(request).id,
         )
         ref = await call(version_ref, db(request), slug)
+        against = await call(importing.preview, db(request), slug, pending.draft)
     except ServiceError as error:
         return await call(_upload_page, request, slug, error, error.status)
     start = today(utcnow())
@@ -93,6 +95,7 @@ async def upload(request: Request, slug: FromPath[str]) -> Template:
         {
             "ref": ref,
             "pending": pending,
+            "against": against,
             "stage": pending.draft.stage or "",
             "opens": start,
             "closes": start + timedelta(days=30),
@@ -127,7 +130,7 @@ async def confirm(request: Request, slug: FromPath[str]) -> Template | Redirect:
         )
     except ServiceError as error:
         return await call(_upload_page, request, slug, error, error.status)
-    return Redirect(path=f"/admin/c/{slug}?version={result.version_number}&imported=1", status_code=303)
+    return Redirect(path=f"/admin/c/{slug}/rounds?saved={result.version_number}", status_code=303)
 
 
 @get("/c/{slug:str}/compare", name="admin_compare")
@@ -162,9 +165,12 @@ async def export(
     personal: FromQuery[bool] = False,
 ) -> File | Template | Redirect:
     """A Word document: 意见汇总表 (summary) of a version, or 条文对照表 (comparison) / 修订模式 (redline)
-        of a version against the one before it. Personal data is masked unless ``personal`` is asked for. A
-    意见汇总表 of more than ``exports.LARGE`` comments is written by a background job (then: the jobs page)."""
+    of a version against the one before it. Personal data is masked unless ``personal`` is asked for
+    (administrators only). A 意见汇总表 of more than ``exports.LARGE`` comments is written by a background
+    job (then: the jobs page)."""
     try:
+        if personal:
+            require_admin(user(request))
         if await call(exports.needs_job, db(request), slug, kind, version):
             params = {"data_dir": str(settings(request).data_dir), "slug": slug, "kind": kind}
             params |= {"number": version, "personal": personal}

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from app import models
 from app.db import Database, utcnow
@@ -212,7 +212,11 @@ def session_user(db: Database, token: str | None, now: datetime | None = None) -
         row = session.execute(
             select(models.User.id, models.User.name, models.User.role)
             .join(models.UserSession, models.UserSession.user_id == models.User.id)
-            .where(models.UserSession.token_hash == token_hash(token), models.UserSession.expires_at > now)
+            .where(
+                models.UserSession.token_hash == token_hash(token),
+                models.UserSession.expires_at > now,
+                models.User.disabled_at.is_(None),
+            )
         ).first()
     return UserInfo(*row) if row else None
 
@@ -224,3 +228,90 @@ def logout(db: Database, token: str | None) -> None:
             session.execute(
                 delete(models.UserSession).where(models.UserSession.token_hash == token_hash(token))
             )
+
+
+def is_admin(user: UserInfo | None) -> bool:
+    """Whether ``user`` may manage accounts, publish rounds and answers, and export personal data."""
+    return user is not None and user.role == "admin"
+
+
+def require_admin(user: UserInfo | None) -> None:
+    """ServiceError forbidden unless ``user`` is an administrator."""
+    if not is_admin(user):
+        raise ServiceError("forbidden")
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as the administrators' list shows it."""
+
+    id: int
+    name: str
+    role: str
+    created_at: datetime
+    disabled_at: datetime | None
+    locked_until: datetime | None
+    sessions: int
+
+
+def list_users(db: Database, now: datetime | None = None) -> list[Account]:
+    """Every account by name, with its number of unexpired sessions."""
+    now = now or utcnow()
+    U, S = models.User, models.UserSession
+    live = select(S.user_id, func.count().label("n")).where(S.expires_at > now).group_by(S.user_id).subquery()
+    with db.reading() as session:
+        rows = session.execute(
+            select(U.id, U.name, U.role, U.created_at, U.disabled_at, U.locked_until, live.c.n)
+            .outerjoin(live, live.c.user_id == U.id)
+            .order_by(U.name)
+        ).all()
+    return [Account(*r[:6], r.n or 0) for r in rows]
+
+
+def _account(session, name: str) -> models.User:
+    user = session.scalar(select(models.User).where(models.User.name == name.strip()))
+    if user is None:
+        raise ServiceError("user_not_found")
+    return user
+
+
+# A disabled account's hash is kept behind this mark: argon2 cannot read it, so no password matches it
+# (the login path needs no change), and enabling the account gives the old password back.
+DISABLED_MARK = "!"
+
+
+def set_disabled(db: Database, name: str, disabled: bool, now: datetime | None = None) -> UserInfo:
+    """Disables (ending its sessions) or enables the account ``name``; ServiceError user_not_found."""
+    with db.writing() as session:
+        user = _account(session, name)
+        if disabled and user.disabled_at is None:
+            user.disabled_at = now or utcnow()
+            user.password_hash = DISABLED_MARK + user.password_hash
+            session.execute(delete(models.UserSession).where(models.UserSession.user_id == user.id))
+        elif not disabled and user.disabled_at is not None:
+            user.disabled_at = None
+            user.password_hash = user.password_hash.removeprefix(DISABLED_MARK)
+        return UserInfo(user.id, user.name, user.role)
+
+
+def reset_password(db: Database, name: str, password: str) -> UserInfo:
+    """Sets a new password for ``name``, unlocks it and ends its sessions. ServiceError
+    password_too_short, user_not_found."""
+    if len(password) < MIN_PASSWORD:
+        raise ServiceError("password_too_short")
+    hashed = _hasher.hash(password)  # outside the transaction: hashing takes ~0.1 s
+    with db.writing() as session:
+        user = _account(session, name)
+        user.password_hash = (DISABLED_MARK if user.disabled_at else "") + hashed
+        user.failed_logins = 0
+        user.locked_until = None
+        session.execute(delete(models.UserSession).where(models.UserSession.user_id == user.id))
+        return UserInfo(user.id, user.name, user.role)
+
+
+def end_sessions(db: Database, name: str) -> int:
+    """Logs ``name`` out everywhere; returns how many sessions ended. ServiceError user_not_found."""
+    with db.writing() as session:
+        user = _account(session, name)
+        ended = session.execute(delete(models.UserSession).where(models.UserSession.user_id == user.id))
+        return ended.rowcount or 0

@@ -99,10 +99,11 @@ def import_draft(
     title: str | None = None,
     source_name: str = "",
     now: datetime | None = None,
+    published: bool = True,
 ) -> ImportResult:
     """Stores ``draft`` in one transaction as version 1 of a new consultation ``slug`` or the next
-    version of an existing one. Raises ServiceError (slug_invalid, period_out_of_range, period_invalid,
-    stage_invalid)."""
+    version of an existing one (``published`` now, or saved as a round being prepared). Raises
+    ServiceError (slug_invalid, period_out_of_range, period_invalid, stage_invalid) or IdenticalVersion."""
     if not SLUG.match(slug):
         raise ServiceError("slug_invalid")
     if not (EARLIEST <= opens <= LATEST and EARLIEST <= closes <= LATEST):
@@ -114,6 +115,7 @@ def import_draft(
         raise ServiceError("stage_invalid")
     now = now or utcnow()
     opens_at, closes_at = period(opens, closes)
+    refuse_identical(db, slug, draft)
     with db.writing() as session:
         consultation = session.scalar(select(models.Consultation).where(models.Consultation.slug == slug))
         created = consultation is None
@@ -142,7 +144,7 @@ def import_draft(
             closes_at=closes_at,
             source_name=source_name,
             created_at=now,
-            published_at=now,
+            published_at=now if published else None,
             warnings=json.dumps([asdict(w) for w in draft.warnings], ensure_ascii=False),
         )
         session.add(version)
@@ -154,6 +156,81 @@ def import_draft(
         )
 
 
+class IdenticalVersion(ServiceError):
+    """The draft is word for word an existing version: ``number`` and ``stage`` name it."""
+
+    def __init__(self, number: int, stage: str) -> None:
+        super().__init__("version_identical")
+        self.number, self.stage = number, stage
+        self.detail = f"第 {number} 版（{stage}）"
+
+
+def _items_key(items) -> tuple:
+    return tuple((i.label, i.text, _items_key(i.items)) for i in items)
+
+
+def fingerprint(draft: Draft) -> tuple:
+    """What makes two drafts the same text: title, preamble, divisions and every article's wording (not
+    line numbers or the parser's warnings)."""
+    return (
+        draft.title,
+        draft.preamble,
+        tuple((d.kind, d.label, d.title) for d in draft.divisions),
+        tuple(
+            (a.label, a.caption, tuple((p.text, _items_key(p.items)) for p in a.paragraphs))
+            for a in draft.articles
+        ),
+    )
+
+
+def refuse_identical(db: Database, slug: str, draft: Draft) -> None:
+    """IdenticalVersion when ``draft`` is word for word a version of consultation ``slug``."""
+    from app.services.compare import load_draft  # compare imports review; importing is imported early
+
+    with db.reading() as session:
+        versions = session.execute(
+            select(models.Version.id, models.Version.number, models.Version.stage)
+            .join(models.Consultation)
+            .where(models.Consultation.slug == slug)
+            .order_by(models.Version.number)
+        ).all()
+    wanted = fingerprint(draft)
+    for version_id, number, stage in versions:
+        if fingerprint(load_draft(db, version_id)) == wanted:
+            raise IdenticalVersion(number, stage)
+
+
 def import_file(db: Database, path: str | Path, **options) -> ImportResult:
     """Parses ``path`` (any format the parser reads) and imports it; ParseError passes through."""
     return import_draft(db, parse_file(path), source_name=Path(path).name, **options)
+
+
+@dataclass(frozen=True)
+class UploadPreview:
+    """An upload set against the consultation's latest round: its number, the comparison's counts and
+    its aligned rows (the side-by-side view)."""
+
+    current_number: int
+    summary: dict[str, int]
+    pairs: tuple
+
+
+def preview(db: Database, slug: str, draft: Draft) -> UploadPreview | None:
+    """``draft`` compared with the latest version of ``slug`` (None when there is none). IdenticalVersion
+    when it is word for word one of its versions."""
+    from app.services.compare import load_draft
+    from versions import align
+
+    refuse_identical(db, slug, draft)
+    with db.reading() as session:
+        latest = session.execute(
+            select(models.Version.id, models.Version.number)
+            .join(models.Consultation)
+            .where(models.Consultation.slug == slug)
+            .order_by(models.Version.number.desc())
+            .limit(1)
+        ).first()
+    if latest is None:
+        return None
+    alignment = align(load_draft(db, latest.id), draft)
+    return UploadPreview(latest.number, alignment.summary(), tuple(alignment.pairs))

@@ -5,6 +5,8 @@ attached to an article or paragraph of the version they were written against, wi
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -43,6 +45,15 @@ def _received(text: str, now: datetime) -> date:
     return day
 
 
+ADDRESS = re.compile(r"[\u4e00-\u9fff]")
+
+
+def is_postal_address(text: str) -> bool:
+    """Whether ``text`` reads as a postal address: at least 6 characters, some of them Chinese (a
+    province, city, road or 号), and not longer than the contact field."""
+    return 6 <= len(text) <= comments.MAX_LENGTH["contact"] and len(ADDRESS.findall(text)) >= 3
+
+
 def enter(
     db: Database,
     user: UserInfo,
@@ -60,15 +71,26 @@ def enter(
         errors["source"] = "source_invalid"
     if len(raw.source_detail) > 200:
         errors["source_detail"] = "field_too_long"
+    # A letter's sender may give only a postal address: a valid contact here (not on the public form).
+    contact = unicodedata.normalize("NFKC", raw.comment.contact).strip()
+    postal = bool(contact) and not comments._contact_ok(contact) and is_postal_address(contact)
+    clean = None
     try:
-        clean = comments.validate(replace(raw.comment, consent=True))
+        clean = comments.validate(replace(raw.comment, consent=True, contact="" if postal else contact))
+        if postal:
+            clean = replace(clean, contact=contact)
     except ServiceError as error:
-        errors.update(error.fields)
+        errors.update(
+            {
+                k: ("contact_or_address_invalid" if v == "contact_invalid" else v)
+                for k, v in error.fields.items()
+            }
+        )
     try:
         received = _received(raw.received_on, now)
     except ServiceError as error:
         errors.update(error.fields)
-    if errors:
+    if errors or clean is None:
         raise ServiceError(next(iter(errors.values())), errors)
     with db.writing() as session:
         conn = session.connection()

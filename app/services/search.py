@@ -9,7 +9,10 @@ is indexed with the comment and matched like its content.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select
+import re
+import unicodedata
+
+from sqlalchemy import Connection, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from app import models
@@ -78,3 +81,37 @@ def clause(conn: Connection, query: str, id_col, content_col) -> ColumnElement[b
     for part in parts[1:]:
         result = result & part
     return result
+
+
+RECEIPT_TAIL = re.compile(r"^(?:YJ-?)?(?:\d{8}-?)?[2-9A-HJ-NP-Z]{3,8}$")
+
+
+def person_clause(query: str, comments, dialect: str = "sqlite") -> ColumnElement[bool] | None:
+    """A WHERE clause for comments whose receipt number is ``query`` or ends with it (a caller reading
+    out the last letters), or whose name, organisation, region or contact contains it; None when empty.
+    Drafters only: the public never searches personal data."""
+    from app.services.comments import RECEIPT, normalise_receipt
+
+    text = unicodedata.normalize("NFKC", query or "").strip()[:MAX_TERM]
+    if not text:
+        return None
+    c = comments.c
+    receipt = normalise_receipt(text)
+    if RECEIPT.match(receipt):
+        return c.receipt == receipt  # a whole receipt number: the unique index, no scan
+
+    def contains(column, value: str):
+        pattern = f"%{_like_escape(value)}%"
+        # SQLite's LIKE already ignores ASCII case (and lower() on every row costs a third of the scan);
+        # PostgreSQL's LIKE does not.
+        if dialect == "sqlite":
+            return column.like(pattern, escape="\\")
+        return column.ilike(pattern, escape="\\")
+
+    parts = []
+    if RECEIPT_TAIL.match(receipt):
+        parts.append(c.receipt.like(f"%{_like_escape(receipt)}", escape="\\"))
+    parts += [contains(c[name], text) for name in ("name", "organisation", "region")]
+    compact = re.sub(r"[\s()\-]", "", text)
+    parts.append(contains(c.contact, compact or text))
+    return or_(*parts)

@@ -125,8 +125,8 @@ def confirm(
     now: datetime | None = None,
     user_id: int | None = None,
 ) -> ImportResult:
-    """Imports the upload ``token`` (staged for ``slug`` by ``user_id``) as the next version of ``slug`` and
-    discards the kept file. UploadRefused upload_expired for a token staged elsewhere, by someone else, or
+    """Imports the upload ``token`` (staged for ``slug`` by ``user_id``) as the next version of ``slug``,
+    unpublished, and discards the kept file. UploadRefused upload_expired for a token staged elsewhere, by someone else, or
     too long ago."""
     path = _stored(data_dir, token, slug, user_id)
     draft = _parse(path.read_bytes(), path.name)
@@ -139,6 +139,7 @@ def confirm(
         closes=closes,
         source_name=Path(filename).name or path.name,
         now=now,
+        published=False,  # a round being prepared: an administrator publishes it with its period
     )
     path.unlink(missing_ok=True)
     path.with_suffix(".json").unlink(missing_ok=True)

@@ -1,7 +1,7 @@
 """proposed wording, attachments and adoptions (issue 17)
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 22:00:00.000000
 
 ``comment.proposed_text`` holds a commenter's 修改建议稿 for the provision they target. ``attachment`` holds
@@ -18,7 +18,7 @@ from alembic import op
 import app.db
 
 revision = "0011"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

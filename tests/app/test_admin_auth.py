@@ -20,8 +20,8 @@ PUBLIC = {"/admin/login"}
 
 def drafter_routes(app):
     """(method, path with sample parameters) of every route under /admin and /api/v1/admin."""
-    # Named samples where the value matters; any other id (themes, jobs, attachments, versions…) is 1.
-    samples = {"slug": "hlj-digital-economy", "kind": "summary"}
+    # Named samples where the value matters; any other id (themes, jobs, comments, rounds…) is 1.
+    samples = {"slug": "hlj-digital-economy", "kind": "summary", "name": "drafter1", "action": "disable"}
     found = []
     for route in app.routes:
         path = route.path

@@ -50,7 +50,7 @@ def test_list_filters_by_article_and_shows_personal_data_to_drafters(drafter, de
 
 def test_answer_one_comment_then_history_shows_who_and_what(drafter):
     page = drafter.get(f"{V1}&article=art-13&q=繁体字")
-    comment_id = re.search(r'href="/admin/comments/(\d+)"', page.text).group(1)
+    comment_id = re.search(r'href="/admin/comments/(\d+)[?"]', page.text).group(1)
     form = drafter.get(f"/admin/comments/{comment_id}")
     token = re.search(r'name="_csrf_token" value="([0-9a-f]+)"', form.text).group(1)
     refused = drafter.post(
@@ -82,26 +82,29 @@ def test_bulk_disposition_for_a_selection_and_for_a_cluster(drafter, demo):
     rows = review.list_comments(demo, ref.version_id, review.Filters(article="art-26")).rows
     cluster = next(r.cluster_id for r in rows if r.cluster_id)
     token = page_token(drafter, V1)
+    form = {"_csrf_token": token, "value": "not_adopted", "reason": "上位法已有规定。", "scope": "cluster"}
+    query = f"version=1&cluster={cluster}"
+    confirm = drafter.post(f"/admin/c/{SLUG}/dispositions/confirm", data={**form, "query": query})
+    assert "将对以下 7 条意见记录处理意见“不采纳”。" in confirm.text
     answer = drafter.post(
         f"/admin/c/{SLUG}/dispositions",
         follow_redirects=False,
-        data={
-            "_csrf_token": token,
-            "value": "not_adopted",
-            "reason": "上位法已有规定。",
-            "cluster_id": str(cluster),
-            "back": f"{V1}&cluster={cluster}",
-        },
+        data={**form, "query": query, "expected": "7"},
     )
-    assert answer.headers["location"] == f"{V1}&cluster={cluster}&answered=7"
+    assert answer.headers["location"].startswith(
+        f"/admin/c/{SLUG}/comments?version=1&cluster={cluster}&done="
+    )
+    assert "已将 7 条意见的处理意见记为“不采纳”。" in drafter.get(answer.headers["location"]).text
     lone = [str(r.id) for r in rows if not r.cluster_id]
     drafter.post(
         f"/admin/c/{SLUG}/dispositions",
-        data={"_csrf_token": token, "value": "under_study", "reason": "", "ids": lone},
+        data={"_csrf_token": token, "value": "under_study", "reason": "", "ids": lone, "scope": "selection"},
     )
     assert "共 7 条意见" in drafter.get(f"{V1}&disposition=not_adopted").text
     assert "共 1 条意见" in drafter.get(f"{V1}&disposition=under_study&article=art-26").text
-    empty = drafter.post(f"/admin/c/{SLUG}/dispositions", data={"_csrf_token": token, "value": "adopted"})
+    empty = drafter.post(
+        f"/admin/c/{SLUG}/dispositions/confirm", data={"_csrf_token": token, "value": "adopted"}
+    )
     assert empty.status_code == 422 and "请至少选择一条意见" in empty.text
 
 
@@ -187,7 +190,10 @@ def test_upload_shows_warnings_then_confirm_imports_the_next_version(drafter, de
         files={"file": ("v3.docx", _docx(text))},
     )
     assert preview.status_code == 200
-    assert "共 2 条" in preview.text and "确认导入为第 3 版" in preview.text
+    assert "共 2 条" in preview.text and "保存为第 3 版（未发布）" in preview.text
+    assert (
+        "与第 2 版的比对" in preview.text and "删除" in preview.text
+    )  # the comparison with the current round
     assert "[numbering-gap]" in preview.text or "第二条" in preview.text  # the parser's warning is shown
     upload = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
     form = {
@@ -199,8 +205,9 @@ def test_upload_shows_warnings_then_confirm_imports_the_next_version(drafter, de
         "closes": "2026-12-31",
     }
     done = drafter.post(f"/admin/c/{SLUG}/versions/confirm", data=form, follow_redirects=False)
-    assert done.headers["location"] == f"/admin/c/{SLUG}?version=3&imported=1"
-    assert review.version_ref(demo, SLUG).numbers == (1, 2, 3)
+    assert done.headers["location"] == f"/admin/c/{SLUG}/rounds?saved=3"
+    saved = review.version_ref(demo, SLUG)
+    assert (saved.numbers, saved.published) == ((1, 2, 3), False)  # a round being prepared
     again = drafter.post(f"/admin/c/{SLUG}/versions/confirm", data=form)
     assert again.status_code == 410 and "上传的文件已失效" in again.text
 

@@ -68,8 +68,27 @@ def form_posts(db) -> dict[str, tuple[str, dict]]:
         ),
         "/admin/c/{slug:str}/dispositions": (
             f"/admin/c/{SLUG}/dispositions",
-            {"value": "adopted", "ids": str(comment_id)},
+            {"value": "adopted", "ids": str(comment_id), "scope": "selection"},
         ),
+        "/admin/c/{slug:str}/dispositions/confirm": (
+            f"/admin/c/{SLUG}/dispositions/confirm",
+            {"value": "adopted", "ids": str(comment_id), "scope": "selection"},
+        ),
+        "/admin/c/{slug:str}/dispositions/undo": (f"/admin/c/{SLUG}/dispositions/undo", {"action": "1"}),
+        "/admin/c/{slug:str}/rounds/{number:int}/publish": (
+            f"/admin/c/{SLUG}/rounds/2/publish",
+            {"opens": "2026-12-01", "closes": "2026-12-31", "note": "起草说明"},
+        ),
+        "/admin/c/{slug:str}/rounds/{number:int}/answers": (f"/admin/c/{SLUG}/rounds/1/answers", {}),
+        "/admin/users": ("/admin/users", {"name": "drafter9", "role": "drafter", "password": PASSWORD}),
+        "/admin/users/{name:str}/{action:str}": ("/admin/users/drafter1/end-sessions", {}),
+        "/admin/c/{slug:str}/themes/run": (f"/admin/c/{SLUG}/themes/run", {"version": "1"}),
+        "/admin/c/{slug:str}/themes/merge": (
+            f"/admin/c/{SLUG}/themes/merge",
+            {"version": "1", "themes": ["1", "2"]},
+        ),
+        "/admin/themes/{theme_id:int}/{action:str}": ("/admin/themes/1/rename", {"label": "新名称"}),
+        "/admin/c/{slug:str}/report/{action:str}": (f"/admin/c/{SLUG}/report/generate", {"version": "1"}),
         "/admin/c/{slug:str}/offline": (
             f"/admin/c/{SLUG}/offline",
             {
@@ -83,13 +102,6 @@ def form_posts(db) -> dict[str, tuple[str, dict]]:
         ),
         "/admin/c/{slug:str}/cluster": (f"/admin/c/{SLUG}/cluster", {"version": "1"}),
         "/admin/jobs/{job_id:int}/retry": ("/admin/jobs/1/retry", {}),
-        "/admin/c/{slug:str}/themes/run": (f"/admin/c/{SLUG}/themes/run", {"version": "1"}),
-        "/admin/c/{slug:str}/themes/merge": (
-            f"/admin/c/{SLUG}/themes/merge",
-            {"version": "1", "themes": ["1", "2"]},
-        ),
-        "/admin/themes/{theme_id:int}/{action:str}": ("/admin/themes/1/rename", {"label": "新名称"}),
-        "/admin/c/{slug:str}/report/{action:str}": (f"/admin/c/{SLUG}/report/generate", {"version": "1"}),
         "/admin/c/{slug:str}/versions/upload": (f"/admin/c/{SLUG}/versions/upload", {}),
         "/admin/c/{slug:str}/working": (f"/admin/c/{SLUG}/working", {}),
         "/admin/c/{slug:str}/working/{node:str}": (f"/admin/c/{SLUG}/working/art-13", {"text": "第一款。"}),

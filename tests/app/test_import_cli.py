@@ -56,7 +56,12 @@ def test_import_creates_a_consultation_then_a_new_version(env, capsys):
     assert (
         "提示 第67行 [traditional-char] “的空間、”中的“間”是繁体字（规范写法“间”），原文保留，请核对。" in out
     )
-    assert main(args) == 0
+    assert main(args) == 2  # the same text again is refused, naming the version it repeats
+    assert (
+        capsys.readouterr().err
+        == "draftreview: 该文件与已有版本的内容完全相同，未导入：第 1 版（征求意见稿）\n"
+    )
+    assert main(["import", str(SAMPLE.with_name("sample-draft-v2.txt")), *args[2:]]) == 0
     assert "已导入 hlj 第 2 版（新版本）" in capsys.readouterr().out
     assert counts(env)[:2] == (1, 2)
 

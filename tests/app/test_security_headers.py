@@ -142,7 +142,7 @@ def get_routes(app, samples: dict[str, str]) -> list[str]:
 
 @pytest.fixture
 def drafter(demo_client, demo):
-    log_in(demo_client, demo)
+    log_in(demo_client, demo, role="admin")  # every page, the administrators' ones included
     return demo_client
 
 
@@ -158,6 +158,10 @@ def demo_samples(db) -> dict[str, str]:
         "receipt": comment.receipt,
         "comment_id": str(comment.id),
         "kind": "summary",
+        "theme_id": "1",
+        "job_id": "1",
+        "name": "drafter1",
+        "action": "end-sessions",
         "code": "en",
         "file_path": "site.css",
         "path": "swagger",

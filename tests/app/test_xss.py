@@ -37,7 +37,7 @@ XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what Word cannot hol
 
 @pytest.fixture
 def drafter(demo_client, demo):
-    log_in(demo_client, demo)
+    log_in(demo_client, demo, role="admin")  # the exports with personal data are administrators' only
     return demo_client
 
 
@@ -271,6 +271,14 @@ def test_an_uploaded_draft_with_payloads_is_shown_escaped(drafter, demo):
         },
     )
     assert done.status_code == 303, done.text
+    # Saved unpublished; an administrator publishes it (with a 起草说明 carrying a payload too).
+    published = drafter.post(
+        f"/admin/c/{SLUG}/rounds/3/publish",
+        follow_redirects=False,
+        data={"_csrf_token": token, "opens": "2026-12-01", "closes": "2026-12-31", "note": "<b>说明</b>"},
+    )
+    assert published.status_code == 303, published.text
+    assert_escaped(show(drafter, f"/admin/c/{SLUG}/rounds"), "<b>说明</b>", "<i>二次修改稿</i>")
     texts = [
         "</textarea><svg onload=alert(1)>",
         '为了"><img src=x onerror=alert(1)>，制定本条例。',

@@ -117,7 +117,7 @@ MASKED_ROWS = [
     ),
     (
         "4",
-        "第二条\n本条例适用于本省行政区域。\n本条例所称数字经济，是指……",
+        "第二条\n本条例适用于本省行政区域。\n本条例所称数字经济，……",
         "建议写明适用范围。",
         "企业\n黑龙江某科技有限公司\n李*\nl***@example.com",
         "采纳",
@@ -203,7 +203,7 @@ def test_header_repeats_and_rows_do_not_split(masked):
     assert [r.find("w:trPr/w:tblHeader", NS) is not None for r in rows[1:]] == [False] * 7
 
 
-def test_page_is_a4_landscape_with_official_margins(masked):
+def test_page_is_a4_landscape_with_landscape_margins(masked):
     section = reopen(masked[0]).sections[0]
     sizes = (
         section.page_width,
@@ -213,7 +213,8 @@ def test_page_is_a4_landscape_with_official_margins(masked):
         section.left_margin,
         section.right_margin,
     )
-    assert [round(size.mm, 1) for size in sizes] == [297, 210, 37, 35, 28, 26]
+    # Top and bottom 25 mm: the portrait page's 37/35 mm would leave a landscape table 138 mm of 210.
+    assert [round(size.mm, 1) for size in sizes] == [297, 210, 25, 25, 28, 26]
 
 
 @pytest.mark.parametrize(
@@ -273,3 +274,22 @@ def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary_one(tmp_
         write_summary(DATA, path)
     assert [p.name for p in tmp_path.iterdir()] == ["意见汇总表.docx"]
     assert path.read_bytes() == b"previous"
+
+
+@pytest.mark.parametrize(
+    ("content", "splits"),
+    [
+        ("建议写明适用范围。", False),  # a short row is never broken across pages
+        ("建议" * 400, True),  # a row taller than a third of the page may continue on the next one
+    ],
+)
+def test_only_long_rows_may_split_across_pages(tmp_path, content, splits):
+    from exporters.summary import may_split, summary_rows
+
+    data = SummaryInput("测试条例", "第1版", None, None, (), (SummaryComment("draft", content, "个人"),))
+    (row,) = summary_rows(data)
+    assert may_split(row) is splits
+    path = tmp_path / "split.docx"
+    write_summary(data, path)
+    rows = reopen(path).tables[0]._tbl.tr_lst
+    assert [r.find(".//w:cantSplit", NS) is not None for r in rows] == [True, not splits]
