@@ -60,7 +60,7 @@ def _files(tmp_path: Path, word: str) -> list[str]:
 def _open_form(page, base: str) -> None:
     """From the reading page, the person taps 对本条提意见 under 第十三条."""
     page.goto(f"{base}/c/{SLUG}")
-    page.locator("#art-13").get_by_role("link", name="对第十三条提意见").click()
+    page.locator("#art-13").get_by_role("link", name="对本条提意见").click()
     page.get_by_role("textbox", name="意见内容").wait_for()
 
 
