@@ -31,7 +31,11 @@ def _working_context(slug: str, request: Request) -> dict:
     context = {"ref": ref, "draft": draft, "groups": [], "opens": today(utcnow())}
     context["closes"] = context["opens"] + timedelta(days=30)
     if draft is not None:
-        context["groups"] = proposals.groups(db(request), draft.base_version_id)
+        context["groups"] = [
+            g
+            for v in working.published_version_ids(db(request), slug)
+            for g in proposals.groups(db(request), v)
+        ]
         context["changed"] = {a.node_id for a in draft.articles if a.text != a.base_text}
     return context
 
@@ -68,7 +72,8 @@ def _article_context(request: Request, slug: str, node: str) -> dict:
         raise ServiceError("provision_not_found")
     groups = [
         g
-        for g in proposals.groups(db(request), draft.base_version_id)
+        for v in working.published_version_ids(db(request), slug)
+        for g in proposals.groups(db(request), v)
         if working.article_node(g.target) == node
     ]
     return {

@@ -272,3 +272,17 @@ def replace_working(db: Database, slug: str, draft) -> int:
         working.enactment_date = draft.enactment_date
         _store_tree(session, working, draft)
     return len(draft.articles)
+
+
+def published_version_ids(db: Database, slug: str) -> list[int]:
+    """Ids of the published rounds of ``slug``, newest first: proposals made on any of them can be
+    adopted into the working draft (a comment may have been sent on an earlier round still open)."""
+    with db.reading() as session:
+        consultation = _consultation(session, slug)
+        return list(
+            session.scalars(
+                select(V.id)
+                .where(V.consultation_id == consultation.id, V.published_at.is_not(None))
+                .order_by(V.number.desc())
+            )
+        )

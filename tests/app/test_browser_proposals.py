@@ -60,7 +60,7 @@ def _files(tmp_path: Path, word: str) -> list[str]:
 def _open_form(page, base: str) -> None:
     """From the reading page, the person taps 对本条提意见 under 第十三条."""
     page.goto(f"{base}/c/{SLUG}")
-    page.locator("#art-13").get_by_role("link", name="对第十三条提意见").click()
+    page.locator("#art-13").get_by_role("link", name="对本条提意见").click()
     page.get_by_role("textbox", name="意见内容").wait_for()
 
 
@@ -136,11 +136,13 @@ def test_drafter_finds_adopts_publishes_and_sees_the_attribution(server, browser
     context = browser.new_context(java_script_enabled=js, viewport=DESKTOP)
     page = context.new_page()
     receipt = _propose(page, server, js, tmp_path, "沙盒监管")
-    page.goto(f"{server}/admin/c/{SLUG}/comments")
+    # The round the comment was sent on, as the receipt links to it.
+    round_number = re.search(r"version=(\d+)", page.content()).group(1)
+    page.goto(f"{server}/admin/c/{SLUG}/comments?version={round_number}")
     page.get_by_label("用户名").fill("drafter1")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/admin/c/*/comments")
+    page.wait_for_url("**/admin/c/*/comments?version=*")
     page.get_by_label("全文检索").fill("沙盒监管")  # only in the .docx, never in the comment's text
     page.get_by_role("button", name="筛选").click()
     expect(page.locator(".comment-row")).to_have_count(1)  # htmx swaps the list in place
