@@ -8,6 +8,7 @@ On PostgreSQL both are the same engine.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -89,6 +90,8 @@ def make_engine(url: str, *, writer: bool = False, connect_args: dict | None = N
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted and overwritten values (an erasure) are zeroed in the file, not left in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -96,6 +99,20 @@ def make_engine(url: str, *, writer: bool = False, connect_args: dict | None = N
         conn.exec_driver_sql(begin)
 
     return engine
+
+
+def _private_files(url: str) -> None:
+    """Creates a SQLite database file readable by its owner only (0600), and makes an existing one and its
+    WAL and shared-memory files so: they hold names and contacts. SQLite gives the WAL and shared-memory
+    files it creates the mode of the database file."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    if not os.path.exists(path):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        if os.path.exists(name) and os.stat(name).st_mode & 0o077:
+            os.chmod(name, 0o600)
 
 
 @dataclass
@@ -110,6 +127,7 @@ class Database:
     def connect(cls, url: str, connect_args: dict | None = None) -> Database:
         """Engines for ``url`` (one shared engine on PostgreSQL)."""
         if is_sqlite(url):
+            _private_files(url)
             return cls(
                 url,
                 make_engine(url, connect_args=connect_args),
@@ -130,6 +148,18 @@ class Database:
         """A session on the write engine: commits on success, rolls back on any error."""
         with sessionmaker(self.write, expire_on_commit=False)() as session, session.begin():
             yield session
+
+    def checkpoint(self) -> None:
+        """On SQLite, copies the write-ahead log into the main file and truncates it (old values written
+        there are gone afterwards); nothing on PostgreSQL."""
+        if not is_sqlite(self.url):
+            return
+        # On the driver's connection, outside any transaction (a checkpoint cannot run inside one).
+        raw = self.write.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            raw.close()
 
     def ping(self) -> None:
         """Runs ``SELECT 1`` on the read engine; raises the driver's error when the database is away."""

@@ -5,8 +5,15 @@
 - ``DATABASE_URL``: any SQLAlchemy URL (``postgresql+psycopg://…``); default a SQLite file in the data dir.
 - ``SECRET_KEY``: keys CSRF tokens and the client hash; generated once and kept in the data dir when unset.
 - ``DRAFTREVIEW_COMMENT_LIMIT``: accepted comments per client per ``DRAFTREVIEW_COMMENT_WINDOW`` seconds
-  (default 20 per 600 s; 0 turns the limit off, which only the ingest benchmark does).
+  (default 60 per 3600 s: a 基层立法联系点 typing in its residents' comments behind one address can live
+  with it, while identical-text and campaign detection deal with floods; 0 turns the limit off).
+- ``DRAFTREVIEW_TRUSTED_CLIENTS``: addresses or networks (comma-separated, e.g. ``10.1.2.3,192.168.8.0/24``)
+  the office trusts, such as its contact points: no per-client comment limit for them (duplicates are still
+  recognised).
 - ``DRAFTREVIEW_DUPLICATE_WINDOW``: seconds within which an identical submission counts as the same one (600).
+- ``DRAFTREVIEW_FORWARDED_ALLOW_IPS``: the reverse proxies (comma-separated addresses) whose
+  ``X-Forwarded-For`` is believed; none by default (``serve --forwarded-allow-ips`` overrides it).
+- ``REDIS_URL``: when set, the login, erasure and receipt throttles count in Redis instead of the database.
 - ``DRAFTREVIEW_JOBS_IN_PROCESS``: ``1`` runs background jobs inside the app process, ``0`` leaves them to
   ``draftreview worker``; default 1 on SQLite, 0 on PostgreSQL.
 """
@@ -27,9 +34,12 @@ class Settings:
     data_dir: Path
     database_url: str
     secret_key: bytes
-    comment_limit: int = 20
-    comment_window: int = 600
+    comment_limit: int = 60
+    comment_window: int = 3600
     duplicate_window: int = 600
+    trusted_clients: tuple[str, ...] = ()
+    forwarded_allow_ips: tuple[str, ...] = ()
+    redis_url: str = ""
     jobs_in_process: bool | None = None  # None: on SQLite only
 
     @property
@@ -58,6 +68,11 @@ def _secret(data_dir: Path, env: Mapping[str, str]) -> bytes:
     return path.read_text().strip().encode()
 
 
+def _list(value: str) -> tuple[str, ...]:
+    """The non-empty items of a comma-separated setting."""
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``env`` (default ``os.environ``); creates the data dir when missing."""
     env = os.environ if env is None else env
@@ -68,8 +83,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         database_url=url,
         secret_key=_secret(data_dir, env),
-        comment_limit=int(env.get("DRAFTREVIEW_COMMENT_LIMIT", "20")),
-        comment_window=int(env.get("DRAFTREVIEW_COMMENT_WINDOW", "600")),
+        comment_limit=int(env.get("DRAFTREVIEW_COMMENT_LIMIT", "60")),
+        comment_window=int(env.get("DRAFTREVIEW_COMMENT_WINDOW", "3600")),
         duplicate_window=int(env.get("DRAFTREVIEW_DUPLICATE_WINDOW", "600")),
+        trusted_clients=_list(env.get("DRAFTREVIEW_TRUSTED_CLIENTS", "")),
+        forwarded_allow_ips=_list(env.get("DRAFTREVIEW_FORWARDED_ALLOW_IPS", "")),
+        redis_url=env.get("REDIS_URL", ""),
         jobs_in_process={"1": True, "0": False}.get(env.get("DRAFTREVIEW_JOBS_IN_PROCESS", "")),
     )

@@ -26,15 +26,16 @@ from app.routes.admin_jobs import JOB_PAGES
 from app.routes.admin_review import REVIEW_PAGES
 from app.routes.admin_themes import THEME_PAGES
 from app.routes.admin_versions import VERSION_PAGES
+from app.routes.admin_working import WORKING_PAGES
 from app.routes.api import api_router, http_error
 from app.routes.common import error_page, render
 from app.routes.erasure import ERASURE_PAGES, erasure_api
 from app.routes.feedback import FEEDBACK_PAGES
 from app.routes.pages import PAGES
 from app.services import jobs
-from app.services.auth import LoginThrottle
 from app.services.bootstrap import first_start
 from app.services.errors import N_, ServiceError
+from app.services.throttle import Throttle
 from app.services.writer import CommentWriter
 from app.settings import Settings, load_settings
 
@@ -62,6 +63,9 @@ def _not_found(request: Request, error: NotFoundException) -> Response | Templat
 
 
 def _http_error(request: Request, error: HTTPException) -> Response | Template:
+    if error.status_code == 500 and isinstance(error.__cause__, NotADirectoryError):
+        # /static/site.css/x: the static files router reports a file used as a folder as its own 500.
+        return _not_found(request, NotFoundException())
     if request.url.path.startswith("/api/"):  # e.g. 405 from the router: JSON like every API answer
         return http_error(request, error)
     return render(
@@ -122,7 +126,14 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             login,
             Router(
                 path="/admin",
-                route_handlers=[logout, *REVIEW_PAGES, *VERSION_PAGES, *THEME_PAGES, *JOB_PAGES],
+                route_handlers=[
+                    logout,
+                    *REVIEW_PAGES,
+                    *VERSION_PAGES,
+                    *WORKING_PAGES,
+                    *THEME_PAGES,
+                    *JOB_PAGES,
+                ],
                 guards=[drafter_guard],
                 exception_handlers={NotAuthorizedException: to_login},
             ),
@@ -155,7 +166,14 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             path="/api/schema",
             render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
         ),
-        state=State({"db": db, "settings": settings, "writer": writer, "login_throttle": LoginThrottle()}),
+        state=State(
+            {
+                "db": db,
+                "settings": settings,
+                "writer": writer,
+                "throttle": Throttle(db, settings.redis_url),
+            }
+        ),
         on_startup=[start],
         on_shutdown=[stop],
         debug=False,

@@ -22,6 +22,7 @@ from versions import parse_text
 from versions.align import align
 from versions.diff import diff
 
+ROOT = Path(__file__).resolve().parents[1]
 CIVIL_CODE = (
     Path(__file__).resolve().parents[2]
     / "shared"
@@ -91,6 +92,11 @@ def main() -> int:
             return align(old, new)
 
         total_s, alignment = timed(ours, args.repeat)
+        # The command a person runs, as a whole process (interpreter start, imports, parse, align, print).
+        command = [sys.executable, "-m", "app.cli", "compare", str(old_path), str(new_path)]
+        process_s, _ = timed(
+            lambda: subprocess.run(command, capture_output=True, check=True, cwd=ROOT), args.repeat
+        )
         parse_s, drafts = timed(lambda: (parse_text(old_text), parse_text(new_text)), args.repeat)
         align_s, _ = timed(lambda: align(*drafts), args.repeat)
         diff_s, _ = timed(
@@ -112,6 +118,7 @@ def main() -> int:
     print(f"  of which align (incl. diffs)   : {align_s * 1000:8.1f} ms")
     print(f"    of which diff of all pairs   : {diff_s * 1000:8.1f} ms")
     print(f"ratio draftreview / git          : {total_s / git_s:8.2f}")
+    print(f"draftreview compare (process)    : {process_s * 1000:8.1f} ms")
     return 0
 
 

@@ -2,6 +2,7 @@
 
     uv run python bench/soak.py --db sqlite   [--seconds 60] [--clients 32] [--kill-at 20]
     uv run python bench/soak.py --db postgres [--workers 3] [--seconds 60] [--kill-at 20] [--restart-postgres-at 35]
+    uv run python bench/soak.py --db sqlite --kill-during-first-start --login-flood 8 --seconds 30
 
 Starts ``draftreview serve`` processes on free ports of 127.0.0.1 (one on the embedded SQLite default; several
 stateless processes on a fresh PostgreSQL database of the local server, clients spread over them). Each client
@@ -10,6 +11,12 @@ pages. ``--kill-at S`` kills one server with SIGKILL after S seconds and starts 
 S`` stops the local PostgreSQL cluster for 5 s. Afterwards every receipt acknowledged with 201 must be stored
 exactly once; stored comments that no client saw acknowledged (a response lost to a kill) are counted apart.
 SQLite's integrity check must pass. Only 127.0.0.1 is ever contacted, and every loop is bounded in time.
+
+``--kill-during-first-start`` kills the first server with SIGKILL while it seeds the demo on the empty
+database, then starts the servers normally: the demo must then be complete (both rounds, every demo comment,
+the ``demo_seeded`` mark). ``--login-flood N`` adds N clients that post wrong passwords to /admin/login as
+fast as they are answered, each from changing addresses of 127.0.0.0/8 and for changing names (so that the
+throttles leave many passwords to check); the comment p99 must stay under 100 ms beside it.
 """
 
 from __future__ import annotations
@@ -95,7 +102,7 @@ def wait_ready(url: str, seconds: float = 90) -> None:
 class Tally:
     def __init__(self) -> None:
         self.acked: list[str] = []
-        self.latency: dict[str, list[float]] = {"comment": [], "read": []}
+        self.latency: dict[str, list[float]] = {"comment": [], "read": [], "login": []}
         self.outcomes: Counter[str] = Counter()
         self.down: list[tuple[float, str, float]] = []  # (at, outcome, seconds) during a fault
 
@@ -134,6 +141,97 @@ async def client(number: int, ports: list[int], until: float, tally: Tally, mark
                 await asyncio.sleep(0.05)  # a client that meets an error backs off a little
 
 
+async def flooder(number: int, ports: list[int], until: float, tally: Tally) -> None:
+    """Wrong passwords for ever-new names, from a new 127.x.y.z address every 15 attempts."""
+    sent = 0
+    while time.monotonic() < until:
+        address = f"127.{10 + number}.{sent // 15 // 250 % 250}.{sent // 15 % 250 + 2}"
+        transport = httpx.AsyncHTTPTransport(local_address=address)
+        async with httpx.AsyncClient(timeout=10, transport=transport) as http:
+            base = f"http://127.0.0.1:{ports[number % len(ports)]}"
+            try:
+                page = await http.get(f"{base}/admin/login")
+                token = page.text.split('name="_csrf_token" value="', 1)[1].split('"', 1)[0]
+            except (httpx.HTTPError, IndexError):
+                await asyncio.sleep(0.05)
+                continue
+            for _ in range(15):
+                if time.monotonic() >= until:
+                    return
+                sent += 1
+                form = {"name": f"guess{number}-{sent}", "password": "wrong", "_csrf_token": token}
+                start = time.monotonic()
+                try:
+                    response = await http.post(f"{base}/admin/login", data=form)
+                    outcome = str(response.status_code)
+                except httpx.HTTPError as error:
+                    outcome = type(error).__name__
+                tally.outcomes[f"login {outcome}"] += 1
+                if outcome in ("401", "429"):
+                    tally.latency["login"].append(time.monotonic() - start)
+
+
+def kill_during_first_start(
+    servers: Servers, args: argparse.Namespace, database_url: str | None, data: Path
+) -> str:
+    """Starts the first server on the empty database and SIGKILLs it once seeding has begun (a
+    consultation stored, the demo not yet marked complete)."""
+    port = servers.ports[0]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=servers.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    begin = time.monotonic()
+    while time.monotonic() - begin < 120:
+        consultation, marked = seeding_state(args, database_url, data)
+        if consultation and not marked:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            return f"SIGKILL during first-start seeding after {time.monotonic() - begin:.1f} s"
+        if process.poll() is not None or marked:
+            break
+        time.sleep(0.02)
+    process.kill()
+    process.wait()
+    return "seeding was not caught in progress (no kill)"
+
+
+def seeding_state(args: argparse.Namespace, database_url: str | None, data: Path) -> tuple[int, int]:
+    """(consultations, demo_seeded marks); (0, 0) while the tables do not exist."""
+    queries = ("SELECT count(*) FROM consultation", "SELECT count(*) FROM app_state")
+    try:
+        if args.db == "sqlite":
+            with sqlite3.connect(data / "draftreview.sqlite3", timeout=5) as conn:
+                return tuple(conn.execute(q).fetchone()[0] for q in queries)
+        import psycopg
+
+        with psycopg.connect(database_url.replace("+psycopg", ""), autocommit=True) as conn:
+            return tuple(conn.execute(q).fetchone()[0] for q in queries)
+    except Exception:  # tables not there yet
+        return 0, 0
+
+
+def demo_state(args: argparse.Namespace, database_url: str | None, data: Path) -> str:
+    queries = (
+        "SELECT count(*) FROM consultation",
+        "SELECT count(*) FROM version",
+        "SELECT count(*) FROM comment WHERE source_detail = '演示数据'",
+        "SELECT count(*) FROM app_state WHERE key = 'demo_seeded'",
+    )
+    if args.db == "sqlite":
+        with sqlite3.connect(data / "draftreview.sqlite3") as conn:
+            found = [conn.execute(q).fetchone()[0] for q in queries]
+    else:
+        import psycopg
+
+        with psycopg.connect(database_url.replace("+psycopg", ""), autocommit=True) as conn:
+            found = [conn.execute(q).fetchone()[0] for q in queries]
+    return "consultations {}, versions {}, demo comments {}, demo_seeded mark {}".format(*found)
+
+
 async def load(servers: Servers, args: argparse.Namespace, marker: str, tally: Tally) -> list[str]:
     events: list[str] = []
     fault: dict = {}
@@ -143,6 +241,7 @@ async def load(servers: Servers, args: argparse.Namespace, marker: str, tally: T
         asyncio.create_task(client(n, servers.ports, until, tally, marker, fault))
         for n in range(args.clients)
     ]
+    tasks += [asyncio.create_task(flooder(n, servers.ports, until, tally)) for n in range(args.login_flood)]
     if args.kill_at is not None:
         await asyncio.sleep(args.kill_at)
         port = servers.ports[0]
@@ -206,6 +305,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--kill-at", type=float, default=None)
     parser.add_argument("--restart-postgres-at", type=float, default=None)
+    parser.add_argument("--kill-during-first-start", action="store_true")
+    parser.add_argument("--login-flood", type=int, default=0, help="clients posting wrong passwords")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="draftreview-soak-"))
     env = {
@@ -227,8 +328,13 @@ def main() -> int:
     servers = Servers(args.workers if args.db == "postgres" else 1, env)
     marker = f"SOAK-{uuid.uuid4().hex[:8]}"
     tally = Tally()
+    first_start = None
     try:
+        if args.kill_during_first_start:
+            first_start = kill_during_first_start(servers, args, database_url, work / "data")
         servers.start_all()
+        if first_start:
+            first_start += "; after restart: " + demo_state(args, database_url, work / "data")
         begin = time.monotonic()
         events = asyncio.run(load(servers, args, marker, tally))
         elapsed = time.monotonic() - begin
@@ -240,6 +346,8 @@ def main() -> int:
     twice = [r for r, n in receipts.items() if n > 1]
     unacknowledged = [r for r in receipts if r not in acked]
     print(f"set-up: {args.db}, {len(servers.ports)} process(es), {args.clients} clients, {elapsed:.0f} s")
+    if first_start:
+        print("first start: " + first_start)
     for line in events:
         print("  " + line)
     for kind, values in tally.latency.items():
@@ -263,7 +371,15 @@ def main() -> int:
 
         with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE "{database_url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    return 1 if missing or twice or not integrity.startswith("ok") else 0
+    p99 = (
+        sorted(tally.latency["comment"])[int(len(tally.latency["comment"]) * 0.99) - 1]
+        if tally.latency["comment"]
+        else 0
+    )
+    slow = args.login_flood and p99 >= 0.1
+    if slow:
+        print(f"comment p99 {p99 * 1000:.0f} ms beside the login flood: over 100 ms")
+    return 1 if missing or twice or slow or not integrity.startswith("ok") else 0
 
 
 if __name__ == "__main__":

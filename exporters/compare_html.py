@@ -42,7 +42,7 @@ def render_page(old: Draft, new: Draft, alignment: Alignment) -> str:
     renumbered ones have a chain of links of their own."""
     counts = alignment.summary()
     changed = [n for n, pair in enumerate(alignment.pairs) if substantive(pair)]
-    renumbered = [n for n, pair in enumerate(alignment.pairs) if pair.renumbered and not substantive(pair)]
+    renumbered = [n for n, pair in enumerate(alignment.pairs) if pair.renumber_only]
     stale = stale_by_article(alignment.references)
     rows = [_row(n, pair, changed, renumbered, stale) for n, pair in enumerate(alignment.pairs)]
     title = f"{escape(old.title or '旧版本')}{_stage(old)} → {escape(new.title or '新版本')}{_stage(new)}"
@@ -101,7 +101,7 @@ def _row(index: int, pair: Pair, changed: list[int], renumbered: list[int], stal
     if not anchor:
         anchor, nav = _chain(index, renumbered, "renumber", "条序变动")
     notes.append(nav)
-    kind = "renumber-only" if pair.renumbered and not substantive(pair) else pair.status
+    kind = "renumber-only" if pair.renumber_only else pair.status
     return (
         f'<tr class="{kind}"{anchor}><td class="old">{old_side}</td><td class="new">{new_side}</td>'
         f'<td class="status">{"".join(notes)}</td></tr>'

@@ -108,7 +108,8 @@ def client(settings, seeded):
 
 @pytest.fixture
 def demo(db):
-    """The database holding the whole demo: the sample draft (closed round, demo comments) and its 修改稿."""
+    """The database holding the whole demo: the sample draft (the open round, demo comments) and its 修改稿
+    (the next round, published, not yet open)."""
     from app.services.demo import seed_demo
 
     assert seed_demo(db)

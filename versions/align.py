@@ -13,8 +13,8 @@ The correspondence is solved globally, not first come first served:
 2. The heaviest chain: the order-preserving set of candidates with the largest total score (a heaviest common
    subsequence, O(k log k) in the k candidates). An inserted article cannot make its neighbours drift, and a
    new article elsewhere cannot take the place of a true successor that fits the order.
-3. Gaps: where one old and one new article remain between two links of the chain, they are paired on a lower
-   score (the order says they belong together).
+3. Gaps: between two consecutive links of the chain the open articles belong together by their order: the
+   heaviest chain of their pairs on a lower score, each link the best of both its articles within the gap.
 4. Moves: what the chain left out is paired when each is the other's clear best.
 5. Paragraphs (款): an unmatched new article whose paragraphs come from an old article matched elsewhere is
    part of a split of that article, and an unmatched old article whose paragraphs went into a matched new one
@@ -50,7 +50,7 @@ CANDIDATE = 0.15  # lowest cosine kept as a candidate
 CHAIN_FLOOR = 0.1  # what a link must score above to add to a chain
 CHAIN = 0.3  # a link of the chain is kept from this score
 GAP = 0.15  # one old and one new article alone between two links
-MOVE = 0.3  # a pair out of order, each the other's best
+MOVE = 0.2  # a pair out of order, each the other's best
 MOVE_MARGIN = 1.5  # by this factor over the second best
 
 
@@ -73,7 +73,7 @@ class Pair:
     @property
     def renumber_only(self) -> bool:
         """True when nothing but the article's number (and the numbers it cites) changed."""
-        return self.status == Change.UNCHANGED and not self.moved
+        return self.status == Change.UNCHANGED and self.renumbered and not self.moved
 
 
 @dataclass(frozen=True)

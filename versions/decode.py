@@ -9,15 +9,20 @@ import zipfile
 from versions.errors import ParseError
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
-# A .docx is a zip: refuse archives that inflate far beyond their size (zip bombs).
-MAX_DOCX_UNPACKED = 200 * 1024 * 1024
+# A .docx is a zip: refuse archives that inflate far beyond what any draft needs (zip bombs). Counted as
+# the members are actually inflated, in chunks, never from the sizes the zip directory claims. An XML part
+# is held and parsed whole by python-docx (lxml takes about ten times its size), hence its own, lower bound:
+# the civil code's document.xml is under 10 MB.
+MAX_DOCX_UNPACKED = 64 * 1024 * 1024
+MAX_DOCX_XML_PART = 24 * 1024 * 1024
+_CHUNK = 64 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def decode_bytes(data: bytes, filename: str = "") -> tuple[str, str]:
     """Reads raw bytes; returns (text, encoding name). Raises ParseError for binary or unknown encodings."""
     if len(data) > MAX_INPUT_BYTES:
-        raise ParseError("too-large", f"文件过大（{len(data) // 1024 // 1024} MB），上限为 20 MB。")
+        raise ParseError("too-large", "文件超过 20 MB 的上限，请拆分或压缩后再上传。")
     if data.startswith(b"PK\x03\x04") or filename.lower().endswith(".docx"):
         return docx_text(data), "docx"
     if not data.strip():
@@ -26,7 +31,7 @@ def decode_bytes(data: bytes, filename: str = "") -> tuple[str, str]:
         return _checked(data[3:].decode("utf-8", errors="strict"), "utf-8-sig"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _checked(data.decode("utf-16"), "utf-16"), "utf-16"
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data:  # anywhere, not only near the start: no database column can hold a NUL
         raise ParseError("binary", "这不是文本文件（含有二进制内容），请上传 .txt、.md 或 .docx 格式的草案。")
     try:
         return _checked(data.decode("utf-8"), "utf-8"), "utf-8"
@@ -54,11 +59,13 @@ def docx_text(data: bytes) -> str:
     """Reads a .docx: one line per Word paragraph (tables row by row), automatic numbering rendered."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
+        if len(archive.infolist()) > 2000:
+            raise ParseError("docx-bomb", "这个 .docx 文件解压后过大，已拒绝处理。")
+        _inflate_within_budget(archive)
+    except ParseError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, NotImplementedError, OSError, EOFError):
         raise ParseError("docx-invalid", "这个 .docx 文件已损坏或不是 Word 文档。") from None
-    if unpacked > MAX_DOCX_UNPACKED or len(archive.infolist()) > 2000:
-        raise ParseError("docx-bomb", "这个 .docx 文件解压后过大，已拒绝处理。")
     if "word/document.xml" not in archive.namelist():
         raise ParseError("docx-invalid", "这个 .docx 文件已损坏或不是 Word 文档。")
     from docx import Document  # python-docx is only needed for .docx input
@@ -81,6 +88,33 @@ def docx_text(data: bytes) -> str:
                 ]
                 lines.append("\t".join(cells))
     return "\n\n".join(lines)
+
+
+def _inflate_within_budget(archive: zipfile.ZipFile) -> None:
+    """Inflates every member as a stream, keeping nothing, and raises ParseError docx-bomb as soon as the
+    bytes actually produced pass MAX_DOCX_UNPACKED in all or MAX_DOCX_XML_PART in one XML part
+    (zipfile's own CRC check refuses a member whose directory entry lies about it)."""
+    total = 0
+    for info in archive.infolist():
+        limit = MAX_DOCX_XML_PART if info.filename.endswith((".xml", ".rels")) else MAX_DOCX_UNPACKED
+        if info.file_size > limit:
+            raise ParseError("docx-bomb", "这个 .docx 文件解压后过大，已拒绝处理。")
+        size = 0
+        with archive.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                size += len(chunk)
+                total += len(chunk)
+                if size > limit or total > MAX_DOCX_UNPACKED:
+                    raise ParseError("docx-bomb", "这个 .docx 文件解压后过大，已拒绝处理。")
+
+
+def _int(text: str | None, default: int, low: int = 0, high: int = 9999) -> int:
+    """A numeric attribute of the numbering part: ``default`` when absent or not a number, else clamped
+    (a hostile file may say start="-5" or ilvl="99999999999")."""
+    try:
+        return min(max(int(text), low), high) if text is not None else default
+    except ValueError:
+        return default
 
 
 def _w(tag: str) -> str:
@@ -121,7 +155,7 @@ class _Numbering:
                 levels[level.get(_w("ilvl"))] = (
                     fmt.get(_w("val")) if fmt is not None else "decimal",
                     text.get(_w("val")) if text is not None else "",
-                    int(start.get(_w("val"))) if start is not None else 1,
+                    _int(start.get(_w("val")) if start is not None else None, 1),
                 )
             abstract[node.get(_w("abstractNumId"))] = levels
         for num in root.iter(_w("num")):
@@ -149,17 +183,21 @@ class _Numbering:
         for other in list(self.counters):
             if other[0] == key[0] and other[1] > key[1]:
                 del self.counters[other]
-        return template.replace("%" + str(int(key[1]) + 1), _format_number(count, fmt))
+        return template.replace("%" + str(_int(key[1], 0, 0, 8) + 1), _format_number(count, fmt))
 
 
 def _format_number(value: int, fmt: str) -> str:
     from versions.numerals import to_chinese
 
-    if fmt in (
-        "chineseCounting",
-        "chineseCountingThousand",
-        "ideographTraditional",
-        "chineseLegalSimplified",
+    if (
+        fmt
+        in (
+            "chineseCounting",
+            "chineseCountingThousand",
+            "ideographTraditional",
+            "chineseLegalSimplified",
+        )
+        and 0 < value <= 99999
     ):
         return to_chinese(value)
     return str(value)

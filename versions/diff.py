@@ -20,7 +20,7 @@ import re
 
 import fast_diff_match_patch as fdmp
 
-from versions.words import ATOMIC, aligned, snap, terms
+from versions.words import ATOMIC, aligned, boundaries, junctions_safe, snap, terms
 
 EQUAL = "equal"
 INSERT = "insert"
@@ -53,7 +53,7 @@ def diff(old: str, new: str) -> list[Segment]:
     raw = [
         (op, "".join(tokens.get(char, char) for char in text) if tokens else text) for op, text in raw if text
     ]
-    parts = _snap(_slide(_clusters(raw), keep), keep)
+    parts = _snap(_slide(_clusters(raw), keep), keep, old, new)
     if len(parts) <= 3:
         return _flatten(parts)  # one change between a common prefix and suffix: nothing to absorb
     return _flatten(_absorb(parts))
@@ -162,16 +162,30 @@ def _slide(parts: list[_Part], keep: frozenset[str]) -> list[_Part]:
     return parts
 
 
-def _snap(parts: list[_Part], keep: frozenset[str]) -> list[_Part]:
+def _snap(parts: list[_Part], keep: frozenset[str], old: str, new: str) -> list[_Part]:
     """Widens every change to word boundaries in both versions: 处五[-十-]{+百+}万元 never, 客[-运经营者、货-]运
-    never (the characters it takes come out of the equal text beside it)."""
-    for index in range(1, len(parts) - 1, 2):
-        change, left, right = parts[index], parts[index - 1], parts[index + 1]
-        take_left, take_right = snap(left, change[0], change[1], right, keep)
-        if take_left or take_right:
-            head, tail = left[len(left) - take_left :], right[:take_right]
-            parts[index] = [head + change[0] + tail, head + change[1] + tail]
-            parts[index - 1], parts[index + 1] = left[: len(left) - take_left], right[take_right:]
+    never (the characters it takes come out of the equal text beside it). Each version is segmented once,
+    and only when a change has a word on both sides of one of its ends."""
+    bounds: tuple[set[int], set[int]] | None = None
+    old_at = new_at = 0  # where the current part starts in each version
+    for index in range(0, len(parts) - 1, 2):
+        left = parts[index]
+        old_at, new_at = old_at + len(left), new_at + len(left)
+        change, right = parts[index + 1], parts[index + 2]
+        if not junctions_safe(left, change[0], change[1], right):
+            bounds = bounds or (boundaries(old, keep), boundaries(new, keep))
+            take_left, take_right = snap(
+                *bounds,
+                (old_at, new_at),
+                (old_at + len(change[0]), new_at + len(change[1])),
+                (len(left), len(right)),
+            )
+            if take_left or take_right:
+                head, tail = left[len(left) - take_left :], right[:take_right]
+                parts[index + 1] = change = [head + change[0] + tail, head + change[1] + tail]
+                parts[index], parts[index + 2] = left[: len(left) - take_left], right[take_right:]
+                old_at, new_at = old_at - take_left, new_at - take_left
+        old_at, new_at = old_at + len(change[0]), new_at + len(change[1])
     return parts
 
 

@@ -37,9 +37,11 @@ def build_pairs(matcher: Matcher, old: Draft, new: Draft) -> list[Pair]:
             olds, news, status = [i], [j], None
         done_new.update(news)
         groups.append((olds, news, status))
-    article_map = ArticleMap(
+    targets = {a.key: () for a in old.articles}  # deleted unless a group says otherwise
+    targets.update(
         {old.articles[i].key: tuple(new.articles[j] for j in news) for olds, news, _ in groups for i in olds}
     )
+    article_map = ArticleMap(targets)
     pairs: list[Pair] = []
     emitted_old: dict[int, int] = {}
     for olds, news, status in groups:

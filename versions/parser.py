@@ -12,7 +12,7 @@ from pathlib import Path
 
 from versions import oddities
 from versions.clean import Line, clean
-from versions.decode import decode_bytes
+from versions.decode import MAX_INPUT_BYTES, decode_bytes
 from versions.errors import ParseError
 from versions.headings import (
     DIVISION,
@@ -33,7 +33,9 @@ def parse_file(path: str | Path) -> Draft:
     """Reads a .txt, .md or .docx file; returns its Draft. Raises ParseError when it is not a regulation."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            # One byte past the limit is enough to know a file (or /dev/zero) is too large.
+            data = handle.read(MAX_INPUT_BYTES + 1)
     except OSError as error:
         raise ParseError("unreadable", f"无法读取文件“{path.name}”：{error.strerror or error}。") from None
     return parse_bytes(data, path.name)
@@ -65,6 +67,9 @@ def parse_text(text: str) -> Draft:
     return Draft(title, stage, preamble, enactment, divisions, articles, tuple(warnings))
 
 
+TAIL = 256  # characters of a block's end that decide how it ends (a sentence is judged by its last mark)
+
+
 @dataclass
 class _Block:
     """A paragraph (款), item (项) or sub-item (目) while it is being read."""
@@ -74,10 +79,23 @@ class _Block:
     line: int
     last_line: int
     children: list[_Block] = field(default_factory=list)
+    # The last characters of the text, kept up to date by ``add``: whether the block ends a sentence is
+    # judged on them, because joining every part again on each new line made long runs of lines without
+    # sentence-ending punctuation quadratic (a 4.9 MB text took minutes).
+    tail: str = ""
+
+    def __post_init__(self) -> None:
+        self.tail = "".join(self.parts)[-TAIL:]
 
     @property
     def text(self) -> str:
         return "".join(self.parts)
+
+    def add(self, text: str, line: int) -> None:
+        """Appends a wrapped line's text."""
+        self.parts.append(text)
+        self.tail = (self.tail + text[-TAIL:])[-TAIL:]
+        self.last_line = line
 
 
 @dataclass
@@ -215,12 +233,11 @@ class _Builder:
         open_block = _open_block(article)
         if (
             open_block is not None
-            and open_block.text
-            and not ends_sentence(open_block.text)
+            and open_block.tail
+            and not ends_sentence(open_block.tail)
             and self._joins(open_block, line)
         ):
-            open_block.parts.append(line.text)
-            open_block.last_line = line.number
+            open_block.add(line.text, line.number)
             return
         article.paragraphs.append(_Block("", [line.text], line.number, line.number))
 
@@ -230,12 +247,12 @@ class _Builder:
             return True
         if self._seams is None:
             self._seams = SeamStats(self.lines)  # only documents with an unfinished line need it
-        if self._seams.looks_truncated(block.text, line.norm):
+        if self._seams.looks_truncated(block.tail, line.norm):
             self.warnings.append(
                 Warning(
                     block.last_line,
                     "truncated-paragraph",
-                    f"第{block.last_line}行段落疑似残缺（以“{block.text[-8:]}”结尾、没有句末标点），"
+                    f"第{block.last_line}行段落疑似残缺（以“{block.tail[-8:]}”结尾、没有句末标点），"
                     "原文保留，未与下一段接合。",
                 )
             )
@@ -244,7 +261,7 @@ class _Builder:
             Warning(
                 block.last_line,
                 "joined-break",
-                f"第{block.last_line}行以“{block.text[-6:]}”结尾、句子未完，"
+                f"第{block.last_line}行以“{block.tail[-6:]}”结尾、句子未完，"
                 f"已与第{line.number}行“{line.text[:6]}”接合（疑为分页断开）。",
             )
         )

@@ -50,32 +50,56 @@ def _tokenizer():
     return rjieba
 
 
-def boundaries(text: str, keep: frozenset[str] = frozenset()) -> set[int]:
-    """Reads a text; returns the offsets (0 and len included) where a word starts or ends, none inside a
-    term of ``keep`` or inside an atomic span (an amount, a date, a reference, an item label)."""
-    found = {0, len(text)}
-    tokens = [(start, end) for _word, start, end in _tokenizer().tokenize(text, mode="search", hmm=False)]
-    # Search mode gives the words and, inside long ones, dictionary sub-words (卫生法: 卫生; 主管人员: 主管,
-    # 管人, 人员). A long word may break where its sub-words tile it (卫生|法, 主管|人员), never at 管人:
-    # 食品[-卫生-]{+安全+}法 reads better than a whole law's name replaced.
-    inner: dict[int, list[int]] = {}
-    for start, end in tokens:
-        inner.setdefault(start, []).append(end)
-    for start, end in tokens:
-        if any(s <= start and end <= e and (s, e) != (start, end) for s, e in tokens):
-            continue  # a sub-word, not a word
-        found.add(start)
-        found.add(end)
-        if end - start >= 3:
-            found.update(_tiling(start, end, inner))
-    for match in ATOMIC.finditer(text):
-        found.difference_update(range(match.start() + 1, match.end()))
-    for term in keep:
-        start = text.find(term)
-        while start >= 0:
-            found.difference_update(range(start + 1, start + len(term)))
-            start = text.find(term, start + 1)
-    return found
+class Bounds:
+    """The offsets of a text where a word starts or ends (0 and its length included), none inside a term of
+    ``keep`` or inside an atomic span (an amount, a date, a reference, an item label). Asked position by
+    position (``p in bounds``), so a long word is tiled only when a change ends inside it."""
+
+    def __init__(self, text: str, keep: frozenset[str] = frozenset()) -> None:
+        self.text = text
+        self.edges = {0, len(text)}
+        self.inside: dict[int, tuple[int, int]] = {}  # position inside a word of 3 or more -> the word
+        position = 0
+        for word in _tokenizer().cut(text, False):
+            start, position = position, position + len(word)
+            self.edges.add(position)
+            if len(word) >= 3:
+                for inner in range(start + 1, position):
+                    self.inside[inner] = (start, position)
+        self.blocked: set[int] = set()
+        for match in ATOMIC.finditer(text):
+            self.blocked.update(range(match.start() + 1, match.end()))
+        for term in keep:
+            start = text.find(term)
+            while start >= 0:
+                self.blocked.update(range(start + 1, start + len(term)))
+                start = text.find(term, start + 1)
+        self._tilings: dict[tuple[int, int], list[int]] = {}
+
+    def __contains__(self, position: int) -> bool:
+        if position in self.blocked:
+            return False
+        if position in self.edges:
+            return True
+        word = self.inside.get(position)
+        if word is None:
+            return False
+        if word not in self._tilings:
+            # A long word may break where dictionary sub-words tile it (卫生法: 卫生|法; 主管人员: 主管|人员,
+            # never 主|管人|员): 食品[-卫生-]{+安全+}法 reads better than a whole law's name replaced.
+            start, end = word
+            has_word = _tokenizer().has_word
+            inner = {
+                a: [b for b in range(a + 2, end + 1) if (a, b) != word and has_word(self.text[a:b])]
+                for a in range(start, end)
+            }
+            self._tilings[word] = _tiling(start, end, inner)
+        return position in self._tilings[word]
+
+
+def boundaries(text: str, keep: frozenset[str] = frozenset()) -> Bounds:
+    """Reads a text; returns its word boundaries (``Bounds``: ask ``position in bounds``)."""
+    return Bounds(text, keep)
 
 
 def _tiling(start: int, end: int, inner: dict[int, list[int]]) -> list[int]:
@@ -95,29 +119,45 @@ def _tiling(start: int, end: int, inner: dict[int, list[int]]) -> list[int]:
     return cuts[:-1] if any(piece > 1 for piece in pieces) else []
 
 
-def snap(left: str, old: str, new: str, right: str, keep: frozenset[str] = frozenset()) -> tuple[int, int]:
-    """For a change ``old`` → ``new`` between the equal texts ``left`` and ``right``: how many characters
-    of ``left`` (at its end) and of ``right`` (at its start) the change must take so that it starts and ends
-    at a word boundary in both versions. At most CONTEXT // 2 each way; (0, 0) when already aligned."""
-    head, tail = left[-CONTEXT:], right[:CONTEXT]
-    old_bounds = boundaries(head + old + tail, keep)
-    new_bounds = boundaries(head + new + tail, keep)
-    start = len(head)
-    take_left = 0
-    while take_left < min(len(head), CONTEXT // 2) and not (start in old_bounds and start in new_bounds):
-        take_left += 1
-        start -= 1
-    if not (start in old_bounds and start in new_bounds):
-        take_left = 0
-    take_right = 0
-    end_old, end_new = len(head) + len(old), len(head) + len(new)
-    while take_right < min(len(tail), CONTEXT // 2) and not (
-        end_old + take_right in old_bounds and end_new + take_right in new_bounds
-    ):
-        take_right += 1
-    if not (end_old + take_right in old_bounds and end_new + take_right in new_bounds):
-        take_right = 0
+def junctions_safe(left: str, old: str, new: str, right: str) -> bool:
+    """True when every end of a change touches punctuation, a token or the text's edge in both versions:
+    nothing there can cut a word, so nothing needs segmenting."""
+    first_old, first_new = (old or right)[:1], (new or right)[:1]
+    last_old, last_new = (old or left)[-1:], (new or left)[-1:]
+    return not any(
+        _han(a) and _han(b)
+        for a, b in (
+            (left[-1:], first_old),
+            (left[-1:], first_new),
+            (last_old, right[:1]),
+            (last_new, right[:1]),
+        )
+    )
+
+
+def snap(
+    old_bounds: set[int],
+    new_bounds: set[int],
+    starts: tuple[int, int],
+    ends: tuple[int, int],
+    room: tuple[int, int],
+) -> tuple[int, int]:
+    """For a change from ``starts`` to ``ends`` (offsets in the old and the new text, whose word boundaries
+    are given): how many characters before it (at most ``room[0]``) and after it (at most ``room[1]``) it
+    must take to start and end at a word boundary in both versions; none on a side where no boundary is
+    found within CONTEXT // 2."""
+    limit_left, limit_right = min(room[0], CONTEXT // 2), min(room[1], CONTEXT // 2)
+    take_left = next(
+        (k for k in range(limit_left + 1) if starts[0] - k in old_bounds and starts[1] - k in new_bounds), 0
+    )
+    take_right = next(
+        (k for k in range(limit_right + 1) if ends[0] + k in old_bounds and ends[1] + k in new_bounds), 0
+    )
     return take_left, take_right
+
+
+def _han(char: str) -> bool:
+    return bool(char) and "\u4e00" <= char <= "\u9fff"
 
 
 def aligned(text: str, cuts: list[tuple[int, int]], keep: frozenset[str] = frozenset()) -> list[int]:
@@ -125,7 +165,12 @@ def aligned(text: str, cuts: list[tuple[int, int]], keep: frozenset[str] = froze
     ends fall on word boundaries. Only the stretch the candidates cover (and some context) is segmented."""
     low = max(0, min(start for start, _ in cuts) - CONTEXT)
     high = min(len(text), max(end for _, end in cuts) + CONTEXT)
-    bounds = {b + low for b in boundaries(text[low:high], keep)} - {low, high} | ({0} if low == 0 else set())
-    if high == len(text):
-        bounds.add(high)
-    return [(start in bounds) + (end in bounds) for start, end in cuts]
+    bounds = Bounds(text[low:high], keep)
+
+    def on(position: int) -> bool:
+        # The window's own edges are no word boundary unless they are the text's.
+        if position in (low, high) and position not in (0, len(text)):
+            return False
+        return position - low in bounds
+
+    return [on(start) + on(end) for start, end in cuts]

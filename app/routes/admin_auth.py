@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Request, get, post
+from litestar.datastructures import Cookie
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
@@ -14,9 +15,14 @@ from app.routes.admin_common import (
     current_user,
     session_cookie,
 )
-from app.routes.common import client_address, db, render
+from app.routes.common import client_address, db, render, settings, throttle
 from app.services import auth
-from app.services.errors import MESSAGES, ServiceError
+from app.services.errors import MESSAGES, ServiceError, retry_minutes
+
+# The browser a drafter logged in with is recognised for a year (see auth.login: it is throttled on its
+# own, so strangers guessing at the account never lock its owner out).
+DEVICE_COOKIE = "draftreview_device"
+DEVICE_LIFETIME = 365 * 86400
 
 
 def _safe_next(target: str) -> str:
@@ -36,21 +42,46 @@ async def login(request: Request) -> Template | Redirect:
     """Checks the name and password; on success a new session (old cookie replaced), else the form again."""
     form = await request.form()
     name, target = str(form.get("name") or ""), _safe_next(str(form.get("next") or "/admin"))
+    secret = settings(request).secret_key
     try:
         check_csrf(request, form)
-        if not request.app.state.login_throttle.allow(client_address(request)):
-            raise ServiceError("login_throttled")
-        token, _ = await call(auth.login, db(request), name, str(form.get("password") or ""))
+        token, _ = await call(
+            auth.login,
+            db(request),
+            name,
+            str(form.get("password") or ""),
+            throttle=throttle(request),
+            secret=secret,
+            client=client_address(request),
+            device=request.cookies.get(DEVICE_COOKIE),
+        )
     except ServiceError as error:
-        return render(
+        page = render(
             request,
             "admin/login.html",
-            {"next": target, "name": name, "error": MESSAGES[error.code]},
+            {
+                "next": target,
+                "name": name,
+                "error": MESSAGES[error.code],
+                "retry_minutes": retry_minutes(error.retry_after) if error.retry_after else None,
+            },
             status=error.status,
         )
+        if error.retry_after:
+            page.headers["Retry-After"] = str(error.retry_after)
+        return page
     # A fresh token at every login: a session id planted before login is worthless afterwards.
     await call(auth.logout, db(request), request.cookies.get(SESSION_COOKIE))
-    return Redirect(path=target, status_code=303, cookies=[session_cookie(request, token)])
+    device = Cookie(
+        key=DEVICE_COOKIE,
+        value=auth.device_cookie(secret, name.strip()),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/admin/login",
+        max_age=DEVICE_LIFETIME,
+    )
+    return Redirect(path=target, status_code=303, cookies=[session_cookie(request, token), device])
 
 
 @post("/logout", name="admin_logout")

@@ -17,22 +17,22 @@ from app.db import storable
 from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db, settings
 from app.services import feedback, theme_decisions, theme_runs, themes
-from app.services.errors import MESSAGES, ServiceError
+from app.services.errors import MESSAGES, N_, ServiceError
 from app.services.review import article_choices, version_ref
 
 DONE = {
-    "run": "已开始分析，完成后本页显示结果。",
-    "renamed": "已重命名。",
-    "approved": "已确认主题。",
-    "unapproved": "已撤销确认。",
-    "merged": "已合并所选主题。",
-    "split": "已拆分为新主题。",
-    "moved": "已移动所选意见。",
-    "handling": "已保存处理情况。",
-    "generated": "已根据最新数据生成通报。",
-    "saved": "已保存通报正文。",
-    "published": "通报已发布，公众可以查看。",
-    "withdrawn": "通报已撤回。",
+    "run": N_("已开始分析，完成后本页显示结果。"),
+    "renamed": N_("已重命名。"),
+    "approved": N_("已确认主题。"),
+    "unapproved": N_("已撤销确认。"),
+    "merged": N_("已合并所选主题。"),
+    "split": N_("已拆分为新主题。"),
+    "moved": N_("已移动所选意见。"),
+    "handling": N_("已保存处理情况。"),
+    "generated": N_("已根据最新数据生成通报。"),
+    "saved": N_("已保存通报正文。"),
+    "published": N_("通报已发布，公众可以查看。"),
+    "withdrawn": N_("通报已撤回。"),
 }
 
 

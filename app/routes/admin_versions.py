@@ -75,7 +75,14 @@ async def upload(request: Request, slug: FromPath[str]) -> Template:
         if file is None or isinstance(file, str):
             raise uploads.UploadRefused("upload_missing")
         data = await file.read()
-        pending = await call(uploads.stage, settings(request).data_dir, file.filename or "", data)
+        pending = await call(
+            uploads.stage,
+            settings(request).data_dir,
+            file.filename or "",
+            data,
+            slug=slug,
+            user_id=user(request).id,
+        )
         ref = await call(version_ref, db(request), slug)
     except ServiceError as error:
         return await call(_upload_page, request, slug, error, error.status)
@@ -116,6 +123,7 @@ async def confirm(request: Request, slug: FromPath[str]) -> Template | Redirect:
             opens=_date(str(form.get("opens") or "")),
             closes=_date(str(form.get("closes") or "")),
             filename=str(form.get("filename") or ""),
+            user_id=user(request).id,
         )
     except ServiceError as error:
         return await call(_upload_page, request, slug, error, error.status)

@@ -20,12 +20,13 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, Parameter, PathParameter
 
-from app.db import INT_MAX
-from app.routes.common import client_address, db, settings, writer
+from app.db import INT_MAX, storable
+from app.routes.common import client_address, client_trusted, count_lookup, db, settings, writer
 from app.services import comments as comment_service
 from app.services.comments import CommentInput, Submission
 from app.services.consultations import ConsultationSummary, list_consultations, version_view
 from app.services.errors import MESSAGES, N_, STATUS, ServiceError
+from app.services.review import DISPOSITIONS
 
 # A positive id or number in a JSON body: validated by msgspec, documented through Parameter.
 BodyId = Annotated[int, msgspec.Meta(ge=1, le=INT_MAX), Parameter(ge=1, le=INT_MAX)]
@@ -60,12 +61,30 @@ class PeriodOut:
 
 @dataclass
 class ConsultationOut:
+    """A consultation at its current round: ``comment_count`` on that round, ``all_comment_count`` on all."""
+
     slug: str
     title: str
     stage: str
     version: int
     period: PeriodOut
     comment_count: int
+    all_comment_count: int
+
+
+@dataclass
+class RoundOut:
+    version: int
+    stage: str
+    period: PeriodOut
+
+
+@dataclass
+class OfficeOut:
+    name: str
+    address: str
+    email: str
+    phone: str
 
 
 @dataclass
@@ -110,6 +129,11 @@ class VersionOut:
     period: PeriodOut
     comment_count: int
     draft_comment_count: int
+    all_comment_count: int
+    note: str
+    office: OfficeOut
+    rounds: list[RoundOut]
+    open_round: int | None
     divisions: list[DivisionOut]
     articles: list[ArticleOut]
 
@@ -127,6 +151,7 @@ class CommentIn:
     contact: str = ""
     consent: bool = False
     name_consent: bool = False  # may the name be published if the comment is adopted
+    version: int | None = None  # the round read (its number); None: the round open now
 
 
 @dataclass
@@ -135,6 +160,15 @@ class AcceptedOut:
     created_at: datetime
     duplicate: bool
     receipt_url: str
+
+
+@dataclass
+class AnswerOut:
+    disposition: str
+    label: str
+    reason: str
+    answered_at: datetime
+    corrected: bool
 
 
 @dataclass
@@ -153,6 +187,9 @@ class ReceiptOut:
     contact: str
     created_at: datetime
     status: str
+    stage: str = ""
+    answers_published: bool = False
+    answer: AnswerOut | None = None
 
 
 @dataclass
@@ -172,7 +209,9 @@ def _period(p) -> PeriodOut:
 
 
 def _consultation(s: ConsultationSummary) -> ConsultationOut:
-    return ConsultationOut(s.slug, s.title, s.stage, s.version_number, _period(s.period), s.comment_count)
+    return ConsultationOut(
+        s.slug, s.title, s.stage, s.version_number, _period(s.period), s.comment_count, s.all_comment_count
+    )
 
 
 COMMENT_ERRORS = (
@@ -213,6 +252,11 @@ def read_version(request: Request, slug: FromPath[str], number: PathNumber) -> V
         _period(v.period),
         v.comment_count,
         v.draft_comment_count,
+        v.all_comment_count,
+        v.note,
+        OfficeOut(v.office.name, v.office.address, v.office.email, v.office.phone),
+        [RoundOut(r.number, r.stage, _period(r.period)) for r in v.rounds],
+        v.open_number,
         [DivisionOut(d.node_id, d.kind, d.number, d.label, d.title, d.parent_node_id) for d in v.divisions],
         [
             ArticleOut(
@@ -243,6 +287,7 @@ def read_version(request: Request, slug: FromPath[str], number: PathNumber) -> V
             *COMMENT_ERRORS,
             "not_found",
             "consultation_not_found",
+            "version_not_found",
             "consultation_closed",
             "consultation_not_open",
             "rate_limited",
@@ -253,7 +298,8 @@ def read_version(request: Request, slug: FromPath[str], number: PathNumber) -> V
 async def submit_comment(
     request: Request, slug: FromPath[str], data: JSONBody[CommentIn]
 ) -> Response[AcceptedOut]:
-    """Comments on the current version. 201 with the receipt; 200 when it repeats one just sent."""
+    """Comments on round ``version`` (default: the round open now). 201 with the receipt; 200 when it
+    repeats one just sent."""
     if request.content_type[0] != "application/json":
         raise ServiceError("unsupported_media_type")
     clean = comment_service.validate(
@@ -270,7 +316,10 @@ async def submit_comment(
         )
     )
     client = comment_service.client_hash(settings(request).secret_key, client_address(request))
-    accepted = await writer(request).submit(Submission(slug, clean, client))
+    version = data.version if data.version is not None and storable(data.version) else None
+    if data.version is not None and version is None:
+        raise ServiceError("version_not_found")
+    accepted = await writer(request).submit(Submission(slug, clean, client, client_trusted(request), version))
     body = AcceptedOut(
         accepted.receipt, accepted.created_at, accepted.duplicate, f"/api/v1/receipts/{accepted.receipt}"
     )
@@ -280,10 +329,11 @@ async def submit_comment(
 @get(
     "/receipts/{number:str}",
     sync_to_thread=True,
-    responses=error_responses(*READ_ERRORS, "not_found", "receipt_not_found"),
+    responses=error_responses(*READ_ERRORS, "not_found", "receipt_not_found", "lookup_throttled"),
 )
 def read_receipt(request: Request, number: FromPath[str]) -> ReceiptOut:
     """A comment by its receipt number, personal data masked."""
+    count_lookup(request)
     r = comment_service.get_receipt(db(request), number)
     return ReceiptOut(
         r.receipt,
@@ -300,15 +350,28 @@ def read_receipt(request: Request, number: FromPath[str]) -> ReceiptOut:
         r.contact,
         r.created_at,
         r.status,
+        r.stage,
+        r.answers_published_at is not None,
+        AnswerOut(
+            r.answer.disposition,
+            DISPOSITIONS.get(r.answer.disposition, r.answer.disposition),
+            r.answer.reason,
+            r.answer.answered_at,
+            r.answer.corrected,
+        )
+        if r.answer
+        else None,
     )
 
 
-def error_response(code: str, fields: dict[str, str] | None = None, headers: dict | None = None) -> Response:
-    """The API's error body for ``code``."""
+def error_response(
+    code: str, fields: dict[str, str] | None = None, headers: dict | None = None, message: str = ""
+) -> Response:
+    """The API's error body for ``code`` (``message`` instead of the code's own, e.g. with the wait)."""
     body = {
         "error": {
             "code": code,
-            "message": MESSAGES[code],
+            "message": message or MESSAGES[code],
             "fields": {name: {"code": c, "message": MESSAGES[c]} for name, c in (fields or {}).items()},
         }
     }
@@ -316,9 +379,8 @@ def error_response(code: str, fields: dict[str, str] | None = None, headers: dic
 
 
 def service_error(_: Request, error: ServiceError) -> Response:
-    """A ServiceError as the error body (rate_limited with Retry-After)."""
-    headers = {"Retry-After": "60"} if error.code == "rate_limited" else None
-    return error_response(error.code, error.fields, headers)
+    """A ServiceError as the error body (a throttle's refusal with its true Retry-After and the wait)."""
+    return error_response(error.code, error.fields, error.headers or None, error.message)
 
 
 # Litestar's own refusals by status: a malformed parameter or body, a path no route has (also a path

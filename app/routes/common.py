@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 from typing import Any
 
 from litestar import Request
@@ -11,6 +13,7 @@ from litestar.response import Template
 from app import csrf
 from app.db import Database
 from app.services.errors import MESSAGES, ServiceError
+from app.services.throttle import Throttle, key_for
 from app.services.writer import CommentWriter
 from app.settings import Settings
 
@@ -25,6 +28,11 @@ def settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def throttle(request: Request) -> Throttle:
+    """The app's cross-process throttle counters."""
+    return request.app.state.throttle
+
+
 def writer(request: Request) -> CommentWriter:
     """The app's comment writer."""
     return request.app.state.writer
@@ -36,8 +44,51 @@ def is_htmx(request: Request) -> bool:
 
 
 def client_address(request: Request) -> str:
-    """The peer address (a proxy in front must be configured to pass the real one)."""
+    """The peer address. X-Forwarded-For is believed only from the proxies the operator names
+    (``serve --forwarded-allow-ips``, see app/commands/serve.py); uvicorn then puts the client here."""
     return request.client.host if request.client else "unknown"
+
+
+# Receipt look-ups per client per window: far more than anyone checks their own receipts, far too few to
+# find other people's by trying numbers.
+LOOKUP_LIMIT, LOOKUP_WINDOW = 60, 600
+
+
+def count_lookup(request: Request) -> None:
+    """Counts a receipt look-up of this client; ServiceError lookup_throttled (with retry_after) over
+    ``LOOKUP_LIMIT`` (addresses the office trusts are not counted)."""
+    if client_trusted(request):
+        return
+    key = key_for(settings(request).secret_key, "lookup-client", client_address(request))
+    verdict = throttle(request).hit(key, LOOKUP_LIMIT, LOOKUP_WINDOW)
+    if not verdict.allowed:
+        raise ServiceError("lookup_throttled", retry_after=verdict.retry_after)
+
+
+def client_trusted(request: Request) -> bool:
+    """True when the client's address is on the office's allow-list (``DRAFTREVIEW_TRUSTED_CLIENTS``)."""
+    networks = settings(request).trusted_clients
+    if not networks:
+        return False
+    if client_address(request) in networks:
+        return True
+    try:
+        address = ipaddress.ip_address(client_address(request))
+    except ValueError:
+        return False
+    return any(address in network for network in _networks(networks))
+
+
+@functools.cache
+def _networks(entries: tuple[str, ...]) -> tuple:
+    """The entries of the allow-list that are addresses or networks (others match only literally)."""
+    found = []
+    for entry in entries:
+        try:
+            found.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            continue
+    return tuple(found)
 
 
 def render(

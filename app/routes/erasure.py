@@ -3,8 +3,9 @@ that works without JavaScript, CSRF-protected like the comment form) and ``POST
 /api/v1/receipts/{receipt}/erasure`` (JSON, not CSRF-protected for the reasons given in app.routes.api).
 
 Both go through ``app.services.erasure.erase_personal_data`` and share one per-client throttle
-(``LIMIT`` attempts per ``WINDOW`` seconds, in memory like the login throttle), so the contact cannot be
-guessed quickly from one address; the service adds a per-comment lock for guessing from many.
+(``LIMIT`` attempts per ``WINDOW`` seconds, counted across processes by app/services/throttle.py), so the
+contact cannot be guessed quickly from one address; the service adds a per-comment allowance per client
+for guessing from many. Refusals carry a true ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -20,21 +21,28 @@ from litestar.response import Template
 
 from app import csrf
 from app.routes.api import WRITE_ERRORS, error_response, error_responses, http_error
-from app.routes.common import client_address, db, render, settings
+from app.routes.common import client_address, db, render, settings, throttle
 from app.services import erasure
-from app.services.auth import LoginThrottle
-from app.services.comments import client_hash
-from app.services.errors import MESSAGES, ServiceError
+from app.services.errors import MESSAGES, ServiceError, retry_minutes
+from app.services.throttle import key_for
 
 LIMIT, WINDOW = 10, 600
-RETRY_AFTER = {"Retry-After": str(WINDOW)}
 
 
-def _allowed(request: Request) -> bool:
-    """Records an erasure attempt of this client; False when it is over the limit. The throttle lives in
-    the app's state (created on first use), keyed by the client hash rather than the address."""
-    throttle = request.app.state.setdefault("erasure_throttle", LoginThrottle(LIMIT, WINDOW))
-    return throttle.allow(client_hash(settings(request).secret_key, client_address(request)))
+def _erase(request: Request, number: str, contact: str) -> erasure.Erasure:
+    """Counts this client's attempt (ServiceError erasure_throttled over ``LIMIT``), then erases."""
+    secret, address = settings(request).secret_key, client_address(request)
+    verdict = throttle(request).hit(key_for(secret, "erasure-client", address), LIMIT, WINDOW)
+    if not verdict.allowed:
+        raise ServiceError("erasure_throttled", retry_after=verdict.retry_after)
+    return erasure.erase_personal_data(
+        db(request),
+        number,
+        contact,
+        throttle=throttle(request),
+        guesser=key_for(secret, "erasure-guess", address),
+        data_dir=settings(request).data_dir,
+    )
 
 
 def _page(
@@ -53,7 +61,8 @@ def _page(
             "contact": contact,
             "done": done,
             "contact_error": MESSAGES[field_error] if field_error else None,
-            "page_error": error.message if error and not field_error else None,
+            "page_error": MESSAGES[error.code] if error and not field_error else None,
+            "retry_minutes": retry_minutes(error.retry_after) if error and error.retry_after else None,
         },
         status=error.status if error else 200,
         partial="_erase_form.html",
@@ -77,13 +86,10 @@ async def erase_submit(request: Request) -> Template:
             settings(request).secret_key, request.cookies.get(csrf.COOKIE), form.get(csrf.FIELD)
         ):
             raise ServiceError("csrf_failed")
-        if not _allowed(request):
-            raise ServiceError("erasure_throttled")
-        done = await to_thread.run_sync(erasure.erase_personal_data, db(request), number, contact)
+        done = await to_thread.run_sync(_erase, request, number, contact)
     except ServiceError as error:
         page = _page(request, number, contact, error)
-        if error.code == "erasure_throttled":
-            page.headers.update(RETRY_AFTER)
+        page.headers.update(error.headers)
         return page
     return _page(request, done.receipt, done=done)
 
@@ -121,9 +127,7 @@ async def erase_api(request: Request, number: FromPath[str], data: JSONBody[Eras
     when it was erased before. Refusals use the stable codes listed per status."""
     if request.content_type[0] != "application/json":
         raise ServiceError("unsupported_media_type")
-    if not _allowed(request):
-        raise ServiceError("erasure_throttled")
-    done = await to_thread.run_sync(erasure.erase_personal_data, db(request), number, data.contact)
+    done = await to_thread.run_sync(_erase, request, number, data.contact)
     return ErasureOut(
         done.receipt,
         "personal_data_already_erased" if done.already else "personal_data_erased",
@@ -133,9 +137,7 @@ async def erase_api(request: Request, number: FromPath[str], data: JSONBody[Eras
 
 
 def _service_error(_: Request, error: ServiceError) -> Response:
-    return error_response(
-        error.code, error.fields, RETRY_AFTER if error.code == "erasure_throttled" else None
-    )
+    return error_response(error.code, error.fields, error.headers or None, error.message)
 
 
 erasure_api = Router(

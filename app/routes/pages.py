@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from urllib.parse import quote
 
 from anyio import to_thread
@@ -12,11 +13,24 @@ from litestar.response import Redirect, Template
 
 from app import csrf
 from app.i18n import LOCALES
-from app.routes.common import client_address, db, error_page, is_htmx, render, settings, writer
+from app.routes.common import (
+    client_address,
+    client_trusted,
+    count_lookup,
+    db,
+    error_page,
+    is_htmx,
+    render,
+    settings,
+    writer,
+)
+from app.services import attachments, proposals
 from app.services import comments as comment_service
-from app.services.comments import COMMENTER_TYPES, STATUS_LABELS, CommentInput, Submission
-from app.services.consultations import list_consultations, version_view
-from app.services.errors import MESSAGES, ServiceError
+from app.services.comments import COMMENTER_TYPES, MAX_CONTENT, STATUS_LABELS, CommentInput, Submission
+from app.services.consultations import find_article, list_consultations, version_view
+from app.services.errors import MESSAGES, ServiceError, retry_minutes
+from app.services.review import DISPOSITIONS
+from app.services.rounds import matching_articles
 
 
 @get("/", name="home", sync_to_thread=True)
@@ -26,29 +40,56 @@ def home(request: Request) -> Template:
 
 
 @get("/c/{slug:str}", name="draft", sync_to_thread=True)
-def draft(request: Request, slug: FromPath[str], version: FromQuery[int | None] = None) -> Template:
-    """The reading view of the current (or the given) version."""
+def draft(
+    request: Request, slug: FromPath[str], version: FromQuery[int | None] = None, go: FromQuery[str] = ""
+) -> Template | Redirect:
+    """The reading view of the current (or the given) round; ``go`` (the jump box: 第十三条, 十三, 13)
+    sends the reader to that article, or says it was not found."""
     try:
         view = version_view(db(request), slug, version)
     except ServiceError as error:
         return error_page(request, error)
+    if go:
+        found = find_article(view, go)
+        if found:
+            return Redirect(path=f"/c/{slug}?version={view.number}#{found.id}", status_code=303)
+        return render(request, "draft.html", {"view": view, "go": go, "go_error": True}, status=404)
     return render(request, "draft.html", {"view": view})
+
+
+def _offer(request: Request, slug: str, view, target: str):
+    """When the round read is not taking comments: the open round and the articles of it matching
+    ``target`` (from versions.align), for the message that sends the person there; None without one."""
+    open_round = view.open_round
+    if open_round is None or open_round.number == view.number:
+        return None
+    matches = []
+    if target != "draft":
+        matches = matching_articles(db(request), slug, view.number, target, open_round.number)
+    return {"round": open_round, "matches": matches}
 
 
 def _form_context(
     request: Request,
     slug: str,
     raw: CommentInput,
+    version: int | None = None,
     errors: dict[str, str] | None = None,
     page_error: str | None = None,
+    proposal_base: str = "",
+    refused_file: str = "",
 ):
-    """Context for the comment form (full page or partial); ServiceError when the target is unknown."""
-    view = version_view(db(request), slug)
+    """Context for the comment form on round ``version`` (full page or partial); ServiceError when the
+    round or the target is unknown. ``proposal_base`` is the provision the proposal box was prefilled with
+    (default the target); ``refused_file`` names an attachment that was refused."""
+    view = version_view(db(request), slug, version)
     article = None
     if raw.target != "draft":
         article = view.article(raw.target)
         if article is None:
             raise ServiceError("target_not_found")
+    base = proposal_base if article and view.article(proposal_base) is article else raw.target
+    content = raw.content.replace("\r\n", "\n").strip()
     return {
         "view": view,
         "article": article,
@@ -56,18 +97,37 @@ def _form_context(
         "types": COMMENTER_TYPES,
         "errors": {name: MESSAGES[code] for name, code in (errors or {}).items()},
         "page_error": MESSAGES[page_error] if page_error else None,
+        # 修改建议稿: the box holds what was typed, else the current text of the provision.
+        "proposal_base": base,
+        "proposal_text": (raw.proposed_text or proposals.form_base(article, base)) if article else "",
+        "proposal_open": bool(article)
+        and proposals.changed(proposals.form_base(article, base), raw.proposed_text),
+        "refused_file": refused_file,
+        "limits": attachments,
+        "max_content": MAX_CONTENT,
+        "length": len(content),
+        "offer": _offer(request, slug, view, raw.target) if view.period.state != "open" else None,
     }
 
 
 @get("/c/{slug:str}/comment", name="comment_form")
-async def comment_form(request: Request, slug: FromPath[str], target: FromQuery[str] = "draft") -> Template:
-    """The comment form for the draft, an article or a paragraph (inline partial for htmx)."""
+async def comment_form(
+    request: Request,
+    slug: FromPath[str],
+    target: FromQuery[str] = "draft",
+    version: FromQuery[int | None] = None,
+    propose: FromQuery[bool] = False,
+) -> Template:
+    """The comment form on round ``version`` for the draft, an article or a paragraph (inline partial
+    for htmx); ``propose`` opens the proposed-wording box (the links choosing which paragraph to
+    reword ask for it)."""
     # async with an explicit thread hop: a sync_to_thread GET sharing its path with an async POST
     # came back unawaited in Litestar 2.25.
     try:
-        context = await to_thread.run_sync(_form_context, request, slug, CommentInput(target=target))
+        context = await to_thread.run_sync(_form_context, request, slug, CommentInput(target=target), version)
     except ServiceError as error:
         return error_page(request, error)
+    context["proposal_open"] = context["proposal_open"] or propose
     return render(request, "comment.html", context, partial="_comment_form.html")
 
 
@@ -75,28 +135,76 @@ def _read_form(form) -> CommentInput:
     return CommentInput(
         **{
             name: str(form.get(name) or "")
-            for name in ("target", "content", "name", "commenter_type", "organisation", "region", "contact")
+            for name in (
+                "target",
+                "content",
+                "name",
+                "commenter_type",
+                "organisation",
+                "region",
+                "contact",
+                "proposed_text",
+            )
         },
         consent=form.get("consent") == "yes",
         name_consent=form.get("name_consent") == "yes",
     )
 
 
-@post("/c/{slug:str}/comment", name="submit_comment")
+def _with_proposal(
+    request: Request, slug: str, version: int | None, clean: CommentInput, base_target: str
+) -> CommentInput:
+    """The comment with its proposal as stored: "" when the prefilled text was left unchanged.
+    ServiceError proposal_target_changed when the target was switched after the text was edited."""
+    if clean.target == "draft" or not clean.proposed_text:
+        return clean
+    view = version_view(db(request), slug, version)
+    article = view.article(base_target or clean.target)
+    if article is None:
+        raise ServiceError("target_not_found")
+    proposed = proposals.proposal_for(
+        proposals.form_base(article, base_target or clean.target), clean.proposed_text
+    )
+    if proposed and base_target and base_target != clean.target:
+        raise ServiceError("proposal_target_changed", {"proposed_text": "proposal_target_changed"})
+    return dataclasses.replace(clean, proposed_text=proposed)
+
+
+def _read_version(form) -> int | None:
+    """The round number the form was shown for (None from an old page without one: the open round)."""
+    text = str(form.get("version") or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+@post(
+    "/c/{slug:str}/comment",
+    name="submit_comment",
+    # Room for every file allowed plus one over, so that too large a set is refused with the form kept.
+    request_max_body_size=(attachments.MAX_FILES + 1) * attachments.MAX_FILE,
+)
 async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Redirect:
-    """Stores a comment and shows its receipt; on any refusal, the form again with the user's text."""
+    """Stores a comment (with its proposed wording and attachments) and shows its receipt; on any
+    refusal, the form again with the user's text."""
     form = await request.form()
     raw = _read_form(form)
+    base_target = str(form.get("proposal_base") or "")
+    version = _read_version(form)
     try:
         if not csrf.verify(
             settings(request).secret_key, request.cookies.get(csrf.COOKIE), form.get(csrf.FIELD)
         ):
             raise ServiceError("csrf_failed")
         clean = comment_service.validate(raw)
+        clean = await to_thread.run_sync(_with_proposal, request, slug, version, clean, base_target)
+        files = await to_thread.run_sync(
+            attachments.receive, settings(request).data_dir, form.getall("attachments", [])
+        )
         client = comment_service.client_hash(settings(request).secret_key, client_address(request))
-        accepted = await writer(request).submit(Submission(slug, clean, client))
+        accepted = await writer(request).submit(
+            Submission(slug, clean, client, client_trusted(request), version, attachments=files)
+        )
     except ServiceError as error:
-        return await to_thread.run_sync(_refused, request, slug, raw, error)
+        return await to_thread.run_sync(_refused, request, slug, raw, version, error, base_target)
     if is_htmx(request):
         return render(
             request,
@@ -106,18 +214,53 @@ async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Re
     return Redirect(path=f"/receipt/{accepted.receipt}?new=1", status_code=303)
 
 
-def _refused(request: Request, slug: str, raw: CommentInput, error: ServiceError) -> Template:
-    if error.code in ("consultation_not_found", "target_not_found") and not error.fields:
-        return error_page(request, error)
+def _refused(
+    request: Request,
+    slug: str,
+    raw: CommentInput,
+    version: int | None,
+    error: ServiceError,
+    base_target: str = "",
+) -> Template:
+    if error.code in ("consultation_not_found", "version_not_found", "target_not_found") and not error.fields:
+        return error_page(request, error, kept=raw.content)
     if error.code == "database_unavailable":
         # The form cannot be rebuilt without the database; the user's text is handed back to copy.
         return error_page(request, error, kept=raw.content)
     field_errors = error.fields or None
     try:
-        context = _form_context(request, slug, raw, field_errors, None if field_errors else error.code)
+        context = _form_context(
+            request,
+            slug,
+            raw,
+            version,
+            field_errors,
+            None if field_errors else error.code,
+            base_target,
+            getattr(error, "filename", ""),
+        )
     except ServiceError as other:
-        return error_page(request, other)
-    return render(request, "comment.html", context, status=error.status, partial="_comment_form.html")
+        return error_page(request, other, kept=raw.content)
+    if error.retry_after:
+        context["retry_minutes"] = retry_minutes(error.retry_after)
+    page = render(request, "comment.html", context, status=error.status, partial="_comment_form.html")
+    page.headers.update(error.headers)
+    return page
+
+
+def _lookup_refused(request: Request, number: str, error: ServiceError) -> Template:
+    page = render(
+        request,
+        "receipt_lookup.html",
+        {
+            "number": number,
+            "error": MESSAGES[error.code],
+            "retry_minutes": retry_minutes(error.retry_after) if error.retry_after else None,
+        },
+        status=error.status,
+    )
+    page.headers.update(error.headers)
+    return page
 
 
 @get("/receipt", name="receipt_lookup", sync_to_thread=True)
@@ -126,14 +269,10 @@ def receipt_lookup(request: Request, number: FromQuery[str] = "") -> Template | 
     if not number:
         return render(request, "receipt_lookup.html", {"number": "", "error": None})
     try:
+        count_lookup(request)
         receipt = comment_service.get_receipt(db(request), number)
     except ServiceError as error:
-        return render(
-            request,
-            "receipt_lookup.html",
-            {"number": number, "error": MESSAGES[error.code]},
-            status=error.status,
-        )
+        return _lookup_refused(request, number, error)
     return Redirect(path=f"/receipt/{receipt.receipt}", status_code=303)
 
 
@@ -141,15 +280,15 @@ def receipt_lookup(request: Request, number: FromQuery[str] = "") -> Template | 
 def receipt(request: Request, number: FromPath[str], new: FromQuery[bool] = False) -> Template:
     """What the commenter sent (personal data masked) and its status."""
     try:
+        count_lookup(request)
         found = comment_service.get_receipt(db(request), number)
     except ServiceError as error:
-        return render(
-            request,
-            "receipt_lookup.html",
-            {"number": number, "error": MESSAGES[error.code]},
-            status=error.status,
-        )
-    return render(request, "receipt.html", {"receipt": found, "new": new, "status_labels": STATUS_LABELS})
+        return _lookup_refused(request, number, error)
+    return render(
+        request,
+        "receipt.html",
+        {"receipt": found, "new": new, "status_labels": STATUS_LABELS, "dispositions": DISPOSITIONS},
+    )
 
 
 @get("/lang/{code:str}", name="language", sync_to_thread=False)

@@ -1,29 +1,37 @@
 """Drafters' accounts and sessions: argon2 password hashes, random session tokens (only their SHA-256
-is stored), a new token at every login (no fixation), and a lock after repeated failures."""
+is stored), a new token at every login (no fixation), and throttles (per client, per account, per known
+browser) that slow guessing down without ever locking the owner out (see ``login``)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
+import os
 import re
 import secrets
-import time
-from collections import defaultdict, deque
+import threading
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from app import models
 from app.db import Database, utcnow
 from app.services.errors import ServiceError
+from app.services.throttle import Throttle, key_for
 
 ROLES = ("drafter", "admin")
 NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,40}$")
 MIN_PASSWORD = 10
-MAX_FAILURES = 5  # failed logins in a row before the account is locked
-LOCK = timedelta(minutes=15)
+# Attempts per client address, and password checks per account (from browsers without its device cookie),
+# per window. Five guesses per quarter hour per account is far too slow to guess a 10-character password.
+CLIENT_LIMIT, CLIENT_WINDOW = 20, 600
+ACCOUNT_LIMIT, ACCOUNT_WINDOW = 5, 900
 SESSION_LIFETIME = timedelta(hours=12)
 _hasher = PasswordHasher()
 # Verifying against this when the name is unknown makes both refusals take the same time.
@@ -68,51 +76,131 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def login(db: Database, name: str, password: str, now: datetime | None = None) -> tuple[str, UserInfo]:
-    """A fresh session token for a correct name and password. ServiceError login_failed (same answer for
-    an unknown name and a wrong password) or login_locked (after MAX_FAILURES failures, for LOCK)."""
+def login(
+    db: Database,
+    name: str,
+    password: str,
+    now: datetime | None = None,
+    *,
+    throttle: Throttle | None = None,
+    secret: bytes = b"",
+    client: str = "",
+    device: str | None = None,
+) -> tuple[str, UserInfo]:
+    """A fresh session token for a correct name and password.
+
+    Before any password is checked, the attempt is counted (atomically, across processes, see
+    app/services/throttle.py) against the client (``CLIENT_LIMIT``) and against the account
+    (``ACCOUNT_LIMIT`` per ``ACCOUNT_WINDOW``): counted by the name typed, so that an unknown name is
+    throttled exactly like a real one. A browser holding a device cookie of this account
+    (``device``, see ``device_cookie``) is counted on its own instead of on the account, so guessing
+    from elsewhere never locks the owner out. The password hash runs outside any transaction.
+
+    ServiceError login_failed (the same answer, in the same time, for an unknown name and a wrong password)
+    or login_throttled (with ``retry_after``: the same for every name).
+    """
     now = now or utcnow()
-    with db.writing() as session:
-        user = session.scalar(select(models.User).where(models.User.name == name.strip()))
-        if user is None:
-            _verify(_DUMMY, password)
-            raise ServiceError("login_failed")
-        if user.locked_until is not None and user.locked_until > now:
-            raise ServiceError("login_locked")
-        if not _verify(user.password_hash, password):
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILURES:
-                user.failed_logins = 0
-                user.locked_until = now + LOCK
-            failed = ServiceError("login_failed")
-        else:
-            failed = None
-            user.failed_logins = 0
-            user.locked_until = None
-            if _hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = _hasher.hash(password)
-            token = secrets.token_urlsafe(32)
-            session.add(
-                models.UserSession(
-                    token_hash=token_hash(token),
-                    user_id=user.id,
-                    created_at=now,
-                    expires_at=now + SESSION_LIFETIME,
-                )
+    throttle = throttle or Throttle(db)
+    name = name.strip()
+    checks = [(key_for(secret, "login-client", client), CLIENT_LIMIT, CLIENT_WINDOW)]
+    if device is not None and device_valid(secret, device, name):
+        checks.append((key_for(secret, "login-device", device), ACCOUNT_LIMIT, ACCOUNT_WINDOW))
+    else:
+        checks.append((_account_key(secret, name), ACCOUNT_LIMIT, ACCOUNT_WINDOW))
+    for key, limit, window in checks:
+        verdict = throttle.hit(key, limit, window, now)
+        if not verdict.allowed:
+            raise ServiceError("login_throttled", retry_after=verdict.retry_after)
+    with db.reading() as session:
+        user = session.execute(
+            select(models.User.id, models.User.name, models.User.role, models.User.password_hash).where(
+                models.User.name == name
             )
-            session.execute(delete(models.UserSession).where(models.UserSession.expires_at < now))
-            info = UserInfo(user.id, user.name, user.role)
-    # Raised after the commit so that the failure count is kept.
-    if failed is not None:
-        raise failed
-    return token, info
+        ).first()
+    if user is None:
+        _verify(_DUMMY, password)
+        raise ServiceError("login_failed")
+    if not _verify(user.password_hash, password):
+        raise ServiceError("login_failed")
+    # The attempts of the right password's owner no longer count against the account.
+    throttle.reset(checks[1][0])
+    rehashed = _hasher.hash(password) if _hasher.check_needs_rehash(user.password_hash) else None
+    token = secrets.token_urlsafe(32)
+    with db.writing() as session:
+        if rehashed is not None:
+            session.execute(
+                update(models.User).where(models.User.id == user.id).values(password_hash=rehashed)
+            )
+        session.add(
+            models.UserSession(
+                token_hash=token_hash(token),
+                user_id=user.id,
+                created_at=now,
+                expires_at=now + SESSION_LIFETIME,
+            )
+        )
+        session.execute(delete(models.UserSession).where(models.UserSession.expires_at < now))
+    return token, UserInfo(user.id, user.name, user.role)
+
+
+def _account_key(secret: bytes, name: str) -> str:
+    return key_for(secret, "login-account", unicodedata.normalize("NFKC", name).casefold())
+
+
+def device_cookie(secret: bytes, name: str) -> str:
+    """A device cookie for the account ``name``, given at a successful login: a random id and a MAC over
+    it and the name. The browser that holds it is throttled on its own (see ``login``)."""
+    nonce = secrets.token_urlsafe(12)
+    return f"{nonce}.{_device_mac(secret, nonce, name)}"
+
+
+def device_valid(secret: bytes, cookie: str, name: str) -> bool:
+    """True when ``cookie`` is a device cookie this site gave for ``name``."""
+    nonce, _, mac = (cookie or "").partition(".")
+    return bool(nonce) and len(cookie) < 100 and hmac.compare_digest(mac, _device_mac(secret, nonce, name))
+
+
+def _device_mac(secret: bytes, nonce: str, name: str) -> str:
+    message = f"device:{nonce}:{unicodedata.normalize('NFKC', name).casefold()}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
 
 
 def _verify(hashed: str, password: str) -> bool:
+    """Checks a password on the hasher thread (see ``_hasher_thread``); ServiceError login_throttled with a
+    short wait when too many checks are already queued there."""
+    global _queued
+    with _QUEUE_LOCK:
+        if _queued >= MAX_QUEUED:
+            raise ServiceError("login_throttled", retry_after=5)
+        _queued += 1
+    try:
+        return _HASHER.submit(_check, hashed, password).result()
+    finally:
+        with _QUEUE_LOCK:
+            _queued -= 1
+
+
+def _check(hashed: str, password: str) -> bool:
     try:
         return _hasher.verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _hasher_thread() -> None:
+    # A lower priority (NICE) for this thread and the lane threads argon2 starts from it (Linux nice values are
+    # per thread and inherited): a flood of logins then takes only the processor the comments leave.
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
+
+
+# One password check at a time per process, at low priority: argon2 takes every core for a moment, and a
+# flood of wrong passwords must not slow the comment writers down.
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="password-check", initializer=_hasher_thread)
+_QUEUE_LOCK = threading.Lock()
+_queued = 0
+MAX_QUEUED = 4  # checks waiting for the hasher; more are asked to come back in 5 s
+NICE = 10  # lower than the server's other threads, not so low that a busy machine starves logins
 
 
 def session_user(db: Database, token: str | None, now: datetime | None = None) -> UserInfo | None:
@@ -136,22 +224,3 @@ def logout(db: Database, token: str | None) -> None:
             session.execute(
                 delete(models.UserSession).where(models.UserSession.token_hash == token_hash(token))
             )
-
-
-class LoginThrottle:
-    """Per-client limit on login attempts (in memory, per process): ``limit`` per ``window`` seconds."""
-
-    def __init__(self, limit: int = 20, window: float = 600) -> None:
-        self.limit, self.window = limit, window
-        self._seen: dict[str, deque[float]] = defaultdict(deque)
-
-    def allow(self, client: str, clock=time.monotonic) -> bool:
-        """Records an attempt from ``client``; False when it is over the limit."""
-        now = clock()
-        seen = self._seen[client]
-        while seen and seen[0] <= now - self.window:
-            seen.popleft()
-        if len(seen) >= self.limit:
-            return False
-        seen.append(now)
-        return True

@@ -8,11 +8,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, func, insert, select
 
@@ -20,11 +21,12 @@ from app import models
 from app.db import Database
 from app.services.errors import N_, ServiceError
 from app.services.search import index_comments
-from app.timeutil import CST
+from app.timeutil import CST, closing_day
+from versions.numerals import to_chinese
 
 MAX_CONTENT = 5000
 COMMENTER_TYPES = (N_("个人"), N_("企业"), N_("社会组织"), N_("国家机关"), N_("专家学者"), N_("其他"))
-STATUS_LABELS = {"received": N_("已收到")}
+STATUS_LABELS = {"received": N_("已收到"), "answered": N_("已答复")}
 PERSONAL_FIELDS = ("name", "organisation", "region", "contact")
 MAX_LENGTH = {"name": 50, "organisation": 100, "region": 50, "contact": 100}
 BLANK = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]*$")
@@ -49,15 +51,22 @@ class CommentInput:
     contact: str = ""
     consent: bool = False
     name_consent: bool = False  # may the name be published if the comment is adopted (asked apart)
+    proposed_text: str = ""  # 修改建议稿 for the target (app/services/proposals.py); "" = none
 
 
 @dataclass(frozen=True)
 class Submission:
-    """A validated comment on the current version of consultation ``slug``, from ``client_hash``."""
+    """A validated comment on round ``version`` (its number, as the form carried it) of consultation
+    ``slug``, from ``client_hash``; ``version`` None means the round open now (the API's default);
+    ``trusted`` when it comes from an address the office trusts (no per-client limit); ``attachments``:
+    the files already checked and stored (app/services/attachments.py ``Checked``)."""
 
     slug: str
     comment: CommentInput
     client_hash: str
+    trusted: bool = False
+    version: int | None = None
+    attachments: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,11 @@ def validate(raw: CommentInput) -> CommentInput:
         errors["consent"] = "consent_required"
     if not TARGET.match(raw.target or ""):
         errors.setdefault("target", "target_not_found")
+    proposed = raw.proposed_text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(proposed) > MAX_CONTENT:
+        errors["proposed_text"] = "proposal_too_long"
+    elif proposed and raw.target == "draft":
+        errors["proposed_text"] = "proposal_target_invalid"
     if errors:
         raise ServiceError(next(iter(errors.values())), errors)
     return CommentInput(
@@ -101,6 +115,7 @@ def validate(raw: CommentInput) -> CommentInput:
         content,
         commenter_type=raw.commenter_type,
         consent=raw.consent,
+        proposed_text=proposed,
         name_consent=raw.name_consent,
         **fields,
     )
@@ -111,9 +126,15 @@ def client_hash(secret: bytes, address: str) -> str:
     return hmac.new(secret, b"client:" + address.encode(), hashlib.sha256).hexdigest()
 
 
-def content_hash(comment: CommentInput) -> str:
-    """Hash of everything the commenter typed, to recognise a repeated submission."""
-    return hashlib.sha256(json.dumps(list(vars(comment).values()), ensure_ascii=False).encode()).hexdigest()
+def content_hash(comment: CommentInput, files: tuple = ()) -> str:
+    """Hash of everything the commenter typed (and the hashes of the files sent), to recognise a
+    repeated submission."""
+    fields = dict(vars(comment))
+    if not fields["proposed_text"]:  # no proposal: the same hash as before proposals existed
+        del fields["proposed_text"]
+    values = list(fields.values())
+    values.extend(f.sha256 for f in files)
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
 
 def new_receipt(now: datetime) -> str:
@@ -141,18 +162,27 @@ T = {
 }
 
 
-def _current_version(conn: Connection, slug: str):
+def _round(conn: Connection, slug: str, number: int | None, now: datetime):
+    """The published version ``number`` of ``slug`` (id, number, opens_at, closes_at): exactly the round
+    the person read, never another. ``number`` None: the round open at ``now`` (the latest if several),
+    else the latest. ServiceError consultation_not_found, version_not_found."""
     c, v = T["c"], T["v"]
-    row = conn.execute(
-        select(v.c.id, v.c.opens_at, v.c.closes_at)
+    query = (
+        select(v.c.id, v.c.number, v.c.opens_at, v.c.closes_at)
         .join(c, c.c.id == v.c.consultation_id)
-        .where(c.c.slug == slug)
-        .order_by(v.c.number.desc())
-        .limit(1)
-    ).first()
-    if row is None:
+        .where(c.c.slug == slug, v.c.published_at.is_not(None))
+    )
+    if number is not None:
+        row = conn.execute(query.where(v.c.number == number)).first()
+        if row is None:
+            exists = conn.scalar(select(c.c.id).where(c.c.slug == slug))
+            raise ServiceError("version_not_found" if exists else "consultation_not_found")
+        return row
+    rows = conn.execute(query.order_by(v.c.number)).all()
+    if not rows:
         raise ServiceError("consultation_not_found")
-    return row
+    open_rows = [r for r in rows if r.opens_at <= now < r.closes_at]
+    return (open_rows or rows)[-1]
 
 
 def _target_ids(conn: Connection, version_id: int, target: str) -> tuple[int | None, int | None]:
@@ -177,6 +207,17 @@ def _check_period(version, now: datetime) -> None:
         raise ServiceError("consultation_closed")
 
 
+def _lock_clients(conn: Connection, clients: set[str]) -> None:
+    """On PostgreSQL, takes a transaction-level advisory lock per client (in a fixed order, so two batches
+    cannot deadlock): the count for the limit and the duplicate check then see every comment another process
+    committed for these clients, and no other process can add one until this transaction ends. SQLite needs
+    nothing: the writer's BEGIN IMMEDIATE already serialises every writing process."""
+    if conn.dialect.name != "postgresql":
+        return
+    for key in sorted(int(hashlib.sha256(client.encode()).hexdigest()[:15], 16) for client in clients):
+        conn.execute(select(func.pg_advisory_xact_lock(key)))
+
+
 def store_batch(
     conn: Connection, subs: list[Submission], now: datetime, *, limit: int, window: int, duplicate_window: int
 ) -> list[Accepted | ServiceError]:
@@ -185,7 +226,8 @@ def store_batch(
     consultation_not_open, consultation_closed, target_not_found, rate_limited) of each; a refused one
     writes nothing. Lookups are shared by the whole batch, so a batch costs a handful of statements."""
     m = T["m"]
-    digests = [content_hash(sub.comment) for sub in subs]
+    _lock_clients(conn, {sub.client_hash for sub in subs})
+    digests = [content_hash(sub.comment, sub.attachments) for sub in subs]
     earlier = {
         (r.client_hash, r.version_id, r.target, r.content_hash): Accepted(r.receipt, r.created_at, True)
         for r in conn.execute(
@@ -198,26 +240,28 @@ def store_batch(
         )
     }
     recent: dict[str, int] = {}
+    oldest: dict[str, datetime] = {}
     if limit > 0:
-        recent = dict(
-            conn.execute(
-                select(m.c.client_hash, func.count())
-                .where(
-                    m.c.client_hash.in_({sub.client_hash for sub in subs}),
-                    m.c.created_at >= now - timedelta(seconds=window),
-                )
-                .group_by(m.c.client_hash)
-            ).all()
-        )
-    versions: dict[str, object] = {}
+        for client, count, first in conn.execute(
+            select(m.c.client_hash, func.count(), func.min(m.c.created_at))
+            .where(
+                m.c.client_hash.in_({sub.client_hash for sub in subs}),
+                m.c.created_at >= now - timedelta(seconds=window),
+            )
+            .group_by(m.c.client_hash)
+        ).all():
+            recent[client] = count
+            oldest[client] = first if first.tzinfo else first.replace(tzinfo=UTC)
+    versions: dict[tuple[str, int | None], object] = {}
     targets: dict[tuple[int, str], tuple[int | None, int | None]] = {}
     results: list[Accepted | ServiceError] = []
-    rows = []
+    rows, files = [], []
     for sub, digest in zip(subs, digests, strict=True):
         try:
-            if sub.slug not in versions:
-                versions[sub.slug] = _current_version(conn, sub.slug)
-            version = versions[sub.slug]
+            read = (sub.slug, sub.version)
+            if read not in versions:
+                versions[read] = _round(conn, sub.slug, sub.version, now)
+            version = versions[read]
             _check_period(version, now)
             key = (version.id, sub.comment.target)
             if key not in targets:
@@ -226,12 +270,15 @@ def store_batch(
             if same in earlier:
                 results.append(earlier[same])
                 continue
-            if limit > 0 and recent.get(sub.client_hash, 0) >= limit:
-                raise ServiceError("rate_limited")
+            if limit > 0 and not sub.trusted and recent.get(sub.client_hash, 0) >= limit:
+                # The oldest comment in the window leaving it frees the next slot.
+                free = oldest.get(sub.client_hash, now) + timedelta(seconds=window) - now
+                raise ServiceError("rate_limited", retry_after=max(1, math.ceil(free.total_seconds())))
         except ServiceError as error:
             results.append(error)
             continue
         recent[sub.client_hash] = recent.get(sub.client_hash, 0) + 1
+        oldest.setdefault(sub.client_hash, now)
         article_id, paragraph_id = targets[key]
         receipt = new_receipt(now)
         rows.append(
@@ -247,17 +294,64 @@ def store_batch(
                 **vars(sub.comment),
             }
         )
+        files.append(sub.attachments)
         results.append(Accepted(receipt, now))
         earlier[same] = Accepted(receipt, now, True)
     if rows:
         ids = conn.execute(insert(m).returning(m.c.id, sort_by_parameter_order=True), rows).scalars().all()
-        index_comments(conn, [(i, row["content"]) for i, row in zip(ids, rows, strict=True)])
+        # The attachments' text is searched with the comment: its bigrams go in the comment's index.
+        index_comments(
+            conn,
+            [
+                (i, "\n".join([row["content"], *(f.text for f in checked)]))
+                for i, row, checked in zip(ids, rows, files, strict=True)
+            ],
+        )
+        store_attachment_rows(conn, list(zip(ids, files, strict=True)), now)
     return results
+
+
+def store_attachment_rows(conn: Connection, pairs: list[tuple[int, tuple]], now: datetime) -> None:
+    """Inserts the attachment rows of (comment id, checked files) pairs and indexes their text for
+    search, inside the caller's transaction (the files themselves are already stored; their text's
+    bigrams are the caller's to index with the comment's)."""
+    rows = [
+        {
+            "comment_id": comment_id,
+            "position": n,
+            "filename": f.filename,
+            "kind": f.kind,
+            "size": f.size,
+            "sha256": f.sha256,
+            "text": f.text,
+            "personal": True,
+            "created_at": now,
+        }
+        for comment_id, checked in pairs
+        for n, f in enumerate(checked)
+    ]
+    if rows:
+        conn.execute(insert(models.Attachment.__table__), rows)
+
+
+# Submitters whose organisation speaks for them: its name (and region) are not personal data. For every
+# other type (个人 above all) organisation and region could identify the person and are masked.
+ORGANISATION_TYPES = ("企业", "社会组织", "国家机关")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The office's answer to a comment, as its receipt shows it once the round's answers are public."""
+
+    disposition: str  # a review.DISPOSITIONS key
+    reason: str
+    answered_at: datetime
+    corrected: bool  # changed after the answers were published
 
 
 @dataclass(frozen=True)
 class Receipt:
-    """What the receipt page shows: the comment with personal data masked."""
+    """What the receipt page shows: the comment with personal data masked, and the answer once public."""
 
     receipt: str
     slug: str
@@ -274,6 +368,20 @@ class Receipt:
     created_at: datetime
     status: str
     erased_at: datetime | None = None  # personal fields erased at the commenter's request
+    stage: str = ""
+    round_closes_at: datetime | None = None
+    answers_published_at: datetime | None = None
+    answer: Answer | None = None
+    office: object = None  # app.services.rounds.Office of the consultation
+
+    @property
+    def round_closing_day(self):
+        """The last day the comment's round took comments."""
+        return closing_day(self.round_closes_at) if self.round_closes_at else None
+
+    # 修改建议稿 as (targeted text, proposed text, diff segments); the names of the files sent (never served).
+    proposal: tuple | None = None
+    attachments: tuple[str, ...] = ()
 
 
 def mask(value: str, kind: str) -> str:
@@ -289,8 +397,25 @@ def mask(value: str, kind: str) -> str:
     return value[:1] + "*" * max(len(value) - 1, 1)
 
 
+def _answer(session, comment: models.Comment, published_at: datetime | None) -> Answer | None:
+    """The latest disposition of ``comment`` when its round's answers are public, else None."""
+    if published_at is None or not comment.disposition:
+        return None
+    latest = session.scalar(
+        select(models.Disposition)
+        .where(models.Disposition.comment_id == comment.id)
+        .order_by(models.Disposition.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return None
+    return Answer(latest.value, latest.reason, latest.created_at, latest.created_at > published_at)
+
+
 def get_receipt(db: Database, number: str) -> Receipt:
     """The comment with receipt ``number`` (any case/spacing); ServiceError receipt_not_found."""
+    from app.services.rounds import office_of
+
     number = normalise_receipt(number)
     if not RECEIPT.match(number):
         raise ServiceError("receipt_not_found")
@@ -313,6 +438,18 @@ def get_receipt(db: Database, number: str) -> Receipt:
                 )
                 + 1
             )
+        files = tuple(
+            session.scalars(
+                select(models.Attachment.filename)
+                .where(models.Attachment.comment_id == comment.id)
+                .order_by(models.Attachment.position)
+            )
+        )
+        answer = _answer(session, comment, version.answers_published_at)
+    speaks_for_organisation = comment.commenter_type in ORGANISATION_TYPES
+    from app.services.proposals import receipt_diff  # proposals reads this module's labels
+
+    proposal = receipt_diff(db, comment.id)
     return Receipt(
         comment.receipt,
         consultation.slug,
@@ -323,25 +460,25 @@ def get_receipt(db: Database, number: str) -> Receipt:
         comment.content,
         mask(comment.name, "name"),
         comment.commenter_type,
-        comment.organisation,
-        comment.region,
+        comment.organisation if speaks_for_organisation else mask(comment.organisation, "organisation"),
+        comment.region if speaks_for_organisation else mask(comment.region, "region"),
         mask(comment.contact, "contact"),
         comment.created_at,
-        comment.status,
+        "answered" if answer else comment.status,
         comment.erased_at,
+        version.stage,
+        version.closes_at,
+        version.answers_published_at,
+        answer,
+        office_of(consultation),
+        None if proposal is None else (proposal[0], comment.proposed_text, proposal[1]),
+        files,
     )
 
 
-PARAGRAPH_NUMERALS = "一二三四五六七八九十"
-
-
 def paragraph_label(number: int) -> str:
-    """第二款 for 2 (up to 第二十款, enough for any real article)."""
-    if number <= 10:
-        return f"第{PARAGRAPH_NUMERALS[number - 1]}款"
-    tens, ones = divmod(number, 10)
-    head = "" if tens == 1 else PARAGRAPH_NUMERALS[tens - 1]
-    return f"第{head}十{PARAGRAPH_NUMERALS[ones - 1] if ones else ''}款"
+    """第二款 for 2, 第一百一十款 for 110 (an annex imported after the last article can have that many)."""
+    return f"第{to_chinese(number)}款"
 
 
 def target_label(article_label: str | None, paragraph_no: int | None) -> str:

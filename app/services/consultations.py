@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,7 +50,10 @@ class Period:
 
 @dataclass(frozen=True)
 class ConsultationSummary:
-    """One line of the home page."""
+    """One line of the home page: the consultation at its current round (the open one, else the latest).
+
+    ``comment_count`` counts the comments on that round, ``all_comment_count`` those on every round:
+    the reading page of that round shows the same two figures."""
 
     slug: str
     title: str
@@ -56,38 +61,48 @@ class ConsultationSummary:
     version_number: int
     period: Period
     comment_count: int
+    all_comment_count: int = 0
+    round_count: int = 1
+
+
+def _counts_by_version(session, version_ids) -> dict[int, int]:
+    return dict(
+        session.execute(
+            select(models.Comment.version_id, func.count(models.Comment.id))
+            .where(models.Comment.version_id.in_(version_ids))
+            .group_by(models.Comment.version_id)
+        ).all()
+    )
 
 
 def list_consultations(db: Database, now: datetime | None = None) -> list[ConsultationSummary]:
-    """Every consultation with its current version: open ones first (closing soonest first), then
-    upcoming, then closed (most recently closed first)."""
+    """Every consultation with a published round, at its current round: open ones first (closing soonest
+    first), then upcoming, then closed (most recently closed first)."""
+    from app.services.rounds import current_round, published_rounds
+
     now = now or utcnow()
+    summaries = []
     with db.reading() as session:
-        latest = (
-            select(models.Version.consultation_id, func.max(models.Version.number).label("n"))
-            .group_by(models.Version.consultation_id)
-            .subquery()
-        )
-        counts = dict(
-            session.execute(
-                select(models.Version.consultation_id, func.count(models.Comment.id))
-                .join(models.Comment, models.Comment.version_id == models.Version.id)
-                .group_by(models.Version.consultation_id)
-            ).all()
-        )
-        rows = session.execute(
-            select(models.Consultation, models.Version)
-            .join(latest, latest.c.consultation_id == models.Consultation.id)
-            .join(
-                models.Version,
-                (models.Version.consultation_id == models.Consultation.id)
-                & (models.Version.number == latest.c.n),
+        consultations = session.scalars(select(models.Consultation)).all()
+        rounds = {c.id: published_rounds(session, c.id, now) for c in consultations}
+        counts = _counts_by_version(session, [r.version_id for rs in rounds.values() for r in rs])
+        for c in consultations:
+            shown = current_round(rounds[c.id])
+            if shown is None:
+                continue
+            total = sum(counts.get(r.version_id, 0) for r in rounds[c.id])
+            summaries.append(
+                ConsultationSummary(
+                    c.slug,
+                    c.title,
+                    shown.stage,
+                    shown.number,
+                    shown.period,
+                    counts.get(shown.version_id, 0),
+                    total,
+                    len(rounds[c.id]),
+                )
             )
-        ).all()
-    summaries = [
-        ConsultationSummary(c.slug, c.title, v.stage, v.number, Period.of(v, now), counts.get(c.id, 0))
-        for c, v in rows
-    ]
     order = {"open": 0, "upcoming": 1, "closed": 2}
     return sorted(
         summaries,
@@ -146,6 +161,21 @@ class VersionView:
     articles: list[ArticleView]
     comment_count: int
     draft_comment_count: int
+    rounds: list = field(default_factory=list)  # app.services.rounds.Round, oldest first
+    note: str = ""  # 起草说明 of this round
+    office: object = None  # app.services.rounds.Office
+    all_comment_count: int = 0  # on every round
+    open_number: int | None = None  # the round taking comments now
+
+    @property
+    def round(self):
+        """This version's Round."""
+        return next(r for r in self.rounds if r.number == self.number)
+
+    @property
+    def open_round(self):
+        """The Round taking comments now, or None."""
+        return next((r for r in self.rounds if r.number == self.open_number), None)
 
     @property
     def groups(self) -> list[Group]:
@@ -233,8 +263,11 @@ def _tree(db: Database, session, version_id: int) -> tuple[list, list[tuple[int,
 def version_view(
     db: Database, slug: str, number: int | None = None, now: datetime | None = None
 ) -> VersionView:
-    """Version ``number`` (default the current one) of consultation ``slug`` with its tree and counts.
-    Raises ServiceError consultation_not_found / version_not_found."""
+    """Round ``number`` (default the current one: the open round, else the latest) of consultation
+    ``slug`` with its tree and counts. A round being prepared (not published) does not exist for the
+    public. Raises ServiceError consultation_not_found / version_not_found."""
+    from app.services.rounds import current_round, office_of, open_round, published_rounds
+
     now = now or utcnow()
     if number is not None and not storable(number):
         raise ServiceError("version_not_found")
@@ -242,21 +275,13 @@ def version_view(
         consultation = session.scalar(select(models.Consultation).where(models.Consultation.slug == slug))
         if consultation is None:
             raise ServiceError("consultation_not_found")
-        numbers = list(
-            session.scalars(
-                select(models.Version.number)
-                .where(models.Version.consultation_id == consultation.id)
-                .order_by(models.Version.number)
-            )
+        rounds = published_rounds(session, consultation.id, now)
+        shown = (
+            current_round(rounds) if number is None else next((r for r in rounds if r.number == number), None)
         )
-        number = number if number is not None else numbers[-1]
-        version = session.scalar(
-            select(models.Version).where(
-                models.Version.consultation_id == consultation.id, models.Version.number == number
-            )
-        )
-        if version is None:
-            raise ServiceError("version_not_found")
+        if shown is None:
+            raise ServiceError("consultation_not_found" if not rounds else "version_not_found")
+        version = session.get(models.Version, shown.version_id)
         divisions, articles = _tree(db, session, version.id)
         counts = dict(
             session.execute(
@@ -265,20 +290,48 @@ def version_view(
                 .group_by(models.Comment.article_id)
             ).all()
         )
+        total = sum(_counts_by_version(session, [r.version_id for r in rounds]).values())
+        office = office_of(consultation)
         session.expunge_all()
     views = [dataclasses.replace(view, comment_count=counts.get(row_id, 0)) for row_id, view in articles]
+    current_open = open_round(rounds)
     return VersionView(
         slug,
         consultation.title,
         version.number,
-        numbers,
+        [r.number for r in rounds],
         version.title,
         version.stage,
         version.preamble,
         version.enactment_date,
-        Period.of(version, now),
+        shown.period,
         divisions,
         views,
         sum(counts.values()),
         counts.get(None, 0),
+        rounds,
+        version.note,
+        office,
+        total,
+        current_open.number if current_open else None,
     )
+
+
+JUMP = re.compile(
+    r"^第?\s*([0-9一二三四五六七八九十百千零〇两]+)\s*条?(?:\s*之\s*([0-9一二三四五六七八九十]+))?\s*条?$"
+)
+
+
+def find_article(view: VersionView, text: str) -> ArticleView | None:
+    """The article a reader typed into the jump box: 第十三条, 十三, 13, 第13条, １３, 第二十条之一."""
+    from versions.numerals import to_int
+
+    match = JUMP.match(unicodedata.normalize("NFKC", text or "").strip())
+    if not match:
+        return None
+    try:
+        number = to_int(match.group(1))
+        sub = to_int(match.group(2)) if match.group(2) else 0
+    except ValueError:
+        return None
+    return next((a for a in view.articles if a.number == number and a.sub == sub), None)

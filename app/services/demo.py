@@ -1,7 +1,10 @@
-"""The demo a fresh install shows: the sample draft as a first round that has closed, with comments
-(a campaign of near-identical ones among them, some already answered), and the project's own 修改稿
-(app/data/sample-draft-v2.txt) as the open second round. Every demo comment is marked
-``source_detail = "演示数据"`` and every demo answer is signed "演示数据"."""
+"""The demo a fresh install shows: the sample draft as the 征求意见稿, the round open for comment (it
+opened a week before first start; its last day is 22 days after), with comments (a campaign of near-identical
+ones among them; some already answered inside the workspace, the answers not yet published); and the
+project's own 修改稿 (app/data/sample-draft-v2.txt) as the next round, published for reading and opening
+for comment 15 days after the first closes. The consulting office's contacts and each round's 起草说明
+are filled in. Every demo comment is marked ``source_detail = "演示数据"`` and every demo answer is signed
+"演示数据"."""
 
 from __future__ import annotations
 
@@ -17,12 +20,14 @@ from app.services.auth import UserInfo
 from app.services.comments import CommentInput
 from app.services.dispositions import dispose
 from app.services.importing import import_file
+from app.services.rounds import set_note, set_office
 from app.services.search import index_comments
 from app.timeutil import today
 
 DATA = models.__file__.rsplit("/", 1)[0] + "/data"
 SAMPLE_V2 = f"{DATA}/sample-draft-v2.txt"
 MARK = "演示数据"
+MARK_KEY = "demo_seeded"  # app_state row written when the whole demo is in (see app/services/bootstrap.py)
 CAMPAIGN = "建议删除第二十六条中“经过加工无法识别特定个人且不能复原的除外”这一例外，切实保护公民个人信息。"
 # (target, content, commenter type, source) on the first version.
 FIRST_ROUND = [
@@ -58,12 +63,6 @@ FIRST_ROUND = [
     ("art-26", CAMPAIGN, "其他", "email"),
     ("art-26", "第二十六条应当规定个人数据处理者响应查阅、更正、删除请求的义务。", "专家学者", "online"),
 ]
-SECOND_ROUND = [
-    ("art-13", "修改稿第十三条仍有繁体字“空間”。", "个人", "online"),
-    ("art-83", "第八十三条引用的“第二十六条”应为第三十条。", "专家学者", "online"),
-    ("art-30", "个人数据保护一条修改后更加完善，赞成。", "个人", "online"),
-    ("art-25", "重要数据目录应当向社会公布。", "企业", "online"),
-]
 ANSWERS = [  # (index in FIRST_ROUND, disposition, reason)
     (0, "under_study", ""),
     (4, "adopted", ""),
@@ -75,6 +74,21 @@ ANSWERS = [  # (index in FIRST_ROUND, disposition, reason)
 ]
 
 
+OFFICE = {
+    "name": "黑龙江省数字经济条例起草小组（演示）",
+    "address": "黑龙江省哈尔滨市南岗区演示路 1 号（邮编 150000）",
+    "email": "draft-demo@example.org",
+    "phone": "0451-8000 0000",
+}
+NOTES = {
+    1: "为促进数字经济高质量发展，起草小组在调研基础上起草了本条例草案，现公开征求社会各界意见。\n"
+    "草案共十一章八十四条，重点规定数字基础设施建设、数据资源开发利用、数字产业化和产业数字化、"
+    "数字化治理、促进措施以及安全保障。\n请在截止日期前对具体条款或草案整体提出意见，并说明理由。",
+    2: "修改稿根据征求意见稿收到的意见作了修改：拆分数据安全一条，修改个人数据保护的规定，"
+    "删除部分倡导性条款，将知识产权保障移至数字产业化一章，相应调整了条文序号。",
+}
+
+
 def _insert(
     db: Database, version_id: int, rows: list[tuple[str, str, str, str]], start: datetime
 ) -> list[int]:
@@ -82,7 +96,7 @@ def _insert(
     with db.writing() as session:
         conn = session.connection()
         for n, (target, content, kind, source) in enumerate(rows):
-            at = start + timedelta(hours=7 * n + 1)
+            at = start + timedelta(hours=6 * n + 1)
             article_id, paragraph_id = comments._target_ids(conn, version_id, target)
             clean = CommentInput(target, content, commenter_type=kind)
             comment_id = conn.execute(
@@ -121,24 +135,28 @@ def seed_demo(db: Database, now: datetime | None = None) -> bool:
         SAMPLE,
         slug=SAMPLE_SLUG,
         stage="征求意见稿",
-        opens=start - timedelta(days=60),
-        closes=start - timedelta(days=31),
-        now=now - timedelta(days=60),
+        opens=start - timedelta(days=7),
+        closes=start + timedelta(days=22),
+        now=now - timedelta(days=7),
     )
-    ids = _insert(db, first.version_id, FIRST_ROUND, now - timedelta(days=59))
+    ids = _insert(db, first.version_id, FIRST_ROUND, now - timedelta(days=7))
     second = import_file(
         db,
         SAMPLE_V2,
         slug=SAMPLE_SLUG,
         stage="修改稿",
-        opens=start,
-        closes=start + timedelta(days=30),
+        opens=start + timedelta(days=37),
+        closes=start + timedelta(days=66),
         now=now,
     )
-    _insert(db, second.version_id, SECOND_ROUND, now - timedelta(hours=len(SECOND_ROUND) * 7 + 1))
+    set_office(db, SAMPLE_SLUG, **OFFICE)
+    for number, note in NOTES.items():
+        set_note(db, SAMPLE_SLUG, number, note)
     signer = UserInfo(None, MARK, "drafter")  # type: ignore[arg-type]  # no account signs demo answers
     for index, value, reason in ANSWERS:
-        dispose(db, signer, value, reason, comment_ids=[ids[index]], now=now - timedelta(days=20))
+        dispose(db, signer, value, reason, comment_ids=[ids[index]], now=now - timedelta(hours=2))
     clusters.cluster_version(db, first.version_id)
     clusters.cluster_version(db, second.version_id)
+    with db.writing() as session:
+        session.merge(models.AppState(key=MARK_KEY, value=now.isoformat()))
     return True

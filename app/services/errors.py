@@ -26,12 +26,13 @@ MESSAGES: dict[str, str] = {
     "version_not_found": N_("找不到该版本。"),
     "consultation_closed": N_("本次征求意见已经截止，不再接收意见。"),
     "consultation_not_open": N_("本次征求意见尚未开始，暂不接收意见。"),
+    "answers_round_open": N_("本轮征求意见尚未截止，截止后才能公布答复。"),
     "csrf_failed": N_("页面已过期或无法确认提交来源，请再次点击提交（您填写的内容已保留）。"),
     "cross_origin": N_("这个请求来自其他网站，已拒绝。请直接在本站页面上操作。"),
     "form_invalid": N_("提交的表单无法读取（格式不完整或已损坏），请回到页面重新提交。"),
     "text_invalid": N_("提交的文字含有无法识别的字符（须为 UTF-8 编码，且不能含空字符），请检查后重新提交。"),
     "request_too_large": N_("提交的内容过大（超过 1 MB），请删减后重新提交。"),
-    "rate_limited": N_("提交过于频繁，请稍后再试。"),
+    "rate_limited": N_("提交过于频繁。"),
     "receipt_not_found": N_("没有找到这个回执编号，请核对后重试。"),
     "invalid_request": N_("请求格式不正确。"),
     "unsupported_media_type": N_("请以 JSON 格式提交（Content-Type: application/json）。"),
@@ -44,6 +45,7 @@ MESSAGES: dict[str, str] = {
     ),
     "slug_invalid": N_("项目标识只能由小写字母、数字和连字符组成（2–80 个字符）。"),
     "period_invalid": N_("截止日期不能早于开始日期。"),
+    "period_out_of_range": N_("征求意见的起止日期应在 2000 年至 2999 年之间。"),
     "stage_invalid": N_("请填写草案阶段（例如 征求意见稿）。"),
     "user_name_invalid": N_("用户名应为 2–40 个字母、数字、汉字或 . _ -。"),
     "role_invalid": N_("角色只能是 drafter（起草人员）或 admin（管理员）。"),
@@ -51,7 +53,7 @@ MESSAGES: dict[str, str] = {
     "user_exists": N_("该用户名已存在。"),
     "login_failed": N_("用户名或密码不正确。"),
     "login_locked": N_("连续登录失败次数过多，账号已锁定 15 分钟，请稍后再试。"),
-    "login_throttled": N_("登录尝试过于频繁，请稍后再试。"),
+    "login_throttled": N_("登录尝试过于频繁。"),
     "not_authenticated": N_("请先登录。"),
     "disposition_invalid": N_("请选择处理意见：采纳、部分采纳、不采纳、已有规定或待研究。"),
     "reason_required": N_("除“采纳”“待研究”外，须填写理由。"),
@@ -76,9 +78,32 @@ MESSAGES: dict[str, str] = {
         "这条意见提交时没有留下联系方式，无法在网上核实您的身份。如需删除个人信息，请凭回执编号联系起草部门办理。"
     ),
     "erasure_locked": N_(
-        "这个回执编号核对失败的次数过多，网上删除已暂停 24 小时。如需尽快办理，请凭回执编号联系起草部门。"
+        "您对这个回执编号核对失败的次数过多，网上删除暂不受理。如需尽快办理，请凭回执编号联系起草部门。"
     ),
-    "erasure_throttled": N_("删除请求过于频繁，请 10 分钟后再试。"),
+    "attachment_too_many": N_("每条意见最多上传 5 个附件。您填写的内容已保留，请减少附件后重新提交。"),
+    "attachment_too_large": N_("附件过大：每个附件不能超过 10 MB。"),
+    "attachment_total_too_large": N_("附件合计过大：一条意见的附件合计不能超过 20 MB。"),
+    "attachment_empty": N_("附件是空文件。"),
+    "attachment_type_invalid": N_("附件只能是 PDF、Word（.docx）、文本（.txt）或 JPG、PNG 图片。"),
+    "attachment_type_mismatch": N_("附件的内容与文件扩展名不符（例如改了扩展名的压缩包），已拒绝。"),
+    "attachment_damaged": N_("附件已损坏或无法读取。"),
+    "attachment_bomb": N_("附件解压或展开后过大（可能是恶意构造的文件），已拒绝。"),
+    "attachment_encrypted": N_("附件设有密码，无法读取，请上传未加密的文件。"),
+    "attachment_not_found": N_("找不到该附件。"),
+    "proposal_too_long": N_("修改后的条文不能超过 5000 字。"),
+    "proposal_target_invalid": N_("只能对某一条或某一款提出修改后的条文。"),
+    "working_draft_missing": N_("还没有下一轮的工作稿，请先创建。"),
+    "working_draft_exists": N_("下一轮的工作稿已经存在。"),
+    "provision_not_found": N_("工作稿中找不到这一条或款（可能已被删除）。"),
+    "text_required": N_("条文内容不能为空。"),
+    "working_text_invalid": N_(
+        "条文内容中不能另起一条或一章（以“第X条”“第X章”开头的行），请只填写本条的各款。"
+    ),
+    "proposal_target_changed": N_(
+        "您更改了意见针对的条款，但修改后的条文是按原来的条款填写的。请核对修改后的条文，或改回原来的条款。"
+    ),
+    "erasure_throttled": N_("删除请求过于频繁。"),
+    "lookup_throttled": N_("查询过于频繁。"),
     "theme_not_found": N_("找不到该主题。"),
     "themes_running": N_("主题分析正在进行，请等待完成后再操作。"),
     "theme_label_invalid": N_("主题名称须为 1–200 个字。"),
@@ -107,6 +132,7 @@ STATUS: dict[str, int] = {
     "receipt_not_found": 404,
     "consultation_closed": 409,
     "consultation_not_open": 409,
+    "answers_round_open": 409,
     "csrf_failed": 403,
     "cross_origin": 403,
     "form_invalid": 400,
@@ -122,6 +148,7 @@ STATUS: dict[str, int] = {
     "server_error": 500,
     "slug_invalid": 422,
     "period_invalid": 422,
+    "period_out_of_range": 422,
     "stage_invalid": 422,
     "user_name_invalid": 422,
     "role_invalid": 422,
@@ -151,6 +178,25 @@ STATUS: dict[str, int] = {
     "erasure_no_contact": 409,
     "erasure_locked": 423,
     "erasure_throttled": 429,
+    "attachment_too_many": 422,
+    "attachment_too_large": 413,
+    "attachment_total_too_large": 413,
+    "attachment_empty": 422,
+    "attachment_type_invalid": 415,
+    "attachment_type_mismatch": 415,
+    "attachment_damaged": 422,
+    "attachment_bomb": 422,
+    "attachment_encrypted": 422,
+    "attachment_not_found": 404,
+    "proposal_too_long": 422,
+    "proposal_target_invalid": 422,
+    "working_draft_missing": 409,
+    "working_draft_exists": 409,
+    "provision_not_found": 404,
+    "text_required": 422,
+    "working_text_invalid": 422,
+    "proposal_target_changed": 422,
+    "lookup_throttled": 429,
     "theme_not_found": 404,
     "themes_running": 409,
     "theme_label_invalid": 422,
@@ -166,17 +212,34 @@ STATUS: dict[str, int] = {
 }
 
 
+RETRY = N_("请于%(minutes)s分钟后再试。")
+
+
+def retry_minutes(seconds: int) -> int:
+    """Whole minutes to wait, rounded up: what the refusals of the throttles tell people."""
+    return max(1, -(-seconds // 60))
+
+
 @dataclass
 class ServiceError(Exception):
     """A refusal with a stable ``code``; ``fields`` maps form fields to their own codes."""
 
     code: str
     fields: dict[str, str] = field(default_factory=dict)
+    # For the throttles' refusals: seconds until an attempt will be accepted again (the Retry-After).
+    retry_after: int = 0
 
     @property
     def message(self) -> str:
-        """The Chinese message for ``code``."""
+        """The Chinese message for ``code`` (with the minutes to wait, for a throttle's refusal)."""
+        if self.retry_after:
+            return MESSAGES[self.code] + RETRY % {"minutes": retry_minutes(self.retry_after)}
         return MESSAGES[self.code]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """``Retry-After`` for a throttle's refusal, else nothing."""
+        return {"Retry-After": str(self.retry_after)} if self.retry_after else {}
 
     @property
     def status(self) -> int:

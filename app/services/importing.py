@@ -83,6 +83,11 @@ def _store_tree(session, version: models.Version, draft: Draft) -> None:
         )
 
 
+# A consultation period lies within these years: dates beyond them are typing errors (and 9999-12-31 has no
+# following day to end the period with).
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
+
+
 def import_draft(
     db: Database,
     draft: Draft,
@@ -96,9 +101,12 @@ def import_draft(
     now: datetime | None = None,
 ) -> ImportResult:
     """Stores ``draft`` in one transaction as version 1 of a new consultation ``slug`` or the next
-    version of an existing one. Raises ServiceError (slug_invalid, period_invalid, stage_invalid)."""
+    version of an existing one. Raises ServiceError (slug_invalid, period_out_of_range, period_invalid,
+    stage_invalid)."""
     if not SLUG.match(slug):
         raise ServiceError("slug_invalid")
+    if not (EARLIEST <= opens <= LATEST and EARLIEST <= closes <= LATEST):
+        raise ServiceError("period_out_of_range")
     if closes < opens:
         raise ServiceError("period_invalid")
     stage = (stage or draft.stage or "").strip()

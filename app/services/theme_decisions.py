@@ -58,8 +58,8 @@ def approve(db: Database, user: UserInfo, theme_id: int, approved: bool = True, 
         conn = session.connection()
         theme = _theme(conn, theme_id)
         _touch(conn, theme_id, now, approved=approved)
-        _event(conn, theme.version_id, theme_id, "approve" if approved else "unapprove",
-               "确认主题" if approved else "撤销确认", user.name, now)  # fmt: skip
+        action, detail = ("approve", "确认主题") if approved else ("unapprove", "撤销确认")
+        _event(conn, theme.version_id, theme_id, action, detail, user.name, now)
 
 
 def set_handling(db: Database, user: UserInfo, theme_id: int, text: str, now=None) -> None:
@@ -91,8 +91,9 @@ def merge(db: Database, user: UserInfo, theme_ids: list[int], now: datetime | No
             dict.fromkeys(json.loads(target.terms) + [w for t in others for w in json.loads(t.terms)])
         )
         conn.execute(update(M).where(M.c.theme_id.in_([t.id for t in others])).values(theme_id=target.id))
-        _touch(conn, target.id, now, terms=json.dumps(terms[:12], ensure_ascii=False),
-               approved=target.approved and all(t.approved for t in others))  # fmt: skip
+        # The merged theme is approved only if every part was: people approve what they have seen.
+        approved = target.approved and all(t.approved for t in others)
+        _touch(conn, target.id, now, terms=json.dumps(terms[:12], ensure_ascii=False), approved=approved)
         for other in others:
             conn.execute(update(T).where(T.c.id == other.id).values(merged_into=target.id, updated_at=now))
             _event(conn, target.version_id, other.id, "merge", f"并入“{target.label}”", user.name, now)

@@ -92,7 +92,11 @@ def run_analysis(db: Database, params: dict, progress: Progress) -> dict:
     decided. Returns {"themes": n, "unassigned": n}. ``progress(fraction, stage)`` as it goes."""
     version_id = params["version_id"]
     with db.reading() as session:
-        texts = dict(session.execute(select(C.c.id, C.c.content).where(C.c.version_id == version_id)).all())
+        rows = session.execute(
+            select(C.c.id, C.c.content, C.c.cluster_id).where(C.c.version_id == version_id)
+        ).all()
+        texts = {r.id: r.content for r in rows}
+        clusters = {r.id: r.cluster_id for r in rows if r.cluster_id is not None}
         captions = [
             c
             for (c,) in session.execute(
@@ -122,7 +126,7 @@ def run_analysis(db: Database, params: dict, progress: Progress) -> dict:
             if is_pinned:
                 pinned.add(comment_id)
     analysis = topics.analyse(
-        texts, terms=topics.draft_terms(captions, paragraphs), kept=kept, progress=progress
+        texts, terms=topics.draft_terms(captions, paragraphs), kept=kept, clusters=clusters, progress=progress
     )
     progress(0.97, "storing")
     _store(db, version_id, analysis, pinned, params.get("user_name", ""))

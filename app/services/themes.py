@@ -125,9 +125,9 @@ def _members(session, version_id: int, theme_ids=None) -> tuple[dict[int, list[M
         .select_from(C.outerjoin(A, A.c.id == C.c.article_id).outerjoin(M, M.c.comment_id == C.c.id))
         .where(C.c.version_id == version_id)
     )
-    rows = session.execute(stmt).all()
     if theme_ids is not None:
-        rows = [r for r in rows if r.theme_id in theme_ids]
+        stmt = stmt.where(M.c.theme_id.in_(theme_ids))
+    rows = session.execute(stmt).all()
     sizes = Counter((r.theme_id, r.voice_id) for r in rows if r.theme_id is not None)
     by_theme: dict[int, list[Member]] = defaultdict(list)
     unassigned: list[Member] = []

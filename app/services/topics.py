@@ -1,8 +1,8 @@
 """Themes in comment texts, as plain functions on plain data (no database): the analysis behind
 app/services/themes.py, tested on planted corpora in tests/app/test_topics.py.
 
-1. Campaigns: comments whose normalised text is identical, or nearly (MinHash, app/services/clusters.py),
-   are one *voice*; the analysis sees each voice once, so a campaign of 10,000 copies weighs as one view
+1. Campaigns: comments whose normalised text is identical, or that the near-duplicate clusters put
+   together (MinHash, app/services/clusters.py, kept current as comments arrive), are one *voice*; the analysis sees each voice once, so a campaign of 10,000 copies weighs as one view
    and its size is shown beside it.
 2. Words: jieba, with a user dictionary of the draft's own terms (captions, chapter titles, quoted
    defined terms), stop words and one-character words dropped.
@@ -116,27 +116,30 @@ def normalise(text: str) -> str:
     return _NOISE.sub("", text.lower())
 
 
-def voices(texts: dict[int, str], near: bool = True) -> dict[int, int]:
-    """{comment id: representative id}: identical normalised texts, and when ``near`` near-duplicates
-    (MinHash at app/services/clusters.THRESHOLD) share one representative (the lowest id)."""
-    first: dict[str, int] = {}
-    representative: dict[int, int] = {}
-    for i in sorted(texts):
-        representative[i] = first.setdefault(normalise(texts[i]), i)
-    if near:
-        from app.services.clusters import find_clusters
+def voices(texts: dict[int, str], clusters: dict[int, int] | None = None) -> dict[int, int]:
+    """{comment id: representative id}: comments with identical normalised texts, and comments that
+    ``clusters`` ({comment id: cluster representative id}, the near-duplicate clusters of
+    app/services/clusters.py) puts together, share one representative: the lowest id of the group."""
+    parent = {i: i for i in texts}
 
-        unique = {i: texts[i] for i in first.values()}
-        joined = find_clusters(unique)
-        # find_clusters picks the most frequent text as representative; the voice is named by its oldest
-        # comment so that the mapping does not depend on the order ties are met.
-        lowest: dict[int, int] = {}
-        for i, rep in joined.items():
-            lowest[rep] = min(lowest.get(rep, i), i)
-        for i, rep in representative.items():
-            if rep in joined:
-                representative[i] = lowest[joined[rep]]
-    return representative
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(i: int, j: int) -> None:
+        a, b = root(i), root(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    first: dict[str, int] = {}
+    for i in sorted(texts):
+        join(i, first.setdefault(normalise(texts[i]), i))
+    for i, rep in (clusters or {}).items():
+        if i in parent and rep in parent:
+            join(i, rep)
+    return {i: root(i) for i in texts}
 
 
 def theme_count(n: int) -> int:
@@ -172,7 +175,8 @@ def _nmf_groups(matrix, seed: int) -> list[list[int]]:
     k = min(theme_count(n), n)
     if n < 3 or k < 2:
         return [[], list(range(n))]
-    weights = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=300).fit_transform(matrix)
+    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=100, tol=1e-3)
+    weights = model.fit_transform(matrix)
     best = weights.argmax(axis=1)
     groups: list[list[int]] = [[] for _ in range(k)]
     outliers: list[int] = []
@@ -211,12 +215,22 @@ def _agglomerate(matrix, rows: list[int]) -> tuple[list[list[int]], list[int]]:
     return list(groups.values()), rest
 
 
-def analyse(
+def analyse(texts: dict[int, str], **options) -> Analysis:
+    """Themes of the comments ``texts`` ({comment id: text}); ``options`` as ``_analyse`` takes them. The
+    numeric work runs with one BLAS thread: on 2 shared cores, BLAS's own threads fight each other
+    (NMF measured 5× slower with them)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        return _analyse(texts, **options)
+
+
+def _analyse(
     texts: dict[int, str],
     *,
     terms: Iterable[str] = (),
     kept: dict[int, Iterable[int]] | None = None,
-    near: bool = True,
+    clusters: dict[int, int] | None = None,
     seed: int = 0,
     agglomerative_max: int = AGGLOMERATIVE_MAX,
     progress: Progress | None = None,
@@ -231,7 +245,7 @@ def analyse(
     kept = {key: set(ids) for key, ids in (kept or {}).items()}
     held = {i: key for key, ids in kept.items() for i in ids if i in texts}
     report(0.05, "campaigns")
-    voice_of = voices(texts, near)
+    voice_of = voices(texts, clusters)
     members: dict[int, list[int]] = defaultdict(list)
     for i, rep in voice_of.items():
         members[rep].append(i)

@@ -25,14 +25,17 @@ def app_command(*args: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def running_server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """Starts the server on the embedded default in ``data_dir``; yields (base URL, its environment) once
-    /healthz answers, and stops it afterwards. Fails with the server's own output if it dies or is late."""
+def running_server(data_dir: Path, database_url: str | None = None) -> Iterator[tuple[str, dict[str, str]]]:
+    """Starts the server on the embedded default in ``data_dir`` (or on ``database_url``); yields (base URL,
+    its environment) once /healthz answers, and stops it afterwards. Fails with the server's own output if
+    it dies or is late."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "DRAFTREVIEW_DATA_DIR": str(data_dir)}
     env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     log = data_dir / "server.log"
     with open(log, "wb") as output:
         process = subprocess.Popen(

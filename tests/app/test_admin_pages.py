@@ -34,7 +34,7 @@ def test_overview_has_svg_chart_coloured_toc_period_and_exports(drafter):
         r'<tr class="heat-4"><td><a href="[^"]+article=art-26">第二十六条【个人数据保护】</a></td><td>8</td>',
         page.text,
     )
-    assert "已于" in page.text and "截止" in page.text
+    assert "征求意见中，截止日期：" in page.text  # the demo 征求意见稿 is the open round
     assert "意见 26 条" in page.text and "已处理 7 条" in page.text and "相似意见组 1 组" in page.text
     assert f'href="/admin/c/{SLUG}/export/summary?version=1"' in page.text
 

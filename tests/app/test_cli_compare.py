@@ -43,3 +43,26 @@ def test_unreadable_input_exits_2(tmp_path, capsys):
     assert (
         capsys.readouterr().err == "draftreview: letter.txt：没有找到任何“第…条”，这似乎不是一部法规草案。\n"
     )
+
+
+def test_a_garbled_version_is_flagged_as_unreliable(tmp_path, capsys):
+    body = "本条例所称数字经济，是指以数据资源为关键生产要素的经济形态。"
+    sound, garbled = tmp_path / "sound.txt", tmp_path / "garbled.txt"
+    sound.write_text("".join(f"第{n}条 {body}\n" for n in "一二三四五六七八九十"), encoding="utf-8")
+    garbled.write_text(
+        "\n".join(f"第{n}条" for n in "一二三四五六七八九十") + "\n" + "\n".join([body] * 12) + "\n",
+        encoding="utf-8",
+    )
+    assert main(["compare", str(sound), str(garbled), "--json"]) == 0
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert data["reliable"] is False
+    assert [w["code"] for w in data["warnings"]] == [
+        "quality-empty-articles",
+        "quality-piled-text",
+        "quality-unreliable",
+    ]
+    assert (
+        captured.err.splitlines()[-1]
+        == "draftreview: 警告：新版本：据此作出的比对结果不可靠，请先核对原文件。"
+    )

@@ -7,7 +7,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
+from app import models
 from app.cli import main
 from tests.exporters.drafts import NEW, OLD
 from tests.exporters.wordml import reopen, table_rows, w
@@ -121,7 +123,8 @@ def test_pig_slaughter_redline_from_the_corpus(tmp_path):
 @pytest.fixture
 def demo(monkeypatch, tmp_path, database_url, db):
     """The demo seed (two versions, answered comments, a cluster) and one comment with personal data on the
-    open second version, stored by the comment service; the CLI reads the same database from the env."""
+    second version (opened early for it), stored by the comment service; the CLI reads the same database
+    from the env."""
     from app.db import utcnow
     from app.services.comments import CommentInput, Submission, store_batch
     from app.services.demo import seed_demo
@@ -129,13 +132,19 @@ def demo(monkeypatch, tmp_path, database_url, db):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("DRAFTREVIEW_DATA_DIR", str(tmp_path / "data"))
     seed_demo(db, now=utcnow() - timedelta(hours=1))
+    with db.writing() as session:  # the demo's 修改稿 is the next round: open it now
+        session.execute(
+            update(models.Version)
+            .where(models.Version.number == 2)
+            .values(opens_at=utcnow() - timedelta(days=1))
+        )
     personal = CommentInput(
         "art-13", "建议明确时限。\x01<script>", "张三", "个人", "", "哈尔滨市", "13812345678", True
     )
     with db.writing() as session:
         [accepted] = store_batch(
             session.connection(),
-            [Submission(SLUG, personal, "client")],
+            [Submission(SLUG, personal, "client", version=2)],
             utcnow(),
             limit=0,
             window=600,

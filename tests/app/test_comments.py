@@ -82,7 +82,12 @@ BAD = [
     # (fields, status, field with the error or None, message)
     ({"content": ""}, 422, "content", "请填写意见内容。"),
     ({"content": " \u3000\n\t\u200b "}, 422, "content", "请填写意见内容。"),
-    ({"content": LONG}, 422, "content", "意见内容不能超过 5000 字。"),
+    (
+        {"content": LONG},
+        422,
+        "content",
+        "意见内容不能超过 5000 字。 现有 5001 字，超出 1 字，请删减后再提交。",
+    ),
     (
         {"contact": "1381234", "consent": "yes"},
         422,
@@ -185,7 +190,8 @@ def test_too_many_submissions_get_a_try_later_page(client, seeded):
         assert post(client, token, content=f"意见{n}").status_code == 303
     response = post(client, token, content="第六条意见")
     assert response.status_code == 429
-    assert "提交过于频繁，请稍后再试。" in response.text
+    assert "提交过于频繁。请于10分钟后再试。" in response.text  # the true wait, in minutes
+    assert 541 <= int(response.headers["retry-after"]) <= 600
     assert ">第六条意见</textarea>" in response.text
     assert comment_count(seeded) == 5
 

@@ -153,3 +153,26 @@ def test_edit_publish_and_read_publicly(seeded):
     feedback.generate(seeded, DRAFTER, version_id)
     with pytest.raises(feedback.ServiceError):
         feedback.public(seeded, "hlj-digital-economy")
+
+
+@pytest.mark.parametrize(("ticked", "stored"), [("yes", True), (None, False)])
+def test_comment_form_asks_consent_to_be_named_apart(client, seeded, ticked, stored):
+    from tests.app.helpers import comments, csrf_token
+
+    form = client.get("/c/hlj-digital-economy/comment", params={"target": "art-13"}).text
+    assert 'name="consent"' in form and 'name="name_consent"' in form
+    assert "如我的意见被采纳，同意在征求意见情况通报中公布我的姓名" in form
+    data = {
+        "_csrf_token": csrf_token(client),
+        "target": "art-13",
+        "content": "建议明确同步验收的责任主体。",
+        "name": "张三",
+        "consent": "yes",
+        "name_consent": ticked,
+    }
+    answer = client.post(
+        "/c/hlj-digital-economy/comment", data={k: v for k, v in data.items() if v}, follow_redirects=False
+    )
+    assert answer.status_code == 303, answer.text
+    (comment,) = comments(seeded)
+    assert (comment.consent, comment.name_consent, comment.name) == (True, stored, "张三")

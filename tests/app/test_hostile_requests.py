@@ -83,6 +83,21 @@ def form_posts(db) -> dict[str, tuple[str, dict]]:
         "/admin/c/{slug:str}/cluster": (f"/admin/c/{SLUG}/cluster", {"version": "1"}),
         "/admin/jobs/{job_id:int}/retry": ("/admin/jobs/1/retry", {}),
         "/admin/c/{slug:str}/versions/upload": (f"/admin/c/{SLUG}/versions/upload", {}),
+        "/admin/c/{slug:str}/working": (f"/admin/c/{SLUG}/working", {}),
+        "/admin/c/{slug:str}/working/{node:str}": (f"/admin/c/{SLUG}/working/art-13", {"text": "第一款。"}),
+        "/admin/c/{slug:str}/adopt": (
+            f"/admin/c/{SLUG}/adopt",
+            {"comment": str(comment_id), "text": "新条文。"},
+        ),
+        "/admin/c/{slug:str}/working-publish": (
+            f"/admin/c/{SLUG}/working-publish",
+            {"opens": "2026-12-01", "closes": "2026-12-31"},
+        ),
+        "/admin/c/{slug:str}/working-import": (f"/admin/c/{SLUG}/working-import", {}),
+        "/admin/attachments/{attachment_id:int}/personal": (
+            "/admin/attachments/1/personal",
+            {"personal": "no"},
+        ),
         "/admin/c/{slug:str}/versions/confirm": (
             f"/admin/c/{SLUG}/versions/confirm",
             {"token": "A" * 32, "stage": "二次修改稿", "opens": "2026-12-01", "closes": "2026-12-31"},
@@ -394,7 +409,7 @@ def test_nul_in_a_drafters_form_is_refused(drafter, demo, settings):
 
 @functools.cache
 def zip_bomb() -> bytes:
-    """A .docx-shaped zip whose document.xml inflates to 210 MB (the parser's limit is 200 MB)."""
+    """A .docx-shaped zip whose document.xml inflates to 210 MB (far past the parser's limits)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")

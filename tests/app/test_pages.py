@@ -15,7 +15,7 @@ def test_home_lists_the_consultation_with_stage_period_and_count(client):
     assert '<a href="/c/hlj-digital-economy">黑龙江省促进数字经济条例</a>' in page.text
     assert '<span class="stage">征求意见稿</span>' in page.text
     assert re.search(r"截止日期：\d{4}年\d{1,2}月\d{1,2}日，还剩 29 天", page.text)
-    assert "已收到意见 0 条" in page.text
+    assert "本轮已收到意见 0 条" in page.text
     assert 'href="/c/hlj-digital-economy"' in page.text
 
 
@@ -44,11 +44,15 @@ def test_reading_view_has_toc_articles_anchors_and_counts(client):
     text = page.text
     assert "<h1>黑龙江省促进数字经济条例</h1>" in text
     assert text.count('class="article"') == 84
-    assert '<a href="#ch-2">第二章 数字基础设施建设</a>' in text
+    assert (
+        '<summary>第二章 数字基础设施建设 <span class="range">（第十一条至第二十一条）</span></summary>'
+        in text
+    )
+    assert '<li><a href="#art-13">第十三条 三同步</a></li>' in text
     assert 'id="art-13"' in text and 'id="art-13-p2"' in text
     assert '<span class="caption">【三同步】</span>' in text
-    assert '<span class="count" id="art-13-count">意见 0 条</span>' in text
-    assert 'href="/c/hlj-digital-economy/comment?target=art-13"' in text
+    assert '<span class="count" id="art-13-count">本轮意见 0 条</span>' in text
+    assert 'href="/c/hlj-digital-economy/comment?target=art-13&amp;version=1"' in text
     assert "<script>" not in text.split("</head>")[1]  # no inline script in the body
 
 
@@ -61,8 +65,8 @@ def test_reading_view_counts_comments_per_article(client):
             follow_redirects=False,
         )
     page = client.get("/c/hlj-digital-economy").text
-    assert '<span class="count" id="art-13-count">意见 2 条</span>' in page
-    assert '<span class="count" id="art-12-count">意见 0 条</span>' in page
+    assert '<span class="count" id="art-13-count">本轮意见 2 条</span>' in page
+    assert '<span class="count" id="art-12-count">本轮意见 0 条</span>' in page
     assert "第一条意见" not in page  # comments themselves are never shown
 
 

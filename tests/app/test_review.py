@@ -13,7 +13,7 @@ from app.db import utcnow
 from app.services import clusters, dispositions, offline, review
 from app.services.auth import create_user
 from app.services.comments import CommentInput
-from app.services.demo import CAMPAIGN, FIRST_ROUND, SECOND_ROUND
+from app.services.demo import CAMPAIGN, FIRST_ROUND
 from app.services.errors import ServiceError
 from app.services.search import grams
 from tests.app.helpers import PASSWORD
@@ -34,13 +34,13 @@ def test_demo_has_two_versions_and_marked_comments(demo):
     assert (ref.numbers, ref.stage, ref.period.state, first(demo).period.state) == (
         (1, 2),
         "修改稿",
+        "upcoming",
         "open",
-        "closed",
     )
     with demo.reading() as session:
         marks = set(session.scalars(select(models.Comment.source_detail)))
         total = session.scalar(select(func.count(models.Comment.id)))
-    assert (marks, total) == ({"演示数据"}, len(FIRST_ROUND) + len(SECOND_ROUND))
+    assert (marks, total) == ({"演示数据"}, len(FIRST_ROUND))
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,20 @@ def test_deletion_is_placed_where_it_stood():
     ]
 
 
+def test_a_far_move_does_not_drag_a_deletion_along():
+    # 第二条 moves to the end and 第四条 is deleted: the deletion stays between 第三条 and 第五条, where it stood.
+    old = draft(*ARTICLES.values())
+    new = draft(ARTICLES[1], ARTICLES[3], ARTICLES[5], ARTICLES[6], ARTICLES[2])
+    assert rows(align(old, new)) == [
+        ("unchanged", [1], [1], False),
+        ("unchanged", [3], [2], True),
+        ("deleted", [4], [], False),
+        ("unchanged", [5], [3], True),
+        ("unchanged", [6], [4], True),
+        ("unchanged", [2], [5], True),
+    ]
+
+
 def test_modified_and_moved_articles():
     old = draft(
         ARTICLES[1], ARTICLES[2], ARTICLES[3], ARTICLES[4], chapters={1: "第一章 总则", 3: "第二章 职责"}
@@ -215,9 +229,9 @@ def test_pig_slaughter_one_word():
             "hlj-digital-economy-final-2024.flk.md.txt",
             {
                 "unchanged": 0,
-                "modified": 49,
-                "added": 35,
-                "deleted": 31,
+                "modified": 50,
+                "added": 34,
+                "deleted": 30,
                 "split": 0,
                 "merged": 2,
                 "stale_references": 0,

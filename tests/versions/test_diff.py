@@ -74,11 +74,12 @@ from versions.diff import containment, diff, new_text, old_text, similarity, sim
                 ("equal", "市场"),
             ],
         ),
-        # Short equal runs between changes are folded into one phrase-sized change.
+        # Short equal runs between changes are folded into one phrase-sized change, which then starts at a
+        # word (甲乙丙丁 is one word in the dictionary, so 甲 goes with it).
         (
             "甲乙丙丁戊己庚",
             "甲X丙Y戊Z庚",
-            [("equal", "甲"), ("delete", "乙丙丁戊己"), ("insert", "X丙Y戊Z"), ("equal", "庚")],
+            [("delete", "甲乙丙丁戊己"), ("insert", "甲X丙Y戊Z"), ("equal", "庚")],
         ),
     ],
 )
