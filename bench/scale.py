@@ -164,11 +164,11 @@ def size(db, folder: Path) -> str:
                     "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'"
                 )
             )
-    return f"{total / 1e6:,.0f} MB"
+    return f"{float(total or 0) / 1e6:,.0f} MB"
 
 
 CHILD = """
-import resource, sys, time
+import sys, time
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from app.db import Database
@@ -178,12 +178,14 @@ start = time.perf_counter()
 if {export!r}:
     path, name = exports.export(db, Path({folder!r}), {slug!r}, "summary", 3)
     path.unlink()
-print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(time.perf_counter() - start, peak / 1024)
 """
 
 
 def child(url: str, folder: Path, export: bool) -> tuple[float, float]:
-    """(seconds, peak MB) of a fresh process that writes the 意见汇总表 of round 3 (or only loads the app)."""
+    """(seconds, peak MB) of a fresh process that writes the 意见汇总表 of round 3 (or only loads the app);
+    the peak is the child's own VmHWM (ru_maxrss would carry the parent's across fork)."""
     code = CHILD.format(root=str(ROOT), url=url, folder=str(folder), slug=SLUG, export=export)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     seconds, peak = out.split()
@@ -265,6 +267,7 @@ def run(args, url: str, folder: Path) -> int:
     print(
         f"意见汇总表 of round 3: {export_s:.1f} s, peak {export_mb:,.0f} MB (a process that only loads: {idle_mb:,.0f} MB)"
     )
+    jobs.load_kinds()
     if "themes.analyse" in jobs._KINDS:
         began = time.perf_counter()
         job_id = jobs.enqueue(db, "themes.analyse", {"version_id": largest.version_id})

@@ -146,7 +146,9 @@ def _lock(conn: Connection, wait: bool) -> bool:
     if conn.dialect.name == "sqlite":
         return True
     fn = func.pg_advisory_xact_lock if wait else func.pg_try_advisory_xact_lock
-    return wait or bool(conn.execute(select(fn(_LOCK))).scalar())
+    # Keyed by schema too: apps (and test schemas) sharing one database must not wait for each other.
+    locked = conn.execute(select(fn(_LOCK, func.hashtext(func.current_schema())))).scalar()
+    return wait or bool(locked)
 
 
 def _component(conn: Connection, comment_id: int) -> int:

@@ -392,7 +392,7 @@ def _make_huey(db: Database):
     dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
     # huey creates its tables on first use; processes starting together take turns.
     with db.write.begin() as conn:
-        conn.execute(text("SELECT pg_advisory_xact_lock(7200118)"))
+        conn.execute(text("SELECT pg_advisory_xact_lock(7200118, hashtext(current_schema()))"))
         return PostgresHuey("draftreview", dsn=dsn, results=False, utc=True)
 
 
