@@ -111,7 +111,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     async def start(app: Litestar) -> None:
         writer.start()
         if runner:
-            runner.start()
+            runner.start_or_retry()
 
     async def stop(app: Litestar) -> None:
         if runner:

@@ -17,6 +17,7 @@ from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.admin_versions import _date
 from app.routes.common import db, settings
 from app.services import attachment_rows, attachments, proposals, rounds, uploads, working
+from app.services.auth import require_admin
 from app.services.errors import MESSAGES, ServiceError
 from app.services.review import version_ref
 from app.timeutil import today
@@ -146,6 +147,7 @@ async def publish(request: Request, slug: FromPath[str]) -> Template | Redirect:
     form = await request.form()
     try:
         check_csrf(request, form)
+        require_admin(user(request))  # publishing a round is the administrators' (issue 13)
         draft = await call(working.get_working, db(request), slug)
         if draft is None:
             raise ServiceError("working_draft_missing")

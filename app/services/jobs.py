@@ -431,6 +431,8 @@ class Runner:
         self.db = db
         self.workers = workers
         self._consumer: Consumer | None = None
+        self._retrying: threading.Event | None = None
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         """Queues what a previous run left, then starts the worker threads (and the minute scheduler)."""
@@ -442,11 +444,39 @@ class Runner:
         )
         self._consumer.start()
 
+    def start_or_retry(self, every: float = 5.0) -> None:
+        """``start()`` now if the database answers; else keeps trying every ``every`` seconds in a background
+        thread: a database outage at start must not keep the site down (its pages answer 503 meanwhile)."""
+        try:
+            self.start()
+            return
+        except Exception as error:  # the same outages that pages answer with 503
+            log.warning(
+                "background jobs not started (%s); trying again every %.0f s", type(error).__name__, every
+            )
+        self._retrying = threading.Event()
+
+        def retry() -> None:
+            while not self._retrying.wait(every):
+                try:
+                    with self._lock:
+                        if self._retrying.is_set():
+                            return
+                        self.start()
+                    return
+                except Exception as error:
+                    log.warning("background jobs still not started (%s)", type(error).__name__)
+
+        threading.Thread(target=retry, name="jobs-start", daemon=True).start()
+
     def stop(self) -> None:
-        """Lets the running job finish, then ends the threads."""
-        if self._consumer is not None:
-            self._consumer.stop(graceful=True)
-            self._consumer = None
+        """Lets the running job finish, then ends the threads (and any retry of a failed start)."""
+        with self._lock:
+            if self._retrying is not None:
+                self._retrying.set()
+            if self._consumer is not None:
+                self._consumer.stop(graceful=True)
+                self._consumer = None
 
 
 def run_worker(db: Database, workers: int = 2) -> None:

@@ -36,10 +36,10 @@ def browser():
 
 @pytest.fixture
 def server(tmp_path_factory):
-    """A fresh ``draftreview serve`` (first start seeds the demo) with one drafter account."""
+    """A fresh ``draftreview serve`` (first start seeds the demo) with one administrator account (it publishes)."""
     with running_server(tmp_path_factory.mktemp("data")) as (base, env):
         subprocess.run(
-            app_command("user", "add", "drafter1", "--role", "drafter", "--password-stdin"),
+            app_command("user", "add", "drafter1", "--role", "admin", "--password-stdin"),
             input=PASSWORD + "\n",
             text=True,
             check=True,

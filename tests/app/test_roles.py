@@ -22,6 +22,7 @@ ADMIN_ONLY = {
     ("POST", "/admin/users/{name:str}/{action:str}"),
     ("POST", "/admin/c/{slug:str}/rounds/{number:int}/publish"),
     ("POST", "/admin/c/{slug:str}/rounds/{number:int}/answers"),
+    ("POST", "/admin/c/{slug:str}/working-publish"),
 }
 VALUES = {
     "slug": SLUG,
@@ -32,6 +33,8 @@ VALUES = {
     "kind": "summary",
     "theme_id": "1",
     "job_id": "1",
+    "node": "art-13",
+    "attachment_id": "1",
 }
 
 

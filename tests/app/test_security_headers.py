@@ -33,7 +33,20 @@ QUERIES = {
     f"/api/v1/admin/consultations/{SLUG}/compare": "old=1&new=2",
 }
 # /admin/login sends a logged-in drafter on; the schema has no HTML viewer (see app/web.py).
-STATUSES = {"/lang/en": 303, "/admin/login": 303, "/api/schema/swagger": 404}
+STATUSES = {
+    "/lang/en": 303,
+    "/admin/login": 303,
+    "/api/schema/swagger": 404,
+    # The demo has no published feedback report and no attachment: their routes answer 404, headers and all.
+    f"/c/{SLUG}/feedback": 404,
+    f"/c/{SLUG}/feedback.docx": 404,
+    "/admin/attachments/1": 404,
+    f"/admin/c/{SLUG}/working/art-13": 409,  # no working draft of the next round yet
+    f"/admin/c/{SLUG}/working-export": 409,
+    "/admin/themes/1": 404,  # no theme analysis run yet
+    f"/admin/c/{SLUG}/report.docx": 404,
+    "/admin/jobs/1/download": 404,
+}
 
 
 URL_ATTRIBUTES = {
@@ -165,6 +178,8 @@ def demo_samples(db) -> dict[str, str]:
         "code": "en",
         "file_path": "site.css",
         "path": "swagger",
+        "node": "art-13",
+        "attachment_id": "1",
     }
 
 
@@ -294,7 +309,7 @@ def test_no_csp_violation_while_reading_commenting_and_reviewing(tmp_path):
             visit(path)
         visit(f"/c/{SLUG}")
         page.locator("#art-13").get_by_role("link", name=re.compile(r"^对本条提意见\s*（第十三条）")).click()
-        page.locator("#box-art-13 form textarea").wait_for()  # htmx swapped the form in
+        page.locator("#box-art-13 form textarea[name=content]").wait_for()  # htmx swapped the form in
         seen.extend(page.evaluate("window.__violations"))
         visit("/admin/login")
         page.get_by_label("用户名").fill("drafter1")

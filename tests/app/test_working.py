@@ -38,7 +38,7 @@ def test_adopt_publish_and_the_comparison_names_the_comment(client, seeded):
     for n, text in enumerate((OTHER_P2, NEW_P2, NEW_P2)):
         _propose(client, "art-13-p2", text, f"建议修改（{n}）。")
     first, second, third = comments(seeded)
-    log_in(client, seeded)
+    log_in(client, seeded, role="admin")  # publishing a round is the administrators'
     token = page_token(client, f"/admin/c/{SLUG}/working")
     assert client.post(f"/admin/c/{SLUG}/working", data={"_csrf_token": token}).status_code == 200
     article = client.get(f"/admin/c/{SLUG}/working/art-13").text
