@@ -117,8 +117,9 @@ def note(
         parts.append(STATUS[pair.status])
     if pair.renumbered and pair.status not in ("split", "merged"):
         parts.append(f"原{old_labels}")
-    if pair.moved and pair.new and pair.new[0].chapter_id in divisions:
-        chapter = divisions[pair.new[0].chapter_id]
+    chapter_id = pair.new[0].chapter_id if pair.new else None
+    if pair.moved and chapter_id is not None and chapter_id in divisions:
+        chapter = divisions[chapter_id]
         parts.append(f"移至{chapter.label}")
     elif pair.moved and pair.new:
         parts.append(LABELS[Change.MOVED])

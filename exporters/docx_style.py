@@ -46,18 +46,11 @@ FONT_TABLE = {
     FONT_TITLE: ("roman", "02010600030101010101"),
 }
 THEME_ATTRIBUTES = tuple(qn(f"w:{name}") for name in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"))
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def margins_mm(landscape: bool) -> dict[str, int]:
     """The page margins: GB/T 9704 for portrait pages, LANDSCAPE_MARGINS_MM for landscape tables."""
     return LANDSCAPE_MARGINS_MM if landscape else MARGINS_MM
-
-
-def text_width_mm(landscape: bool) -> int:
-    """Width of the type area between the margins: 156 mm upright, 243 mm landscape."""
-    width = A4_MM[1] if landscape else A4_MM[0]
-    return width - margins_mm(landscape)["left"] - margins_mm(landscape)["right"]
 
 
 def text_height_mm(landscape: bool) -> int:

@@ -76,7 +76,7 @@ def block_xml(
     cleaned as it is written, so a character is counted once however often the source text holds it."""
     paragraphs: list[str] = []
     runs: list[str] = []
-    props = {"font": look.font, "size": look.size}
+    props: dict = {"font": look.font, "size": look.size}
 
     def close(mark_kind: str) -> None:
         mark = ""
@@ -154,10 +154,11 @@ def in_order(alignment: Alignment, position: dict[str, int]) -> set[int]:
             values.append(value)
         else:
             tails[length], values[length] = k, value
-    kept, k = set(), tails[-1] if tails else None
-    while k is not None:
-        kept.add(indexes[k])
-        k = previous.get(k)
+    kept: set[int] = set()
+    at: int | None = tails[-1] if tails else None
+    while at is not None:
+        kept.add(indexes[at])
+        at = previous.get(at)
     return kept
 
 

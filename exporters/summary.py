@@ -194,14 +194,15 @@ def summary_rows(
         groups.setdefault(key, []).append(comment)
 
     rows: list[SummaryRow] = []
-    previous_target = previous_chapter = None
+    previous_target: str | None = None
+    previous_chapter: str | None = None
     for number, members in enumerate(groups.values(), start=1):
         first = next((c for c in members if c.representative), members[0])
         target_id = "draft" if first.target in GENERAL else first.target
-        target = by_id.get(target_id)
-        chapter = target.chapter if target else None
+        found = by_id.get(target_id)
+        chapter = found.chapter if found else None
         target_text = _target_text(
-            target,
+            found,
             target_id,
             target_id != previous_target,
             chapter != previous_chapter,

@@ -115,9 +115,10 @@ def item_label(line: Line) -> tuple[str, str, bool] | None:
     """(label as written, text, is_sub_item) when the line opens a 项 or 目, else None."""
     item = ITEM.match(line.norm)
     sub = None if item else SUB_ITEM.match(line.norm)
-    if not (item or sub):
+    found = item or sub
+    if found is None:
         return None
-    label = original_prefix(line.text, (item or sub).end())
+    label = original_prefix(line.text, found.end())
     return label.strip(), line.text[len(label) :].lstrip(" \t\u3000"), sub is not None
 
 

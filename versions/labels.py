@@ -23,7 +23,7 @@ class Change(StrEnum):
 
 STATUSES = (Change.UNCHANGED, Change.MODIFIED, Change.ADDED, Change.DELETED, Change.SPLIT, Change.MERGED)
 
-LABELS: dict[Change, str] = {
+LABELS: dict[str, str] = {  # keyed by Change (a StrEnum: its members are strings)
     Change.UNCHANGED: "未修改",
     Change.MODIFIED: "修改",
     Change.ADDED: "新增",

@@ -37,7 +37,9 @@ def build_pairs(matcher: Matcher, old: Draft, new: Draft) -> list[Pair]:
             olds, news, status = [i], [j], None
         done_new.update(news)
         groups.append((olds, news, status))
-    targets = {a.key: () for a in old.articles}  # deleted unless a group says otherwise
+    targets: dict[tuple[int, int], tuple[Article, ...]] = {
+        a.key: () for a in old.articles
+    }  # deleted unless a group says otherwise
     targets.update(
         {old.articles[i].key: tuple(new.articles[j] for j in news) for olds, news, _ in groups for i in olds}
     )
@@ -98,7 +100,7 @@ def make_pair(
     if status in (Change.ADDED, Change.DELETED):
         score = 0.0
     else:
-        score = 1.0 if status == Change.UNCHANGED else similarity_of(segments)
+        score = 1.0 if status == Change.UNCHANGED else similarity_of(list(segments))
     renumbered = bool(olds and news and olds[0].key != news[0].key)
     moved = bool(olds and news and chapter_map.get(olds[0].chapter_id, "") != news[0].chapter_id)
     updates, repointed = reference_changes(olds, news, article_map) if olds and news else ((), ())
@@ -159,8 +161,8 @@ def _chapter_map(matcher: Matcher, old: Draft, new: Draft) -> dict[str | None, s
         if old_chapter not in mapping and new_chapter not in claimed:
             votes.setdefault(old_chapter, {})
             votes[old_chapter][new_chapter] = votes[old_chapter].get(new_chapter, 0) + 1
-    for chapter, counts in votes.items():
-        mapping[chapter] = max(counts, key=lambda c: counts[c])
+    for voted, counts in votes.items():
+        mapping[voted] = max(counts, key=lambda c: counts[c])
     return mapping
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -324,7 +324,7 @@ def stale_by_article(references: Sequence[StaleReference]) -> dict[str, list[Sta
     return grouped
 
 
-def citation_notes(pair: Pair, stale: dict[str, list[StaleReference]]) -> list[str]:
+def citation_notes(pair: Pair, stale: Mapping[str, list[StaleReference]]) -> list[str]:
     """The citation notes of a pair in words, for every report (the HTML page, the drafters' page, the 说明
     column of the Word 对照表): updated with the renumbering, re-pointed to another article, to check."""
     lines = [f"引用随条序更新：{u.old}→{u.new}" for u in pair.reference_updates]

@@ -30,7 +30,7 @@ def assemble_divisions(
                 used.add(index)
                 index = raw[index]["parent"]
     # A heading that holds no article and is repeated later under the same name was a table of contents.
-    later_keys = {}
+    later_keys: dict[tuple[str, int], list[int]] = {}
     for index, division in enumerate(raw):
         later_keys.setdefault((division["kind"], division["number"]), []).append(index)
     warnings: list[Warning] = []

@@ -19,20 +19,6 @@ from app.services.compare import carried_to
 from app.services.consultations import list_consultations
 from app.services.errors import MESSAGES, ServiceError
 
-FILTER_KEYS = (
-    "article",
-    "chapter",
-    "commenter_type",
-    "disposition",
-    "source",
-    "date_from",
-    "date_to",
-    "cluster",
-    "q",
-    "who",
-    "version",
-)
-
 
 def _date(text: str | None) -> date | None:
     # Clamped: 0001-01-01 and 9999-12-31 have no day before or after to bound a filter with.

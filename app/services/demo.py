@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import insert, select
 
@@ -24,8 +25,8 @@ from app.services.rounds import set_note, set_office
 from app.services.search import index_comments
 from app.timeutil import today
 
-DATA = models.__file__.rsplit("/", 1)[0] + "/data"
-SAMPLE_V2 = f"{DATA}/sample-draft-v2.txt"
+DATA = Path(models.__file__).resolve().parent / "data"
+SAMPLE_V2 = DATA / "sample-draft-v2.txt"
 MARK = "演示数据"
 MARK_KEY = "demo_seeded"  # app_state row written when the whole demo is in (see app/services/bootstrap.py)
 CAMPAIGN = "建议删除第二十六条中“经过加工无法识别特定个人且不能复原的除外”这一例外，切实保护公民个人信息。"
