@@ -14,6 +14,7 @@ Amounts (五十万元以上), dates (2023年12月1日), spans of time (五年内
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache
 
 from versions.numerals import NUMERAL_CHARS
@@ -97,9 +98,42 @@ class Bounds:
         return position in self._tilings[word]
 
 
-def boundaries(text: str, keep: frozenset[str] = frozenset()) -> Bounds:
-    """Reads a text; returns its word boundaries (``Bounds``: ask ``position in bounds``)."""
-    return Bounds(text, keep)
+# Where the segmenter starts a new block: it cuts each run of Han letters, Latin letters and digits on its own,
+# so a text cut at these characters segments exactly as it does whole; no atomic span crosses them either.
+SENTENCE_END = re.compile(r"[。；！？\n]")
+
+
+class SentenceBounds:
+    """The same answers as ``Bounds`` of the whole text, but each sentence is segmented only when a position in
+    it is asked about, and a sentence seen before (the same words in the other version) is not segmented again:
+    a long article with one change costs the segmentation of one sentence in each version."""
+
+    def __init__(self, text: str, keep: frozenset[str], cache: dict[str, Bounds]) -> None:
+        self.text, self.keep, self.cache = text, keep, cache
+        self.starts = [0, *(match.end() for match in SENTENCE_END.finditer(text))]
+
+    def __contains__(self, position: int) -> bool:
+        index = bisect_right(self.starts, position) - 1
+        start = self.starts[index]
+        end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.text)
+        if position == len(self.text) or position == start:
+            return True  # the text's own edges and a sentence start (after its end mark, a word of its own)
+        sentence = self.text[start:end]
+        bounds = self.cache.get(sentence)
+        if bounds is None:
+            bounds = self.cache[sentence] = Bounds(sentence, self.keep)
+        return position - start in bounds
+
+
+def boundaries(
+    text: str, keep: frozenset[str] = frozenset(), cache: dict | None = None
+) -> Bounds | SentenceBounds:
+    """Reads a text; returns its word boundaries (ask ``position in bounds``). Segmented sentence by sentence
+    on demand (sharing ``cache`` between the two versions of a text) unless a term of ``keep`` spans a
+    sentence end."""
+    if any(SENTENCE_END.search(term) for term in keep):
+        return Bounds(text, keep)
+    return SentenceBounds(text, keep, {} if cache is None else cache)
 
 
 def _tiling(start: int, end: int, inner: dict[int, list[int]]) -> list[int]:
