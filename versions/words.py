@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import cache
+from itertools import accumulate
 
 from versions.numerals import NUMERAL_CHARS
 
@@ -58,15 +59,8 @@ class Bounds:
 
     def __init__(self, text: str, keep: frozenset[str] = frozenset()) -> None:
         self.text = text
-        self.edges = {0, len(text)}
-        self.inside: dict[int, tuple[int, int]] = {}  # position inside a word of 3 or more -> the word
-        position = 0
-        for word in _tokenizer().cut(text, False):
-            start, position = position, position + len(word)
-            self.edges.add(position)
-            if len(word) >= 3:
-                for inner in range(start + 1, position):
-                    self.inside[inner] = (start, position)
+        self.ends = list(accumulate(map(len, _tokenizer().cut(text, False))))  # where each word ends
+        self.edges = {0, len(text), *self.ends}
         self.blocked: set[int] = set()
         for match in ATOMIC.finditer(text):
             self.blocked.update(range(match.start() + 1, match.end()))
@@ -82,8 +76,11 @@ class Bounds:
             return False
         if position in self.edges:
             return True
-        word = self.inside.get(position)
-        if word is None:
+        if not 0 < position < len(self.text):
+            return False
+        index = bisect_right(self.ends, position)  # the word the position is inside
+        word = (self.ends[index - 1] if index else 0, self.ends[index])
+        if word[1] - word[0] < 3:
             return False
         if word not in self._tilings:
             # A long word may break where dictionary sub-words tile it (卫生法: 卫生|法; 主管人员: 主管|人员,
