@@ -107,18 +107,21 @@ class SentenceBounds:
 
     def __init__(self, text: str, keep: frozenset[str], cache: dict[str, Bounds]) -> None:
         self.text, self.keep, self.cache = text, keep, cache
-        self.starts = [0, *(match.end() for match in SENTENCE_END.finditer(text))]
+        self.starts = [0, *(match.end() for match in SENTENCE_END.finditer(text)), len(text)]
+        self.sentences: dict[int, Bounds] = {}
 
     def __contains__(self, position: int) -> bool:
         index = bisect_right(self.starts, position) - 1
         start = self.starts[index]
-        end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.text)
-        if position == len(self.text) or position == start:
+        if position == start or position == len(self.text):
             return True  # the text's own edges and a sentence start (after its end mark, a word of its own)
-        sentence = self.text[start:end]
-        bounds = self.cache.get(sentence)
+        bounds = self.sentences.get(index)
         if bounds is None:
-            bounds = self.cache[sentence] = Bounds(sentence, self.keep)
+            sentence = self.text[start : self.starts[index + 1]]
+            bounds = self.cache.get(sentence)
+            if bounds is None:
+                bounds = self.cache[sentence] = Bounds(sentence, self.keep)
+            self.sentences[index] = bounds
         return position - start in bounds
 
 
