@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime
@@ -185,6 +186,8 @@ class Comment(Base):
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     erasure_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     erasure_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 修改建议稿 (issue 17): the commenter's wording for the article or paragraph they target ("" = none).
+    proposed_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class User(Base):
@@ -233,6 +236,42 @@ class CommentGram(Base):
     __table_args__ = ({"sqlite_with_rowid": False},)
     gram: Mapped[str] = mapped_column(String(2), primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Attachment(Base):
+    """A file sent with a comment (issue 17). The bytes live outside the database, in the data folder under
+    their SHA-256 (app/services/attachments.py); the row holds what a drafter needs: the name as sent, the
+    kind checked from the content, the size, the extracted text (searched like the comment) and whether
+    the office treats it as personal data (then erasure removes it)."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))  # pdf, docx, txt, jpg, png
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    personal: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Adoption(Base):
+    """A proposal adopted into a round being prepared (issue 17): which comment's wording went into which
+    provision of the new version, as written (``edited`` when the drafter changed it), and the disposition
+    recorded with it."""
+
+    __tablename__ = "adoption"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"), index=True)
+    node_id: Mapped[str] = mapped_column(String(40))  # article or paragraph of the new version
+    text: Mapped[str] = mapped_column(Text)
+    edited: Mapped[bool] = mapped_column(Boolean, default=False)
+    disposition_id: Mapped[int | None] = mapped_column(ForeignKey("disposition.id", ondelete="SET NULL"))
+    user_name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class RateCounter(Base):

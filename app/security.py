@@ -118,9 +118,12 @@ async def _read_form(request: Request) -> dict[str, list]:
         raise ServiceError("form_invalid")
     try:
         if content_type == FORM_TYPES[0]:
+            body = await request.body()
+            if len(body) > MAX_BODY:  # routes taking files allow more, but only multipart carries files
+                raise ServiceError("request_too_large")
             # Litestar decodes percent escapes with errors="replace"; a strict pass first refuses bytes that
             # are not UTF-8 instead of storing U+FFFD in their place.
-            parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True, errors="strict")
+            parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict")
         form = await request.form()
     except (UnicodeDecodeError, LookupError):  # LookupError: a part names an unknown charset
         raise ServiceError("text_invalid") from None

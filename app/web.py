@@ -26,6 +26,7 @@ from app.routes.admin_jobs import JOB_PAGES
 from app.routes.admin_review import REVIEW_PAGES
 from app.routes.admin_themes import THEME_PAGES
 from app.routes.admin_versions import VERSION_PAGES
+from app.routes.admin_working import WORKING_PAGES
 from app.routes.api import api_router, http_error
 from app.routes.common import error_page, render
 from app.routes.erasure import ERASURE_PAGES, erasure_api
@@ -125,7 +126,14 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             login,
             Router(
                 path="/admin",
-                route_handlers=[logout, *REVIEW_PAGES, *VERSION_PAGES, *THEME_PAGES, *JOB_PAGES],
+                route_handlers=[
+                    logout,
+                    *REVIEW_PAGES,
+                    *VERSION_PAGES,
+                    *WORKING_PAGES,
+                    *THEME_PAGES,
+                    *JOB_PAGES,
+                ],
                 guards=[drafter_guard],
                 exception_handlers={NotAuthorizedException: to_login},
             ),

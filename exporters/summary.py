@@ -57,6 +57,8 @@ class SummaryComment:
     cluster: str | None = None
     representative: bool = False  # the cluster member whose text the row shows (default: the first)
     erased: bool = False  # personal data erased at the commenter's request: the row says so, shows none
+    attachments: int = 0  # files sent with it: the 意见内容 cell says 附件 N 个 (issue 17)
+    proposed_text: str = ""  # 修改建议稿: printed under the comment as 建议修改为：…
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,10 @@ def totals(data: SummaryInput) -> list[str]:
     grouped = {key: n for key, n in clusters.items() if n > 1}
     if grouped:
         lines.append(f"内容相近的意见{sum(grouped.values())}条合并为{len(grouped)}行，行内注明条数。")
+    files = sum(c.attachments for c in comments)
+    if files:
+        with_files = sum(1 for c in comments if c.attachments)
+        lines.append(f"其中{with_files}条意见附有附件，共{files}个。")
     return lines
 
 
@@ -202,6 +208,11 @@ def summary_rows(
         )
         previous_target, previous_chapter = target_id, chapter
         content = clean(first.content, "意见内容")
+        if first.proposed_text:
+            content += "\n建议修改为：" + clean(first.proposed_text, "意见内容")
+        files = sum(c.attachments for c in members)
+        if files:
+            content += f"\n（附件 {files} 个）"
         if len(members) > 1:
             content += f"\n（内容相近的意见共{len(members)}条）"
             who = _who_cluster(members, options.show_personal)

@@ -40,9 +40,10 @@ def run(args: argparse.Namespace) -> int:
     contact = None if args.identity_checked else args.contact
     if contact == "-":
         contact = sys.stdin.readline().rstrip("\r\n")
-    db = migrate(load_settings())
+    settings = load_settings()
+    db = migrate(settings)
     try:
-        done = erase_personal_data(db, args.receipt, contact, online=False)
+        done = erase_personal_data(db, args.receipt, contact, online=False, data_dir=settings.data_dir)
     except ServiceError as error:
         hint = (
             "核实申请人身份后，可改用 --identity-checked 删除。" if error.code == "erasure_no_contact" else ""

@@ -12,8 +12,8 @@ from litestar.response import Redirect, Template
 
 from app.db import storable
 from app.routes.admin_common import admin_error, call, check_csrf, page, user
-from app.routes.common import db, is_htmx
-from app.services import dispositions, jobs, offline, review
+from app.routes.common import db, is_htmx, settings
+from app.services import attachments, dispositions, jobs, offline, proposals, review
 from app.services.comments import COMMENTER_TYPES, CommentInput
 from app.services.compare import carried_to
 from app.services.consultations import list_consultations
@@ -141,6 +141,7 @@ async def comment(request: Request, comment_id: FromPath[int], saved: FromQuery[
             "form": {},
             "saved": saved,
             "carried": carried,
+            "extras": await call(proposals.comment_extras, db(request), comment_id),
         },
         partial="admin/_comment.html",
     )
@@ -177,6 +178,7 @@ async def dispose(request: Request, comment_id: FromPath[int]) -> Template | Red
             "saved": error is None,
             "error": MESSAGES[error.code] if error else None,
             "form": {"value": value, "reason": reason},
+            "extras": await call(proposals.comment_extras, db(request), comment_id),
         },
         status=error.status if error else 200,
         partial="admin/_comment.html",
@@ -246,7 +248,11 @@ async def offline_form(
     return page(request, "admin/offline.html", context)
 
 
-@post("/c/{slug:str}/offline", name="admin_offline_submit")
+@post(
+    "/c/{slug:str}/offline",
+    name="admin_offline_submit",
+    request_max_body_size=(attachments.MAX_FILES + 1) * attachments.MAX_FILE,
+)
 async def offline_submit(request: Request, slug: FromPath[str]) -> Template | Redirect:
     """Stores the offline comment, then an empty form for the next one (or this one with its errors)."""
     form = await request.form()
@@ -270,7 +276,8 @@ async def offline_submit(request: Request, slug: FromPath[str]) -> Template | Re
     try:
         check_csrf(request, form)
         ref = await call(review.version_ref, db(request), slug, version)
-        receipt = await call(offline.enter, db(request), user(request), ref.version_id, raw)
+        files = await call(attachments.receive, settings(request).data_dir, form.getall("attachments", []))
+        receipt = await call(offline.enter, db(request), user(request), ref.version_id, raw, files=files)
     except ServiceError as error:
         try:
             context = await call(

@@ -41,6 +41,7 @@ def _erase(request: Request, number: str, contact: str) -> erasure.Erasure:
         contact,
         throttle=throttle(request),
         guesser=key_for(secret, "erasure-guess", address),
+        data_dir=settings(request).data_dir,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from urllib.parse import quote
 
 from anyio import to_thread
@@ -23,6 +24,7 @@ from app.routes.common import (
     settings,
     writer,
 )
+from app.services import attachments, proposals
 from app.services import comments as comment_service
 from app.services.comments import COMMENTER_TYPES, MAX_CONTENT, STATUS_LABELS, CommentInput, Submission
 from app.services.consultations import find_article, list_consultations, version_view
@@ -74,15 +76,19 @@ def _form_context(
     version: int | None = None,
     errors: dict[str, str] | None = None,
     page_error: str | None = None,
+    proposal_base: str = "",
+    refused_file: str = "",
 ):
     """Context for the comment form on round ``version`` (full page or partial); ServiceError when the
-    round or the target is unknown."""
+    round or the target is unknown. ``proposal_base`` is the provision the proposal box was prefilled with
+    (default the target); ``refused_file`` names an attachment that was refused."""
     view = version_view(db(request), slug, version)
     article = None
     if raw.target != "draft":
         article = view.article(raw.target)
         if article is None:
             raise ServiceError("target_not_found")
+    base = proposal_base if article and view.article(proposal_base) is article else raw.target
     content = raw.content.replace("\r\n", "\n").strip()
     return {
         "view": view,
@@ -91,6 +97,13 @@ def _form_context(
         "types": COMMENTER_TYPES,
         "errors": {name: MESSAGES[code] for name, code in (errors or {}).items()},
         "page_error": MESSAGES[page_error] if page_error else None,
+        # 修改建议稿: the box holds what was typed, else the current text of the provision.
+        "proposal_base": base,
+        "proposal_text": (raw.proposed_text or proposals.form_base(article, base)) if article else "",
+        "proposal_open": bool(article)
+        and proposals.changed(proposals.form_base(article, base), raw.proposed_text),
+        "refused_file": refused_file,
+        "limits": attachments,
         "max_content": MAX_CONTENT,
         "length": len(content),
         "offer": _offer(request, slug, view, raw.target) if view.period.state != "open" else None,
@@ -103,15 +116,18 @@ async def comment_form(
     slug: FromPath[str],
     target: FromQuery[str] = "draft",
     version: FromQuery[int | None] = None,
+    propose: FromQuery[bool] = False,
 ) -> Template:
     """The comment form on round ``version`` for the draft, an article or a paragraph (inline partial
-    for htmx)."""
+    for htmx); ``propose`` opens the proposed-wording box (the links choosing which paragraph to
+    reword ask for it)."""
     # async with an explicit thread hop: a sync_to_thread GET sharing its path with an async POST
     # came back unawaited in Litestar 2.25.
     try:
         context = await to_thread.run_sync(_form_context, request, slug, CommentInput(target=target), version)
     except ServiceError as error:
         return error_page(request, error)
+    context["proposal_open"] = context["proposal_open"] or propose
     return render(request, "comment.html", context, partial="_comment_form.html")
 
 
@@ -119,11 +135,39 @@ def _read_form(form) -> CommentInput:
     return CommentInput(
         **{
             name: str(form.get(name) or "")
-            for name in ("target", "content", "name", "commenter_type", "organisation", "region", "contact")
+            for name in (
+                "target",
+                "content",
+                "name",
+                "commenter_type",
+                "organisation",
+                "region",
+                "contact",
+                "proposed_text",
+            )
         },
         consent=form.get("consent") == "yes",
         name_consent=form.get("name_consent") == "yes",
     )
+
+
+def _with_proposal(
+    request: Request, slug: str, version: int | None, clean: CommentInput, base_target: str
+) -> CommentInput:
+    """The comment with its proposal as stored: "" when the prefilled text was left unchanged.
+    ServiceError proposal_target_changed when the target was switched after the text was edited."""
+    if clean.target == "draft" or not clean.proposed_text:
+        return clean
+    view = version_view(db(request), slug, version)
+    article = view.article(base_target or clean.target)
+    if article is None:
+        raise ServiceError("target_not_found")
+    proposed = proposals.proposal_for(
+        proposals.form_base(article, base_target or clean.target), clean.proposed_text
+    )
+    if proposed and base_target and base_target != clean.target:
+        raise ServiceError("proposal_target_changed", {"proposed_text": "proposal_target_changed"})
+    return dataclasses.replace(clean, proposed_text=proposed)
 
 
 def _read_version(form) -> int | None:
@@ -132,11 +176,18 @@ def _read_version(form) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
-@post("/c/{slug:str}/comment", name="submit_comment")
+@post(
+    "/c/{slug:str}/comment",
+    name="submit_comment",
+    # Room for every file allowed plus one over, so that too large a set is refused with the form kept.
+    request_max_body_size=(attachments.MAX_FILES + 1) * attachments.MAX_FILE,
+)
 async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Redirect:
-    """Stores a comment and shows its receipt; on any refusal, the form again with the user's text."""
+    """Stores a comment (with its proposed wording and attachments) and shows its receipt; on any
+    refusal, the form again with the user's text."""
     form = await request.form()
     raw = _read_form(form)
+    base_target = str(form.get("proposal_base") or "")
     version = _read_version(form)
     try:
         if not csrf.verify(
@@ -144,12 +195,16 @@ async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Re
         ):
             raise ServiceError("csrf_failed")
         clean = comment_service.validate(raw)
+        clean = await to_thread.run_sync(_with_proposal, request, slug, version, clean, base_target)
+        files = await to_thread.run_sync(
+            attachments.receive, settings(request).data_dir, form.getall("attachments", [])
+        )
         client = comment_service.client_hash(settings(request).secret_key, client_address(request))
         accepted = await writer(request).submit(
-            Submission(slug, clean, client, client_trusted(request), version)
+            Submission(slug, clean, client, client_trusted(request), version, attachments=files)
         )
     except ServiceError as error:
-        return await to_thread.run_sync(_refused, request, slug, raw, version, error)
+        return await to_thread.run_sync(_refused, request, slug, raw, version, error, base_target)
     if is_htmx(request):
         return render(
             request,
@@ -160,7 +215,12 @@ async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Re
 
 
 def _refused(
-    request: Request, slug: str, raw: CommentInput, version: int | None, error: ServiceError
+    request: Request,
+    slug: str,
+    raw: CommentInput,
+    version: int | None,
+    error: ServiceError,
+    base_target: str = "",
 ) -> Template:
     if error.code in ("consultation_not_found", "version_not_found", "target_not_found") and not error.fields:
         return error_page(request, error, kept=raw.content)
@@ -170,7 +230,14 @@ def _refused(
     field_errors = error.fields or None
     try:
         context = _form_context(
-            request, slug, raw, version, field_errors, None if field_errors else error.code
+            request,
+            slug,
+            raw,
+            version,
+            field_errors,
+            None if field_errors else error.code,
+            base_target,
+            getattr(error, "filename", ""),
         )
     except ServiceError as other:
         return error_page(request, other, kept=raw.content)

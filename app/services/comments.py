@@ -51,19 +51,22 @@ class CommentInput:
     contact: str = ""
     consent: bool = False
     name_consent: bool = False  # may the name be published if the comment is adopted (asked apart)
+    proposed_text: str = ""  # 修改建议稿 for the target (app/services/proposals.py); "" = none
 
 
 @dataclass(frozen=True)
 class Submission:
     """A validated comment on round ``version`` (its number, as the form carried it) of consultation
     ``slug``, from ``client_hash``; ``version`` None means the round open now (the API's default);
-    ``trusted`` when it comes from an address the office trusts (no per-client limit)."""
+    ``trusted`` when it comes from an address the office trusts (no per-client limit); ``attachments``:
+    the files already checked and stored (app/services/attachments.py ``Checked``)."""
 
     slug: str
     comment: CommentInput
     client_hash: str
     trusted: bool = False
     version: int | None = None
+    attachments: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,11 @@ def validate(raw: CommentInput) -> CommentInput:
         errors["consent"] = "consent_required"
     if not TARGET.match(raw.target or ""):
         errors.setdefault("target", "target_not_found")
+    proposed = raw.proposed_text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(proposed) > MAX_CONTENT:
+        errors["proposed_text"] = "proposal_too_long"
+    elif proposed and raw.target == "draft":
+        errors["proposed_text"] = "proposal_target_invalid"
     if errors:
         raise ServiceError(next(iter(errors.values())), errors)
     return CommentInput(
@@ -107,6 +115,7 @@ def validate(raw: CommentInput) -> CommentInput:
         content,
         commenter_type=raw.commenter_type,
         consent=raw.consent,
+        proposed_text=proposed,
         name_consent=raw.name_consent,
         **fields,
     )
@@ -117,9 +126,15 @@ def client_hash(secret: bytes, address: str) -> str:
     return hmac.new(secret, b"client:" + address.encode(), hashlib.sha256).hexdigest()
 
 
-def content_hash(comment: CommentInput) -> str:
-    """Hash of everything the commenter typed, to recognise a repeated submission."""
-    return hashlib.sha256(json.dumps(list(vars(comment).values()), ensure_ascii=False).encode()).hexdigest()
+def content_hash(comment: CommentInput, files: tuple = ()) -> str:
+    """Hash of everything the commenter typed (and the hashes of the files sent), to recognise a
+    repeated submission."""
+    fields = dict(vars(comment))
+    if not fields["proposed_text"]:  # no proposal: the same hash as before proposals existed
+        del fields["proposed_text"]
+    values = list(fields.values())
+    values.extend(f.sha256 for f in files)
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
 
 def new_receipt(now: datetime) -> str:
@@ -212,7 +227,7 @@ def store_batch(
     writes nothing. Lookups are shared by the whole batch, so a batch costs a handful of statements."""
     m = T["m"]
     _lock_clients(conn, {sub.client_hash for sub in subs})
-    digests = [content_hash(sub.comment) for sub in subs]
+    digests = [content_hash(sub.comment, sub.attachments) for sub in subs]
     earlier = {
         (r.client_hash, r.version_id, r.target, r.content_hash): Accepted(r.receipt, r.created_at, True)
         for r in conn.execute(
@@ -240,7 +255,7 @@ def store_batch(
     versions: dict[tuple[str, int | None], object] = {}
     targets: dict[tuple[int, str], tuple[int | None, int | None]] = {}
     results: list[Accepted | ServiceError] = []
-    rows = []
+    rows, files = [], []
     for sub, digest in zip(subs, digests, strict=True):
         try:
             read = (sub.slug, sub.version)
@@ -279,12 +294,44 @@ def store_batch(
                 **vars(sub.comment),
             }
         )
+        files.append(sub.attachments)
         results.append(Accepted(receipt, now))
         earlier[same] = Accepted(receipt, now, True)
     if rows:
         ids = conn.execute(insert(m).returning(m.c.id, sort_by_parameter_order=True), rows).scalars().all()
-        index_comments(conn, [(i, row["content"]) for i, row in zip(ids, rows, strict=True)])
+        # The attachments' text is searched with the comment: its bigrams go in the comment's index.
+        index_comments(
+            conn,
+            [
+                (i, "\n".join([row["content"], *(f.text for f in checked)]))
+                for i, row, checked in zip(ids, rows, files, strict=True)
+            ],
+        )
+        store_attachment_rows(conn, list(zip(ids, files, strict=True)), now)
     return results
+
+
+def store_attachment_rows(conn: Connection, pairs: list[tuple[int, tuple]], now: datetime) -> None:
+    """Inserts the attachment rows of (comment id, checked files) pairs and indexes their text for
+    search, inside the caller's transaction (the files themselves are already stored; their text's
+    bigrams are the caller's to index with the comment's)."""
+    rows = [
+        {
+            "comment_id": comment_id,
+            "position": n,
+            "filename": f.filename,
+            "kind": f.kind,
+            "size": f.size,
+            "sha256": f.sha256,
+            "text": f.text,
+            "personal": True,
+            "created_at": now,
+        }
+        for comment_id, checked in pairs
+        for n, f in enumerate(checked)
+    ]
+    if rows:
+        conn.execute(insert(models.Attachment.__table__), rows)
 
 
 # Submitters whose organisation speaks for them: its name (and region) are not personal data. For every
@@ -331,6 +378,10 @@ class Receipt:
     def round_closing_day(self):
         """The last day the comment's round took comments."""
         return closing_day(self.round_closes_at) if self.round_closes_at else None
+
+    # 修改建议稿 as (targeted text, proposed text, diff segments); the names of the files sent (never served).
+    proposal: tuple | None = None
+    attachments: tuple[str, ...] = ()
 
 
 def mask(value: str, kind: str) -> str:
@@ -387,8 +438,18 @@ def get_receipt(db: Database, number: str) -> Receipt:
                 )
                 + 1
             )
+        files = tuple(
+            session.scalars(
+                select(models.Attachment.filename)
+                .where(models.Attachment.comment_id == comment.id)
+                .order_by(models.Attachment.position)
+            )
+        )
         answer = _answer(session, comment, version.answers_published_at)
     speaks_for_organisation = comment.commenter_type in ORGANISATION_TYPES
+    from app.services.proposals import receipt_diff  # proposals reads this module's labels
+
+    proposal = receipt_diff(db, comment.id)
     return Receipt(
         comment.receipt,
         consultation.slug,
@@ -410,6 +471,8 @@ def get_receipt(db: Database, number: str) -> Receipt:
         version.answers_published_at,
         answer,
         office_of(consultation),
+        None if proposal is None else (proposal[0], comment.proposed_text, proposal[1]),
+        files,
     )
 
 

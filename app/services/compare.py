@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import models
 from app.db import Database
@@ -93,6 +93,15 @@ def aligned(db: Database, old_id: int, new_id: int):
             return _cache[key]
     old, new = load_draft(db, old_id), load_draft(db, new_id)
     result = (old, new, align(old, new))
+    with db.reading() as session:
+        # A round being prepared is still edited (app/services/working.py): never cached.
+        drafts = session.scalar(
+            select(func.count())
+            .select_from(models.Version)
+            .where(models.Version.id.in_((old_id, new_id)), models.Version.published_at.is_(None))
+        )
+    if drafts:
+        return result
     with _lock:
         _cache[key] = result
         while len(_cache) > CACHE_SIZE:
@@ -139,6 +148,8 @@ class Comparison:
     include_renumbered: bool = False
     warnings: tuple[str, ...] = ()  # input-quality warnings: the comparison may be unreliable
     labels: dict[str, str] = field(default_factory=lambda: {str(k): v for k, v in LABELS.items()})
+    # new article node id -> ids of the comments whose proposed wording it adopted (issue 17)
+    adopted: dict[str, list[int]] = field(default_factory=dict)
 
 
 def carried_forward(alignment) -> dict[str, tuple[str, ...]]:
@@ -204,6 +215,8 @@ def compare(
                 parts(pair) if len(pair.old) > 1 or len(pair.new) > 1 else (),
             )
         )
+    from app.services.proposals import adopted_by_article  # proposals builds on this module
+
     return Comparison(
         old_ref,
         new_ref,
@@ -214,6 +227,7 @@ def compare(
         changes_only,
         include_renumbered,
         tuple(w.message for w in alignment.warnings),
+        adopted=adopted_by_article(db, new_ref.version_id),
     )
 
 

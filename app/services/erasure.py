@@ -7,7 +7,8 @@ blanked too); ``content_hash`` (a hash over everything typed, personal fields in
 contact could be confirmed against it: recomputed without them). What is kept: the comment text, its
 target, commenter type, consent flag, source, timestamps, status, disposition with its history and the
 near-duplicate cluster: the drafters still weigh the comment, they only no longer know who sent it.
-``erased_at`` records that and when an erasure happened, never what was erased.
+``erased_at`` records that and when an erasure happened, never what was erased. Attachments the office
+marks as carrying personal data (the default) are removed, rows and files (issue 17).
 
 Verification: the contact given must be the one stored, compared normalised (``normalise_contact``).
 An unknown receipt and a wrong contact get the same refusal (``erasure_not_verified``), so the form
@@ -32,11 +33,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 
 from app import models
 from app.db import Database, is_sqlite, utcnow
+from app.services import attachment_rows
 from app.services.comments import RECEIPT, CommentInput, content_hash, normalise_receipt
 from app.services.errors import ServiceError
 from app.services.throttle import Throttle
@@ -78,6 +81,7 @@ def erase_personal_data(
     now: datetime | None = None,
     throttle: Throttle | None = None,
     guesser: str = "",
+    data_dir: Path | None = None,
 ) -> Erasure:
     """Erases the personal fields of the comment with ``receipt`` (any case or spacing) when ``contact``
     matches the one it was sent with; ``contact=None`` skips that check (the drafting office verified the
@@ -107,6 +111,7 @@ def erase_personal_data(
         if not verdict.allowed:
             raise ServiceError("erasure_locked", retry_after=verdict.retry_after)
     refused: ServiceError | None = None
+    removed: set[str] = set()
     with db.writing() as session:
         comment = session.get(models.Comment, found.id, with_for_update=not is_sqlite(db.url))
         if comment.erased_at is not None:
@@ -127,12 +132,15 @@ def erase_personal_data(
             refused = ServiceError("erasure_not_verified")
         else:
             _erase(comment, now)
+            removed = attachment_rows.erase_personal(session, comment)
             erased = Erasure(comment.receipt, now)
     # Raised after the commit so that the failure count is kept.
     if refused is not None:
         raise refused
     # The erased values must not linger in SQLite's write-ahead log (secure_delete clears the main file).
     db.checkpoint()
+    if removed and data_dir is not None:  # after the commit: a file is gone only once no row names it
+        attachment_rows.remove_files(db, data_dir, removed)
     log.info(
         "personal data of comment %d erased at the commenter's request (%s)",
         comment.id,
@@ -146,7 +154,11 @@ def _erase(comment: models.Comment, now: datetime) -> None:
         setattr(comment, name, "")
     comment.content_hash = content_hash(
         CommentInput(
-            comment.target, comment.content, commenter_type=comment.commenter_type, consent=comment.consent
+            comment.target,
+            comment.content,
+            commenter_type=comment.commenter_type,
+            consent=comment.consent,
+            proposed_text=comment.proposed_text,
         )
     )
     comment.erased_at = now

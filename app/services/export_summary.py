@@ -18,6 +18,7 @@ from exporters.result import ExportResult
 from exporters.summary import SummaryComment, SummaryInput, SummaryOptions, SummaryTarget, write_summary
 
 C, D = models.Comment.__table__, models.Disposition.__table__
+ATT = models.Attachment.__table__
 
 
 def _item_lines(items: list[dict]) -> list[str]:
@@ -53,6 +54,8 @@ def _summary_comment(r) -> SummaryComment:
         cluster=None if r.cluster_id is None else str(r.cluster_id),
         representative=r.cluster_id == r.id,
         erased=erased,
+        attachments=getattr(r, "attachment_count", 0) or 0,
+        proposed_text=r.proposed_text,
     )
 
 
@@ -80,8 +83,14 @@ def summary_input(db: Database, slug: str, number: int | None = None) -> Summary
             .where(models.Consultation.slug == slug, models.Version.number == view.number)
         )
         latest = select(D.c.comment_id, func.max(D.c.id).label("last")).group_by(D.c.comment_id).subquery()
+        files = (
+            select(ATT.c.comment_id, func.count().label("attachment_count"))
+            .group_by(ATT.c.comment_id)
+            .subquery()
+        )
         rows = session.execute(
-            select(C, D.c.reason)
+            select(C, D.c.reason, files.c.attachment_count)
+            .outerjoin(files, files.c.comment_id == C.c.id)
             .outerjoin(latest, latest.c.comment_id == C.c.id)
             .outerjoin(D, D.c.id == latest.c.last)
             .where(C.c.version_id == version_id)

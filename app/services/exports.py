@@ -16,6 +16,7 @@ from app.services import jobs
 from app.services.compare import aligned
 from app.services.errors import N_, ServiceError
 from app.services.export_summary import disposition_notes, summary_input
+from app.services.proposals import adoption_notes
 from app.services.review import version_ref
 from exporters.comparison import ComparisonOptions, write_comparison
 from exporters.redline import write_redline
@@ -61,8 +62,12 @@ def export(
     old, new, alignment = aligned(db, old_ref.version_id, ref.version_id)
     path = _scratch(data_dir)
     if kind == "comparison":
+        notes = disposition_notes(db, slug, ref.number)
+        # 说明 names the comments whose wording an article adopted: "采纳第12号意见" (issue 17).
+        for node, adopted in adoption_notes(db, ref.version_id).items():
+            notes[node] = adopted + ("；" + notes[node] if node in notes else "")
         options = ComparisonOptions(
-            notes=disposition_notes(db, slug, ref.number),
+            notes=notes,
             old_notes=disposition_notes(db, slug, old_ref.number),
             changed_only=changed_only,
         )

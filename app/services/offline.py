@@ -44,7 +44,12 @@ def _received(text: str, now: datetime) -> date:
 
 
 def enter(
-    db: Database, user: UserInfo, version_id: int, raw: OfflineInput, now: datetime | None = None
+    db: Database,
+    user: UserInfo,
+    version_id: int,
+    raw: OfflineInput,
+    now: datetime | None = None,
+    files: tuple = (),
 ) -> str:
     """Stores an offline comment on version ``version_id``; returns its receipt number. The period does not
     apply (letters arrive late); the sender's consent is implied by writing in. ServiceError for any bad
@@ -90,5 +95,6 @@ def enter(
                 "entered_by": user.id,
             },
         ).scalar_one()
-        index_comments(conn, [(comment_id, clean.content)])
+        index_comments(conn, [(comment_id, "\n".join([clean.content, *(f.text for f in files)]))])
+        comments.store_attachment_rows(conn, [(comment_id, files)], now)  # checked and stored by the caller
     return receipt

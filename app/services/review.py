@@ -118,7 +118,9 @@ def version_ref(
                 .order_by(models.Version.number)
             )
         )
-    chosen = versions[-1] if number is None else next((v for v in versions if v.number == number), None)
+    # By default the latest published round (a round being prepared is reached by its number).
+    published = [v for v in versions if v.published_at is not None] or versions
+    chosen = published[-1] if number is None else next((v for v in versions if v.number == number), None)
     if chosen is None:
         raise ServiceError("version_not_found")
     return VersionRef(

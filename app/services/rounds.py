@@ -151,3 +151,21 @@ def matching_articles(db: Database, slug: str, from_number: int, node_id: str, t
     earlier, _, alignment = aligned(db, to_id, from_id)
     labels = {a.id: a.label for a in earlier.articles}
     return [Match(o, labels[o]) for o, targets in carried_forward(alignment).items() if article_id in targets]
+
+
+def publish(db: Database, slug: str, number: int, opens, closes, now: datetime | None = None) -> int:
+    """Publishes the round being prepared ``number`` of ``slug`` (issue 17's working draft) for comments
+    from ``opens`` to ``closes`` (Beijing dates, the closing day included); returns its version id.
+    ServiceError version_not_found (no such round, or already published), period_invalid."""
+    from app.timeutil import period
+
+    if closes < opens:
+        raise ServiceError("period_invalid")
+    now = now or utcnow()
+    with db.writing() as session:
+        version = _version(session, slug, number)
+        if version.published_at is not None:
+            raise ServiceError("version_not_found")
+        version.opens_at, version.closes_at = period(opens, closes)
+        version.published_at = now
+        return version.id

@@ -3,7 +3,8 @@
 Chinese has no spaces between words, so a word index does not work; every 2-character substring of a
 comment (lower-cased, none spanning whitespace) is a row of ``comment_gram``. A query term of two or more
 characters needs only its rarest bigrams looked up; the candidates are then checked with LIKE, so the
-answer is exactly "contains the term". A one-character term falls back to LIKE alone (a scan).
+answer is exactly "contains the term". A one-character term falls back to LIKE alone (a scan). The text extracted from a comment's attachments
+is indexed with the comment and matched like its content.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy.sql import ColumnElement
 from app import models
 
 G = models.CommentGram.__table__
+ATT = models.Attachment.__table__
 MAX_TERMS = 5
 MAX_TERM = 50
 
@@ -64,7 +66,11 @@ def clause(conn: Connection, query: str, id_col, content_col) -> ColumnElement[b
         )
     parts = []
     for term in wanted:
-        part = func.lower(content_col).like(f"%{_like_escape(term)}%", escape="\\")
+        pattern = f"%{_like_escape(term)}%"
+        # A term found in the text of one of the comment's attachments counts as found (issue 17).
+        part = func.lower(content_col).like(pattern, escape="\\") | id_col.in_(
+            select(ATT.c.comment_id).where(func.lower(ATT.c.text).like(pattern, escape="\\"))
+        )
         for gram in sorted(grams(term), key=lambda g: counts.get(g, 0))[:2]:
             part = part & id_col.in_(select(G.c.comment_id).where(G.c.gram == gram))
         parts.append(part)

@@ -51,9 +51,10 @@
     target.focus({ preventScroll: true });
     var box = target.closest(".comment-box") || target;
     var rect = box.getBoundingClientRect();
-    // Only as much scrolling as it takes to bring the result's top into view.
-    if (rect.top < 0 || rect.top > window.innerHeight * 0.6) {
-      target.scrollIntoView({ block: "start", behavior: "instant" });
+    // Only as much scrolling as it takes to show the whole result (or its top, when it is taller than the
+    // window): the page does not jump, and the receipt number or the first error is in view.
+    if (rect.top < 0 || rect.bottom > window.innerHeight) {
+      box.scrollIntoView({ block: rect.height <= window.innerHeight ? "nearest" : "start", behavior: "instant" });
     }
   }
 

@@ -37,7 +37,7 @@ def test_comment_on_article_13_and_look_up_the_receipt(server, browser, javascri
     page.wait_for_url("**/c/hlj-digital-economy")
     article = page.locator("#art-13")
     assert "预留信息通信网络等数字设施所需的空間" in article.inner_text()
-    article.get_by_role("link", name="对本条提意见（第十三条）").click()
+    article.get_by_role("link", name=re.compile(r"^对本条提意见\s*（第十三条）")).click()
     form = page.locator("#box-art-13 form")
     form.get_by_label("意见针对").select_option("art-13-p2")
     content = f"建议第二款明确标准的发布时限（{'有' if javascript else '无'}脚本）。"

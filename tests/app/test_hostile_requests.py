@@ -83,6 +83,21 @@ def form_posts(db) -> dict[str, tuple[str, dict]]:
         "/admin/c/{slug:str}/cluster": (f"/admin/c/{SLUG}/cluster", {"version": "1"}),
         "/admin/jobs/{job_id:int}/retry": ("/admin/jobs/1/retry", {}),
         "/admin/c/{slug:str}/versions/upload": (f"/admin/c/{SLUG}/versions/upload", {}),
+        "/admin/c/{slug:str}/working": (f"/admin/c/{SLUG}/working", {}),
+        "/admin/c/{slug:str}/working/{node:str}": (f"/admin/c/{SLUG}/working/art-13", {"text": "第一款。"}),
+        "/admin/c/{slug:str}/adopt": (
+            f"/admin/c/{SLUG}/adopt",
+            {"comment": str(comment_id), "text": "新条文。"},
+        ),
+        "/admin/c/{slug:str}/working-publish": (
+            f"/admin/c/{SLUG}/working-publish",
+            {"opens": "2026-12-01", "closes": "2026-12-31"},
+        ),
+        "/admin/c/{slug:str}/working-import": (f"/admin/c/{SLUG}/working-import", {}),
+        "/admin/attachments/{attachment_id:int}/personal": (
+            "/admin/attachments/1/personal",
+            {"personal": "no"},
+        ),
         "/admin/c/{slug:str}/versions/confirm": (
             f"/admin/c/{SLUG}/versions/confirm",
             {"token": "A" * 32, "stage": "二次修改稿", "opens": "2026-12-01", "closes": "2026-12-31"},
