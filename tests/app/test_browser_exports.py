@@ -4,12 +4,11 @@ with JavaScript on (desktop) and off (phone), and the document holds exactly the
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.app.live import CHROMIUM, ROOT, app_command, chromium_browser, running_server
+from tests.app.live import CHROMIUM, chromium_browser, server_with_user
 from tests.exporters.wordml import reopen, table_rows
 
 ARTICLE = re.compile("第[一二三四五六七八九十百零]+条")
@@ -24,16 +23,7 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """``draftreview serve`` on a fresh data dir (first start seeds the two-version demo) with a drafter."""
-    with running_server(tmp_path_factory.mktemp("data")) as (base, env):
-        subprocess.run(
-            app_command("user", "add", "drafter1", "--role", "drafter", "--password-stdin"),
-            input=PASSWORD + "\n",
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-        )
+    with server_with_user(tmp_path_factory.mktemp("data"), "drafter1", PASSWORD) as base:
         yield base
 
 
