@@ -55,7 +55,8 @@ class Cleaned:
 
 
 def nfkc(text: str) -> str:
-    """NFKC of a text; the quick check first, as nearly every line of legal text is already NFKC."""
+    """NFKC of a text; lines that pass the quick check (no full-width punctuation, no compatibility
+    characters) skip the full normalisation."""
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 

@@ -164,8 +164,8 @@ def _slide(parts: list[_Part], keep: frozenset[str]) -> list[_Part]:
 
 def _snap(parts: list[_Part], keep: frozenset[str], old: str, new: str) -> list[_Part]:
     """Widens every change to word boundaries in both versions: 处五[-十-]{+百+}万元 never, 客[-运经营者、货-]运
-    never (the characters it takes come out of the equal text beside it). Each version is segmented once,
-    and only when a change has a word on both sides of one of its ends."""
+    never (the characters it takes come out of the equal text beside it). Only the sentences holding an end
+    with a word on both sides are segmented, each once."""
     bounds: tuple | None = None
     old_at = new_at = 0  # where the current part starts in each version
     for index in range(0, len(parts) - 1, 2):
