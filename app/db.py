@@ -108,11 +108,14 @@ def _private_files(url: str) -> None:
     path = make_url(url).database
     if not path or path == ":memory:" or path.startswith("file:"):
         return
-    if not os.path.exists(path):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-    for name in (path, f"{path}-wal", f"{path}-shm"):
-        if os.path.exists(name) and os.stat(name).st_mode & 0o077:
-            os.chmod(name, 0o600)
+    try:
+        if not os.path.exists(path):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        for name in (path, f"{path}-wal", f"{path}-shm"):
+            if os.path.exists(name) and os.stat(name).st_mode & 0o077:
+                os.chmod(name, 0o600)
+    except OSError:
+        return  # a missing folder or a read-only one: SQLite's own error says so where it is used
 
 
 @dataclass

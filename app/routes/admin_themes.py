@@ -45,6 +45,15 @@ def _back(path: str, **params: str) -> Redirect:
     return Redirect(path=f"{path}{'&' if '?' in path else '?'}{query}" if query else path, status_code=303)
 
 
+def _csrf_refused(request: Request, form) -> Template | None:
+    """The 403 page when the form lacks this browser's CSRF token (nothing is done then), else None."""
+    try:
+        check_csrf(request, form)
+    except ServiceError as refused:
+        return admin_error(request, refused)
+    return None
+
+
 def _flash(done: str, error: str) -> dict:
     return {"done": DONE.get(done), "error": MESSAGES.get(error)}
 
@@ -87,9 +96,10 @@ async def theme_list(
 async def run(request: Request, slug: FromPath[str]) -> Redirect | Template:
     """Queues the analysis of the round as a background job (or finds the one already queued)."""
     form = await request.form()
+    if (refused_page := _csrf_refused(request, form)) is not None:
+        return refused_page
     back = f"/admin/c/{slug}/themes?version={form.get('version') or ''}"
     try:
-        check_csrf(request, form)
         number = _ids([form.get("version") or ""])
         ref = await call(version_ref, db(request), slug, number[0] if number else None)
         await call(theme_runs.request_analysis, db(request), ref.version_id, user(request).name)
@@ -99,12 +109,13 @@ async def run(request: Request, slug: FromPath[str]) -> Redirect | Template:
 
 
 @post("/c/{slug:str}/themes/merge", name="admin_themes_merge")
-async def merge(request: Request, slug: FromPath[str]) -> Redirect:
+async def merge(request: Request, slug: FromPath[str]) -> Redirect | Template:
     """Merges the ticked themes into the first ticked."""
     form = await request.form()
+    if (refused_page := _csrf_refused(request, form)) is not None:
+        return refused_page
     back = f"/admin/c/{slug}/themes?version={form.get('version') or ''}"
     try:
-        check_csrf(request, form)
         await call(theme_decisions.merge, db(request), user(request), _ids(form.getall("themes", [])))
     except ServiceError as refused:
         return _back(back, error=refused.code)
@@ -129,11 +140,12 @@ async def theme_action(
 ) -> Redirect | Template:
     """rename, approve, unapprove, handling, split or move (the ticked comments) on theme ``theme_id``."""
     form = await request.form()
+    if (refused_page := _csrf_refused(request, form)) is not None:
+        return refused_page
     back = f"/admin/themes/{theme_id}"
     who = user(request)
     comments = _ids(form.getall("comments", []))
     try:
-        check_csrf(request, form)
         if action == "rename":
             await call(theme_decisions.rename, db(request), who, theme_id, str(form.get("label") or ""))
             done = "renamed"
@@ -192,11 +204,12 @@ async def report(
 async def report_action(request: Request, slug: FromPath[str], action: FromPath[str]) -> Redirect | Template:
     """generate, save, publish or withdraw the round's report."""
     form = await request.form()
+    if (refused_page := _csrf_refused(request, form)) is not None:
+        return refused_page
     number = _ids([form.get("version") or ""])
     back = f"/admin/c/{slug}/report?version={number[0] if number else ''}"
     who = user(request)
     try:
-        check_csrf(request, form)
         ref = await call(version_ref, db(request), slug, number[0] if number else None)
         if action == "generate":
             await call(feedback.generate, db(request), who, ref.version_id)

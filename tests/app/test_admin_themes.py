@@ -91,8 +91,9 @@ def test_drafter_works_through_themes(demo_client, demo):
         demo_client, f"{BASE}/themes/merge", {"version": "1", "themes": [first.id]}, f"{BASE}/themes"
     )
     assert "error=themes_merge_invalid" in answer.headers["location"]
-    forged = demo_client.post(f"{origin}/approve", data={"_csrf_token": "0" * 64}, follow_redirects=False)
-    assert "error=csrf_failed" in forged.headers["location"]
+    forged = demo_client.post(f"{origin}/unapprove", data={"_csrf_token": "0" * 64}, follow_redirects=False)
+    assert forged.status_code == 403 and "页面已过期" in forged.text
+    assert themes.theme_detail(demo, first.id).theme.approved
     assert demo_client.get("/admin/themes/999999").status_code == 404
 
 

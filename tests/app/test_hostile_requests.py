@@ -38,7 +38,8 @@ def snapshot(db, data_dir) -> dict[str, int]:
         }
         counted["named"] = session.scalar(select(func.count()).where(models.Comment.name != ""))
     uploads = data_dir / "uploads"
-    counted["staged"] = len(list(uploads.iterdir())) if uploads.exists() else 0
+    # A staged upload is its file plus a .json note binding it to a consultation and a user.
+    counted["staged"] = len([p for p in uploads.iterdir() if p.suffix != ".json"]) if uploads.exists() else 0
     return counted
 
 
@@ -82,6 +83,13 @@ def form_posts(db) -> dict[str, tuple[str, dict]]:
         ),
         "/admin/c/{slug:str}/cluster": (f"/admin/c/{SLUG}/cluster", {"version": "1"}),
         "/admin/jobs/{job_id:int}/retry": ("/admin/jobs/1/retry", {}),
+        "/admin/c/{slug:str}/themes/run": (f"/admin/c/{SLUG}/themes/run", {"version": "1"}),
+        "/admin/c/{slug:str}/themes/merge": (
+            f"/admin/c/{SLUG}/themes/merge",
+            {"version": "1", "themes": ["1", "2"]},
+        ),
+        "/admin/themes/{theme_id:int}/{action:str}": ("/admin/themes/1/rename", {"label": "新名称"}),
+        "/admin/c/{slug:str}/report/{action:str}": (f"/admin/c/{SLUG}/report/generate", {"version": "1"}),
         "/admin/c/{slug:str}/versions/upload": (f"/admin/c/{SLUG}/versions/upload", {}),
         "/admin/c/{slug:str}/working": (f"/admin/c/{SLUG}/working", {}),
         "/admin/c/{slug:str}/working/{node:str}": (f"/admin/c/{SLUG}/working/art-13", {"text": "第一款。"}),
