@@ -54,9 +54,15 @@ class Cleaned:
     front_matter: dict[str, str]
 
 
+def nfkc(text: str) -> str:
+    """NFKC of a text; lines that pass the quick check (no full-width punctuation, no compatibility
+    characters) skip the full normalisation."""
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
 def normalise(text: str) -> str:
     """Matching copy of a text: NFKC (Kangxi radicals, full-width digits) with spaces removed."""
-    return SPACES.sub("", unicodedata.normalize("NFKC", text))
+    return SPACES.sub("", nfkc(text))
 
 
 def clean(text: str) -> Cleaned:
@@ -96,15 +102,15 @@ def clean(text: str) -> Cleaned:
         if not value:
             blank = True
             continue
-        nfkc = unicodedata.normalize("NFKC", value)
-        norm = SPACES.sub("", nfkc)
+        normal = nfkc(value)
+        norm = SPACES.sub("", normal)
         if len(norm) <= 12 and PAGE_NUMBER.match(value):
             warnings.append(Warning(number, "page-number", f"已跳过页码行“{value}”。"))
             continue
-        if PRINT_NOISE.match(nfkc):
+        if PRINT_NOISE.match(normal):
             warnings.append(Warning(number, "page-noise", f"已跳过网页打印的页眉页脚“{value[:30]}”。"))
             continue
-        if nfkc != value and KANGXI.search(value):
+        if normal != value and KANGXI.search(value):
             count = len(KANGXI.findall(value))
             warnings.append(
                 Warning(

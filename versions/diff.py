@@ -164,16 +164,18 @@ def _slide(parts: list[_Part], keep: frozenset[str]) -> list[_Part]:
 
 def _snap(parts: list[_Part], keep: frozenset[str], old: str, new: str) -> list[_Part]:
     """Widens every change to word boundaries in both versions: 处五[-十-]{+百+}万元 never, 客[-运经营者、货-]运
-    never (the characters it takes come out of the equal text beside it). Each version is segmented once,
-    and only when a change has a word on both sides of one of its ends."""
-    bounds: tuple[set[int], set[int]] | None = None
+    never (the characters it takes come out of the equal text beside it). Only the sentences holding an end
+    with a word on both sides are segmented, each once."""
+    bounds: tuple | None = None
     old_at = new_at = 0  # where the current part starts in each version
     for index in range(0, len(parts) - 1, 2):
         left = parts[index]
         old_at, new_at = old_at + len(left), new_at + len(left)
         change, right = parts[index + 1], parts[index + 2]
         if not junctions_safe(left, change[0], change[1], right):
-            bounds = bounds or (boundaries(old, keep), boundaries(new, keep))
+            if bounds is None:
+                shared: dict = {}  # sentences the two versions have in common are segmented once
+                bounds = boundaries(old, keep, shared), boundaries(new, keep, shared)
             take_left, take_right = snap(
                 *bounds,
                 (old_at, new_at),

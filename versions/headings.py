@@ -7,10 +7,9 @@ single ``Line`` (or the whole list once) and returns plain values; ``parser`` bu
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from versions.clean import Line, normalise
+from versions.clean import Line, nfkc, normalise
 from versions.numerals import NUMERAL_CHARS, to_int
 
 NUM = f"[{NUMERAL_CHARS}]+"
@@ -93,7 +92,7 @@ def article_heading(line: Line, expected: int) -> ArticleHeading | None:
     sub_numeral = match.group(2)
     if sub_numeral:
         # 第二条之一 一律… : the matching copy has no spaces, so read 之N where spaces still show.
-        spaced = SPACED_SUB.match(unicodedata.normalize("NFKC", line.text))
+        spaced = SPACED_SUB.match(nfkc(line.text))
         if spaced and spaced.group(1) != sub_numeral:
             label_end = match.start(2) + len(spaced.group(1))
             sub_numeral = spaced.group(1)

@@ -14,7 +14,9 @@ Amounts (五十万元以上), dates (2023年12月1日), spans of time (五年内
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache
+from itertools import accumulate
 
 from versions.numerals import NUMERAL_CHARS
 
@@ -57,15 +59,8 @@ class Bounds:
 
     def __init__(self, text: str, keep: frozenset[str] = frozenset()) -> None:
         self.text = text
-        self.edges = {0, len(text)}
-        self.inside: dict[int, tuple[int, int]] = {}  # position inside a word of 3 or more -> the word
-        position = 0
-        for word in _tokenizer().cut(text, False):
-            start, position = position, position + len(word)
-            self.edges.add(position)
-            if len(word) >= 3:
-                for inner in range(start + 1, position):
-                    self.inside[inner] = (start, position)
+        self.ends = list(accumulate(map(len, _tokenizer().cut(text, False))))  # where each word ends
+        self.edges = {0, len(text), *self.ends}
         self.blocked: set[int] = set()
         for match in ATOMIC.finditer(text):
             self.blocked.update(range(match.start() + 1, match.end()))
@@ -81,8 +76,11 @@ class Bounds:
             return False
         if position in self.edges:
             return True
-        word = self.inside.get(position)
-        if word is None:
+        if not 0 < position < len(self.text):
+            return False
+        index = bisect_right(self.ends, position)  # the word the position is inside
+        word = (self.ends[index - 1] if index else 0, self.ends[index])
+        if word[1] - word[0] < 3:
             return False
         if word not in self._tilings:
             # A long word may break where dictionary sub-words tile it (卫生法: 卫生|法; 主管人员: 主管|人员,
@@ -97,9 +95,45 @@ class Bounds:
         return position in self._tilings[word]
 
 
-def boundaries(text: str, keep: frozenset[str] = frozenset()) -> Bounds:
-    """Reads a text; returns its word boundaries (``Bounds``: ask ``position in bounds``)."""
-    return Bounds(text, keep)
+# Where the segmenter starts a new block: it cuts each run of Han letters, Latin letters and digits on its own,
+# so a text cut at these characters segments exactly as it does whole; no atomic span crosses them either.
+SENTENCE_END = re.compile(r"[。；！？\n]")
+
+
+class SentenceBounds:
+    """The same answers as ``Bounds`` of the whole text, but each sentence is segmented only when a position in
+    it is asked about, and a sentence seen before (the same words in the other version) is not segmented again:
+    a long article with one change costs the segmentation of one sentence in each version."""
+
+    def __init__(self, text: str, keep: frozenset[str], cache: dict[str, Bounds]) -> None:
+        self.text, self.keep, self.cache = text, keep, cache
+        self.starts = [0, *(match.end() for match in SENTENCE_END.finditer(text)), len(text)]
+        self.sentences: dict[int, Bounds] = {}
+
+    def __contains__(self, position: int) -> bool:
+        index = bisect_right(self.starts, position) - 1
+        start = self.starts[index]
+        if position == start or position == len(self.text):
+            return True  # the text's own edges and a sentence start (after its end mark, a word of its own)
+        bounds = self.sentences.get(index)
+        if bounds is None:
+            sentence = self.text[start : self.starts[index + 1]]
+            bounds = self.cache.get(sentence)
+            if bounds is None:
+                bounds = self.cache[sentence] = Bounds(sentence, self.keep)
+            self.sentences[index] = bounds
+        return position - start in bounds
+
+
+def boundaries(
+    text: str, keep: frozenset[str] = frozenset(), cache: dict | None = None
+) -> Bounds | SentenceBounds:
+    """Reads a text; returns its word boundaries (ask ``position in bounds``). Segmented sentence by sentence
+    on demand (sharing ``cache`` between the two versions of a text) unless a term of ``keep`` spans a
+    sentence end."""
+    if any(SENTENCE_END.search(term) for term in keep):
+        return Bounds(text, keep)
+    return SentenceBounds(text, keep, {} if cache is None else cache)
 
 
 def _tiling(start: int, end: int, inner: dict[int, list[int]]) -> list[int]:

@@ -163,11 +163,12 @@ async def export(
     kind: FromPath[str],
     version: FromQuery[int | None] = None,
     personal: FromQuery[bool] = False,
+    changed: FromQuery[bool] = False,
 ) -> File | Template | Redirect:
     """A Word document: 意见汇总表 (summary) of a version, or 条文对照表 (comparison) / 修订模式 (redline)
-    of a version against the one before it. Personal data is masked unless ``personal`` is asked for
-    (administrators only). A 意见汇总表 of more than ``exports.LARGE`` comments is written by a background
-    job (then: the jobs page)."""
+    of a version against the one before it (``changed``: only the 修改条文 in the 条文对照表). Personal data
+    is masked unless ``personal`` is asked for (administrators only). A 意见汇总表 of more than
+    ``exports.LARGE`` comments is written by a background job (then: the jobs page)."""
     try:
         if personal:
             require_admin(user(request))
@@ -177,7 +178,7 @@ async def export(
             job_id = await call(jobs.enqueue, db(request), "exports.word", params, user=user(request).name)
             return Redirect(path=f"/admin/jobs?export={job_id}", status_code=303)
         path, name = await call(
-            exports.export, db(request), settings(request).data_dir, slug, kind, version, personal
+            exports.export, db(request), settings(request).data_dir, slug, kind, version, personal, changed
         )
     except ServiceError as error:
         return admin_error(request, error)

@@ -35,10 +35,17 @@ def _scratch(data_dir: Path) -> Path:
 
 
 def export(
-    db: Database, data_dir: Path, slug: str, kind: str, number: int | None, personal: bool = False
+    db: Database,
+    data_dir: Path,
+    slug: str,
+    kind: str,
+    number: int | None,
+    personal: bool = False,
+    changed_only: bool = False,
 ) -> tuple[Path, str]:
     """Writes the Word export ``kind`` of version ``number`` (default the latest) into a temporary file
-    under the data dir; returns (path, download name). ServiceError export_not_found for an unknown kind,
+    under the data dir; returns (path, download name). ``changed_only``: the 条文对照表 holds only the
+    修改条文 (changed, added, deleted and moved articles), not 全部条文. ServiceError export_not_found for an unknown kind,
     consultation_not_found / version_not_found, no_earlier_version when there is none to compare with."""
     if kind not in EXPORTS:
         raise ServiceError("export_not_found")
@@ -62,8 +69,11 @@ def export(
         options = ComparisonOptions(
             notes=notes,
             old_notes=disposition_notes(db, slug, old_ref.number),
+            changed_only=changed_only,
         )
         write_comparison(old, new, path, options, alignment=alignment)
+        scope = "修改条文" if changed_only else "全部条文"
+        return path, f"{slug}-v{old_ref.number}-v{ref.number}-{EXPORTS[kind]}（{scope}）.docx"
     else:
         write_redline(old, new, path, alignment=alignment)
     return path, f"{slug}-v{old_ref.number}-v{ref.number}-{EXPORTS[kind]}.docx"

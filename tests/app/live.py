@@ -85,3 +85,19 @@ def chromium_browser():
             yield chromium
         finally:
             chromium.close()
+
+
+@contextlib.contextmanager
+def server_with_user(data_dir: Path, name: str, password: str, role: str = "drafter") -> Iterator[str]:
+    """``running_server`` on ``data_dir`` with one account ``name`` of ``role`` added; yields the base URL."""
+    with running_server(data_dir) as (base, env):
+        subprocess.run(
+            app_command("user", "add", name, "--role", role, "--password-stdin"),
+            input=password + "\n",
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+        )
+        yield base
