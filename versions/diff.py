@@ -17,6 +17,7 @@ into them, but never across punctuation, so a rewrite reads clause by clause.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import fast_diff_match_patch as fdmp
 
@@ -113,7 +114,9 @@ def new_text(segments: list[Segment]) -> str:
 
 
 # A cleaned diff while it is built: equal texts (str) alternating with changes [deleted, inserted].
-_Part = str | list
+# Even positions hold equal text (str), odd ones a [deleted, inserted] pair: the type follows the position,
+# which the type checker cannot follow, hence Any.
+_Part = Any
 
 
 def _clusters(raw: list[tuple[str, str]]) -> list[_Part]:
@@ -166,7 +169,7 @@ def _snap(parts: list[_Part], keep: frozenset[str], old: str, new: str) -> list[
     """Widens every change to word boundaries in both versions: 处五[-十-]{+百+}万元 never, 客[-运经营者、货-]运
     never (the characters it takes come out of the equal text beside it). Only the sentences holding an end
     with a word on both sides are segmented, each once."""
-    bounds: tuple | None = None
+    bounds: tuple[Any, Any] | None = None  # each version's word boundaries (ask ``position in``)
     old_at = new_at = 0  # where the current part starts in each version
     for index in range(0, len(parts) - 1, 2):
         left = parts[index]
@@ -177,7 +180,8 @@ def _snap(parts: list[_Part], keep: frozenset[str], old: str, new: str) -> list[
                 shared: dict = {}  # sentences the two versions have in common are segmented once
                 bounds = boundaries(old, keep, shared), boundaries(new, keep, shared)
             take_left, take_right = snap(
-                *bounds,
+                bounds[0],
+                bounds[1],
                 (old_at, new_at),
                 (old_at + len(change[0]), new_at + len(change[1])),
                 (len(left), len(right)),

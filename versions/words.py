@@ -170,8 +170,8 @@ def junctions_safe(left: str, old: str, new: str, right: str) -> bool:
 
 
 def snap(
-    old_bounds: set[int],
-    new_bounds: set[int],
+    old_bounds: Bounds | SentenceBounds,
+    new_bounds: Bounds | SentenceBounds,
     starts: tuple[int, int],
     ends: tuple[int, int],
     room: tuple[int, int],
