@@ -5,7 +5,7 @@ No web or database imports here: plain functions and frozen dataclasses.
 
 from versions.align import Alignment, Pair, align
 from versions.diff import diff
-from versions.model import Article, Chapter, Division, Draft, Item, Paragraph, Warning
+from versions.model import Article, Chapter, Division, Draft, Item, Paragraph, ParseWarning
 from versions.parser import ParseError, parse_bytes, parse_file, parse_text
 from versions.quality import quality
 
@@ -19,7 +19,7 @@ __all__ = [
     "Pair",
     "Paragraph",
     "ParseError",
-    "Warning",
+    "ParseWarning",
     "align",
     "diff",
     "parse_bytes",

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from versions.clean import normalise
 from versions.diff import Segment, similarity
 from versions.labels import STATUSES, Change
-from versions.model import Article, Draft, Warning
+from versions.model import Article, Draft, ParseWarning
 from versions.numerals import NUMERAL_CHARS
 from versions.references import (
     ReferenceUpdate,
@@ -80,7 +80,7 @@ class Pair:
 class Alignment:
     pairs: tuple[Pair, ...]
     references: tuple[StaleReference, ...] = field(default=())
-    warnings: tuple[Warning, ...] = ()  # input-quality warnings: the comparison may be unreliable
+    warnings: tuple[ParseWarning, ...] = ()  # input-quality warnings: the comparison may be unreliable
 
     def summary(self) -> dict[str, int]:
         """Counts per status, plus renumbered, moved, reference updates, re-pointed and stale references."""
@@ -113,7 +113,7 @@ def align(old: Draft, new: Draft) -> Alignment:
     matcher.run()
     pairs = build_pairs(matcher, old, new)
     warnings = tuple(
-        Warning(0, w.code, f"{side}：{w.message}")
+        ParseWarning(0, w.code, f"{side}：{w.message}")
         for side, d in (("原版本", old), ("新版本", new))
         for w in quality(d)
     )

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from versions.model import Warning
+from versions.model import ParseWarning
 
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 HTML_COMMENT = re.compile(r"<!--.*?-->")
@@ -50,7 +50,7 @@ class Line:
 @dataclass(frozen=True)
 class Cleaned:
     lines: tuple[Line, ...]
-    warnings: tuple[Warning, ...]
+    warnings: tuple[ParseWarning, ...]
     front_matter: dict[str, str]
 
 
@@ -68,10 +68,10 @@ def normalise(text: str) -> str:
 def clean(text: str) -> Cleaned:
     """Reads the decoded text; returns its lines of legal text, the warnings and any front matter."""
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    warnings: list[Warning] = []
+    warnings: list[ParseWarning] = []
     front_matter, start = _front_matter(raw)
     if start:
-        warnings.append(Warning(1, "front-matter", f"已跳过文件开头的元数据（第1—{start}行）。"))
+        warnings.append(ParseWarning(1, "front-matter", f"已跳过文件开头的元数据（第1—{start}行）。"))
     zero_width_lines: list[int] = []
     lines: list[Line] = []
     blank = True
@@ -96,7 +96,7 @@ def clean(text: str) -> Cleaned:
             value = MD_HEADING.sub("", value)
         if ("*" in value or "__" in value) and BOLD.search(value):
             value = BOLD_CAPTION.sub(r"\1【\2】", BOLD_LABEL.sub(r"\1", value.lstrip()))
-            warnings.append(Warning(number, "markup", "已去除 Markdown 加粗标记（**）。"))
+            warnings.append(ParseWarning(number, "markup", "已去除 Markdown 加粗标记（**）。"))
             value = BOLD.sub("", value)
         value = value.strip(" \t\u00a0\u3000")
         if not value:
@@ -105,15 +105,15 @@ def clean(text: str) -> Cleaned:
         normal = nfkc(value)
         norm = SPACES.sub("", normal)
         if len(norm) <= 12 and PAGE_NUMBER.match(value):
-            warnings.append(Warning(number, "page-number", f"已跳过页码行“{value}”。"))
+            warnings.append(ParseWarning(number, "page-number", f"已跳过页码行“{value}”。"))
             continue
         if PRINT_NOISE.match(normal):
-            warnings.append(Warning(number, "page-noise", f"已跳过网页打印的页眉页脚“{value[:30]}”。"))
+            warnings.append(ParseWarning(number, "page-noise", f"已跳过网页打印的页眉页脚“{value[:30]}”。"))
             continue
         if normal != value and KANGXI.search(value):
             count = len(KANGXI.findall(value))
             warnings.append(
-                Warning(
+                ParseWarning(
                     number,
                     "kangxi",
                     f"本行有 {count} 个康熙部首形近字（如“⼀”），比对时按规范字处理，原文未改。",
@@ -123,7 +123,7 @@ def clean(text: str) -> Cleaned:
         blank = False
     if zero_width_lines:
         warnings.append(
-            Warning(
+            ParseWarning(
                 zero_width_lines[0],
                 "zero-width",
                 f"已删除 {len(zero_width_lines)} 行中的零宽字符（首见第{zero_width_lines[0]}行）。",

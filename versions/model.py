@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
-class Warning:
+class ParseWarning:
     """Something the parser repaired, skipped or found odd, at a 1-based line of the input."""
 
     line: int
@@ -112,7 +112,7 @@ class Draft:
     enactment_date: str | None
     divisions: tuple[Division, ...]
     articles: tuple[Article, ...]
-    warnings: tuple[Warning, ...] = field(default=(), compare=False)
+    warnings: tuple[ParseWarning, ...] = field(default=(), compare=False)
 
     @property
     def chapters(self) -> tuple[Chapter, ...]:

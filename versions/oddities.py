@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import zhconv
 
-from versions.model import Article, Warning
+from versions.model import Article, ParseWarning
 
 LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[a-z]{2,}(?![A-Za-z0-9])")
 ASCII_LOWER = re.compile(r"[a-z]")
@@ -41,7 +41,7 @@ def _traditional() -> frozenset[str]:
     return frozenset(k for k in keys if len(k) == 1 and HAN.match(k) and _simplified(k) != k)
 
 
-def scan(line: int, text: str) -> list[Warning]:
+def scan(line: int, text: str) -> list[ParseWarning]:
     """Reads one line of legal text; returns a warning per oddity found (the text itself is left alone)."""
     warnings = []
     for char in sorted(_traditional().intersection(text), key=text.index):
@@ -50,7 +50,7 @@ def scan(line: int, text: str) -> list[Warning]:
             at = text.index(char)
             context = text[max(0, at - 2) : at + 2]
             warnings.append(
-                Warning(
+                ParseWarning(
                     line,
                     "traditional-char",
                     f"“{context}”中的“{char}”是繁体字（规范写法“{simplified}”），原文保留，请核对。",
@@ -59,11 +59,13 @@ def scan(line: int, text: str) -> list[Warning]:
     if ASCII_LOWER.search(text) and HAN.search(text):
         for match in LATIN_WORD.finditer(text):
             warnings.append(
-                Warning(line, "latin-word", f"中文条文中出现英文单词“{match.group(0)}”，原文保留，请核对。")
+                ParseWarning(
+                    line, "latin-word", f"中文条文中出现英文单词“{match.group(0)}”，原文保留，请核对。"
+                )
             )
     for match in PLACEHOLDER_DATE.finditer(text) if "年" in text else ():
         warnings.append(
-            Warning(
+            ParseWarning(
                 line, "placeholder-date", f"日期“{match.group(0).strip()}”是占位符，原文保留，定稿前须填写。"
             )
         )

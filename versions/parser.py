@@ -22,7 +22,7 @@ from versions.headings import (
     ends_sentence,
     item_label,
 )
-from versions.model import Article, Division, Draft, Item, Paragraph, Warning
+from versions.model import Article, Division, Draft, Item, Paragraph, ParseWarning
 from versions.numerals import article_label, to_chinese
 from versions.structure import assemble_divisions, find_title
 
@@ -116,7 +116,7 @@ class _Builder:
         self.divisions: list[dict] = []
         self.articles: list[_ArticleDraft] = []
         self.preamble: list[Line] = []
-        self.warnings: list[Warning] = []
+        self.warnings: list[ParseWarning] = []
         self.context: dict[str, int | None] = {"编": None, "分编": None, "章": None, "节": None}
         self.wrapped = _is_hard_wrapped(lines)
         self.wrap_joins: list[int] = []
@@ -135,7 +135,7 @@ class _Builder:
                 self.preamble.append(line)
             elif orphan:
                 self.warnings.append(
-                    Warning(
+                    ParseWarning(
                         line.number,
                         "orphan-text",
                         f"第{line.number}行在章节标题之后、条文之前，已作为上一条的一段保留，请核对。",
@@ -146,7 +146,7 @@ class _Builder:
                 self._body(line)
         if self.wrap_joins:
             self.warnings.append(
-                Warning(
+                ParseWarning(
                     self.wrap_joins[0],
                     "hard-wrap",
                     f"检测到硬换行排版，已将 {len(self.wrap_joins)} 处折行接合为段落"
@@ -190,7 +190,7 @@ class _Builder:
         if not self.articles:
             if number != 1:
                 self.warnings.append(
-                    Warning(
+                    ParseWarning(
                         line, "article-gap", f"第一个条文编号为{article_label(number, sub)}，不是第一条。"
                     )
                 )
@@ -198,7 +198,7 @@ class _Builder:
         previous = self.articles[-1]
         label = article_label(number, sub)
         if (number, sub) == (previous.number, previous.sub):
-            self.warnings.append(Warning(line, "article-duplicate", f"{label}重复出现。"))
+            self.warnings.append(ParseWarning(line, "article-duplicate", f"{label}重复出现。"))
         elif (sub and number == previous.number and sub == previous.sub + 1) or (
             sub == 0 and number == previous.number + 1
         ):
@@ -206,7 +206,7 @@ class _Builder:
         elif number < previous.number:
             code = "article-restart" if number == 1 else "article-order"
             self.warnings.append(
-                Warning(
+                ParseWarning(
                     line, code, f"{label}出现在{article_label(previous.number, previous.sub)}之后，编号倒退。"
                 )
             )
@@ -214,7 +214,7 @@ class _Builder:
             missing = f"第{to_chinese(previous.number + 1)}条" + (
                 f"至第{to_chinese(number - 1)}条" if number - 1 > previous.number + 1 else ""
             )
-            self.warnings.append(Warning(line, "article-gap", f"条文编号不连续：缺少{missing}。"))
+            self.warnings.append(ParseWarning(line, "article-gap", f"条文编号不连续：缺少{missing}。"))
 
     def _body(self, line: Line) -> None:
         article = self.articles[-1]
@@ -249,7 +249,7 @@ class _Builder:
             self._seams = SeamStats(self.lines)  # only documents with an unfinished line need it
         if self._seams.looks_truncated(block.tail, line.norm):
             self.warnings.append(
-                Warning(
+                ParseWarning(
                     block.last_line,
                     "truncated-paragraph",
                     f"第{block.last_line}行段落疑似残缺（以“{block.tail[-8:]}”结尾、没有句末标点），"
@@ -258,7 +258,7 @@ class _Builder:
             )
             return False
         self.warnings.append(
-            Warning(
+            ParseWarning(
                 block.last_line,
                 "joined-break",
                 f"第{block.last_line}行以“{block.tail[-6:]}”结尾、句子未完，"

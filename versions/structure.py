@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from versions.clean import Line
-from versions.model import Division, Warning
+from versions.model import Division, ParseWarning
 from versions.numerals import to_chinese
 
 TITLE_END = re.compile(r"(条例|法|法典|规定|办法|细则|决定|规则|章程|标准|意见)$")
@@ -20,7 +20,7 @@ ID_PREFIX = {"编": "pt", "分编": "sp", "章": "ch", "节": "sec"}
 
 def assemble_divisions(
     raw: list[dict], article_context: list[tuple[int | None, int | None, int | None]]
-) -> tuple[tuple[Division, ...], dict[int, int], list[Warning]]:
+) -> tuple[tuple[Division, ...], dict[int, int], list[ParseWarning]]:
     """Reads the divisions as met and which ones articles fall under; returns the kept divisions, a map
     from raw index to kept index, and warnings (table of contents dropped, numbering problems)."""
     used: set[int] = set()
@@ -33,7 +33,7 @@ def assemble_divisions(
     later_keys: dict[tuple[str, int], list[int]] = {}
     for index, division in enumerate(raw):
         later_keys.setdefault((division["kind"], division["number"]), []).append(index)
-    warnings: list[Warning] = []
+    warnings: list[ParseWarning] = []
     dropped = [
         i
         for i, d in enumerate(raw)
@@ -41,7 +41,7 @@ def assemble_divisions(
     ]
     if dropped:
         warnings.append(
-            Warning(
+            ParseWarning(
                 raw[dropped[0]]["line"],
                 "toc-skipped",
                 f"已跳过目录（{len(dropped)} 个标题，第{raw[dropped[0]]['line']}—{raw[dropped[-1]]['line']}行）。",
@@ -78,10 +78,10 @@ def assemble_divisions(
         scope = (kind, remap.get(scope_index) if scope_index is not None else None)
         previous = last_number.get(scope, 0)
         if number == previous:
-            warnings.append(Warning(division["line"], "division-duplicate", f"{label}重复出现。"))
+            warnings.append(ParseWarning(division["line"], "division-duplicate", f"{label}重复出现。"))
         elif number < previous:
             warnings.append(
-                Warning(
+                ParseWarning(
                     division["line"],
                     "division-order",
                     f"{label}出现在第{to_chinese(previous)}{kind}之后，编号倒退。",
@@ -89,13 +89,13 @@ def assemble_divisions(
             )
         elif number > previous + 1:
             warnings.append(
-                Warning(
+                ParseWarning(
                     division["line"], "division-gap", f"{label}之前缺少第{to_chinese(previous + 1)}{kind}。"
                 )
             )
         last_number[scope] = number
         if index not in used:
-            warnings.append(Warning(division["line"], "empty-division", f"{label}下没有条文。"))
+            warnings.append(ParseWarning(division["line"], "empty-division", f"{label}下没有条文。"))
         remap[index] = len(kept)
         kept.append(
             Division(
