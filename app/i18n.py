@@ -17,27 +17,16 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+
+from exporters.text import chinese_date
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LOCALES = ("zh", "en")
 DEFAULT = "zh"
 current: ContextVar[str] = ContextVar("locale", default=DEFAULT)
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @lru_cache
@@ -72,8 +61,8 @@ def format_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(CST).date()
     if current.get() == "en":
-        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-    return f"{value.year}年{value.month}月{value.day}日"
+        return babel_format_date(value, "long", locale="en_GB")
+    return chinese_date(value)
 
 
 def format_datetime(value: datetime) -> str:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from babel.dates import format_date as babel_format_date
+
 # Tab, line feed and carriage return are the only C0 characters XML 1.0 allows.
 ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -47,8 +49,8 @@ def escape(text: str) -> str:
 
 
 def chinese_date(day: date) -> str:
-    """2026年11月24日 (no leading zeros, as official documents write dates)."""
-    return f"{day.year}年{day.month}月{day.day}日"
+    """2026年11月24日 (no leading zeros, as official documents write dates): CLDR's long Chinese date."""
+    return babel_format_date(day, "long", locale="zh_CN")
 
 
 def mask_name(name: str) -> str:
