@@ -37,7 +37,7 @@ from app.routes.feedback import FEEDBACK_PAGES
 from app.routes.pages import PAGES
 from app.services import jobs
 from app.services.bootstrap import first_start
-from app.services.errors import N_, ServiceError
+from app.services.errors import N_, ServiceError, error_body
 from app.services.throttle import Throttle
 from app.services.writer import CommentWriter
 from app.settings import Settings, load_settings
@@ -84,9 +84,7 @@ def _database_unavailable(request: Request, error: Exception) -> Response | Temp
     failure = ServiceError("database_unavailable")
     headers = {"Retry-After": "30"}
     if request.url.path.startswith("/api/"):
-        return Response(
-            {"error": {"code": failure.code, "message": failure.message}}, status_code=503, headers=headers
-        )
+        return Response(error_body(failure.code), status_code=503, headers=headers)
     page = error_page(request, failure)
     page.headers.update(headers)
     return page
@@ -96,7 +94,7 @@ def _server_error(request: Request, error: Exception) -> Response | Template:
     log.error("unhandled error on %s", request.url.path, exc_info=error)
     failure = ServiceError("server_error")
     if request.url.path.startswith("/api/"):
-        return Response({"error": {"code": failure.code, "message": failure.message}}, status_code=500)
+        return Response(error_body(failure.code), status_code=500)
     return error_page(request, failure)
 
 

@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from app import csrf
 from app.routes.common import db, render, settings
 from app.services import auth
-from app.services.errors import MESSAGES, ServiceError
+from app.services.errors import MESSAGES, ServiceError, error_body
 
 SESSION_COOKIE = "draftreview_session"
 
@@ -66,10 +66,7 @@ def to_login(request: Request, _: NotAuthorizedException) -> Redirect:
 
 def api_unauthorized(_: Request, __: NotAuthorizedException) -> Response:
     """401 with the API's error body."""
-    return Response(
-        {"error": {"code": "not_authenticated", "message": MESSAGES["not_authenticated"], "fields": {}}},
-        status_code=401,
-    )
+    return Response(error_body("not_authenticated"), status_code=401)
 
 
 async def call(fn, *args, **kwargs):

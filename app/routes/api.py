@@ -25,7 +25,7 @@ from app.routes.common import client_address, client_trusted, count_lookup, db, 
 from app.services import comments as comment_service
 from app.services.comments import CommentInput, Submission
 from app.services.consultations import ConsultationSummary, list_consultations, version_view
-from app.services.errors import MESSAGES, N_, STATUS, ServiceError
+from app.services.errors import STATUS, ServiceError, error_body
 from app.services.review import DISPOSITIONS
 
 # A positive id or number in a JSON body: validated by msgspec, documented through Parameter.
@@ -368,14 +368,7 @@ def error_response(
     code: str, fields: dict[str, str] | None = None, headers: dict | None = None, message: str = ""
 ) -> Response:
     """The API's error body for ``code`` (``message`` instead of the code's own, e.g. with the wait)."""
-    body = {
-        "error": {
-            "code": code,
-            "message": message or MESSAGES[code],
-            "fields": {name: {"code": c, "message": MESSAGES[c]} for name, c in (fields or {}).items()},
-        }
-    }
-    return Response(body, status_code=STATUS[code], headers=headers)
+    return Response(error_body(code, fields, message), status_code=STATUS[code], headers=headers)
 
 
 def service_error(_: Request, error: ServiceError) -> Response:
@@ -401,11 +394,7 @@ def http_error(_: Request, error: HTTPException) -> Response:
         return error_response("invalid_request")
     if error.status_code in _HTTP_CODES:
         return error_response(_HTTP_CODES[error.status_code], headers=error.headers)
-    return Response(
-        {"error": {"code": "http_error", "message": N_("请求无法处理，请返回重试。"), "fields": {}}},
-        status_code=error.status_code,
-        headers=error.headers,
-    )
+    return Response(error_body("http_error"), status_code=error.status_code, headers=error.headers)
 
 
 api_router = Router(

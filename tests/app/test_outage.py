@@ -76,7 +76,7 @@ def _assert_unavailable(client: TestClient) -> None:
     answer = client.get("/api/v1/consultations")
     assert (answer.status_code, answer.json()) == (
         503,
-        {"error": {"code": "database_unavailable", "message": MESSAGE}},
+        {"error": {"code": "database_unavailable", "message": MESSAGE, "fields": {}}},
     )
 
 

@@ -53,5 +53,5 @@ def test_an_unplanned_error_is_a_page_or_a_json_body(settings, demo):
     )
     assert (answer.status_code, answer.json()) == (
         500,
-        {"error": {"code": "server_error", "message": "服务器出现问题，请稍后重试。"}},
+        {"error": {"code": "server_error", "message": "服务器出现问题，请稍后重试。", "fields": {}}},
     )
