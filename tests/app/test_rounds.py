@@ -77,7 +77,9 @@ def test_a_comment_goes_to_the_round_read_even_after_a_new_round_is_imported(cli
     assert where(seeded, receipt) == (1, "art-26", "art-26")
     # Importing yet another round (a text of its own: an identical file is refused) never moves it.
     v3 = tmp_path / "v3.txt"
-    v3.write_text((ROOT / V2).read_text(encoding="utf-8").replace("数字经济", "数字经济发展", 1), encoding="utf-8")
+    v3.write_text(
+        (ROOT / V2).read_text(encoding="utf-8").replace("数字经济", "数字经济发展", 1), encoding="utf-8"
+    )
     import_v2(seeded, path=v3)
     assert where(seeded, receipt) == (1, "art-26", "art-26")
 
