@@ -4,13 +4,12 @@ and watches the job finish on 后台任务 (with JavaScript the list refreshes i
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.app.live import CHROMIUM, ROOT, app_command, chromium_browser, running_server
+from tests.app.live import CHROMIUM, chromium_browser, server_with_user
 
 PASSWORD = "correct horse battery"
 pytestmark = [
@@ -22,16 +21,7 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("data")
-    with running_server(data) as (base, env):
-        subprocess.run(
-            app_command("user", "add", "drafter1", "--role", "drafter", "--password-stdin"),
-            input=PASSWORD + "\n",
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-        )
+    with server_with_user(data, "drafter1", PASSWORD) as base:
         yield base, data
 
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.app.live import CHROMIUM, ROOT, app_command, chromium_browser, running_server
+from tests.app.live import CHROMIUM, chromium_browser, server_with_user
 
 PASSWORD = "correct horse battery"
 SLUG = "hlj-digital-economy"
@@ -28,16 +27,7 @@ pytestmark = [
 @pytest.fixture
 def server(tmp_path):
     """``draftreview serve`` on a fresh data dir with the demo and one administrator account."""
-    with running_server(tmp_path) as (base, env):
-        subprocess.run(
-            app_command("user", "add", "office1", "--role", "admin", "--password-stdin"),
-            input=PASSWORD + "\n",
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-        )
+    with server_with_user(tmp_path, "office1", PASSWORD, role="admin") as base:
         yield base, tmp_path
 
 
