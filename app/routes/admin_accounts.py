@@ -8,8 +8,8 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.routes.admin_common import admin_error, call, check_csrf, page, user
-from app.routes.common import db
+from app.routes.admin_common import admin_error, call, page, user
+from app.routes.common import check_csrf, db
 from app.services import auth
 from app.services.errors import MESSAGES, N_, ServiceError
 

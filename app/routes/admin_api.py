@@ -11,25 +11,14 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Request, get, post
-from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from app.routes.admin_common import call, user
-from app.routes.api import (
-    INT_MAX,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    BodyId,
-    PathNumber,
-    error_responses,
-    http_error,
-    service_error,
-)
+from app.routes.api import INT_MAX, READ_ERRORS, WRITE_ERRORS, BodyId, PathNumber, error_responses
 from app.routes.common import db
 from app.services import compare as compare_service
 from app.services import dispositions, offline, review
 from app.services.comments import CommentInput
-from app.services.errors import ServiceError
 
 # A version number or cluster id in the query string (absent: the latest version, no cluster).
 QueryNumber = Annotated[int | None, QueryParameter(ge=1, le=INT_MAX)]
@@ -118,11 +107,6 @@ class CompareOut:
     rows: list[CompareRowOut]
 
 
-def _json_only(request: Request) -> None:
-    if request.content_type[0] != "application/json":
-        raise ServiceError("unsupported_media_type")
-
-
 @get("/consultations/{slug:str}/overview", responses=error_responses(*ADMIN_READ))
 async def overview(request: Request, slug: FromPath[str], version: QueryNumber = None) -> OverviewOut:
     """Totals of a version by article, chapter, commenter type, disposition and source."""
@@ -189,7 +173,6 @@ async def comment(request: Request, comment_id: PathNumber) -> review.CommentDet
 )
 async def dispose(request: Request, data: JSONBody[DispositionIn]) -> AnsweredOut:
     """Answers the chosen comments (all or nothing); returns how many."""
-    _json_only(request)
     count = await call(
         dispositions.dispose,
         db(request),
@@ -220,7 +203,6 @@ async def dispose(request: Request, data: JSONBody[DispositionIn]) -> AnsweredOu
 )
 async def enter_offline(request: Request, slug: FromPath[str], data: JSONBody[OfflineIn]) -> EnteredOut:
     """Stores an offline comment on the given (default: latest) version; returns its receipt."""
-    _json_only(request)
     ref = await call(review.version_ref, db(request), slug, data.version)
     raw = offline.OfflineInput(
         CommentInput(
@@ -268,4 +250,3 @@ async def compare(
 
 
 ADMIN_API = [overview, comments, comment, dispose, enter_offline, compare]
-EXCEPTION_HANDLERS = {ServiceError: service_error, HTTPException: http_error}

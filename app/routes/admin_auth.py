@@ -11,11 +11,10 @@ from app.routes.admin_common import (
     SESSION_COOKIE,
     admin_error,
     call,
-    check_csrf,
     current_user,
     session_cookie,
 )
-from app.routes.common import client_address, db, render, settings, throttle
+from app.routes.common import check_csrf, client_address, db, render, settings, throttle
 from app.services import auth
 from app.services.errors import MESSAGES, ServiceError, retry_minutes
 

@@ -11,9 +11,9 @@ from litestar import Request, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.routes.admin_common import admin_error, call, check_csrf, page, user
+from app.routes.admin_common import admin_error, call, page, user
 from app.routes.admin_review import read_filters
-from app.routes.common import db
+from app.routes.common import check_csrf, db
 from app.services import dispositions, review
 from app.services.errors import MESSAGES, ServiceError
 

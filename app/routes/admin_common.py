@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import functools
 from typing import Any
-from urllib.parse import quote
 
 from anyio import to_thread
-from litestar import Request, Response
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
-from app import csrf
-from app.routes.common import db, render, settings
+from app.routes.common import db, render
 from app.services import auth
-from app.services.errors import MESSAGES, ServiceError, error_body
+from app.services.errors import MESSAGES, ServiceError
 
 SESSION_COOKIE = "draftreview_session"
 
@@ -58,26 +56,9 @@ def user(request: Request) -> auth.UserInfo:
     return found
 
 
-def to_login(request: Request, _: NotAuthorizedException) -> Redirect:
-    """Sends an anonymous visitor of a drafter page to the login, then back."""
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return Redirect(path=f"/admin/login?next={quote(target, safe='')}", status_code=303)
-
-
-def api_unauthorized(_: Request, __: NotAuthorizedException) -> Response:
-    """401 with the API's error body."""
-    return Response(error_body("not_authenticated"), status_code=401)
-
-
 async def call(fn, *args, **kwargs):
     """Runs a (blocking, database) service function in a worker thread."""
     return await to_thread.run_sync(functools.partial(fn, *args, **kwargs))
-
-
-def check_csrf(request: Request, form) -> None:
-    """ServiceError csrf_failed unless the form carries the token of this browser's CSRF cookie."""
-    if not csrf.verify(settings(request).secret_key, request.cookies.get(csrf.COOKIE), form.get(csrf.FIELD)):
-        raise ServiceError("csrf_failed")
 
 
 def page(
@@ -105,4 +86,4 @@ def admin_error(request: Request, error: ServiceError) -> Template:
     )
 
 
-__all__ = ["admin_error", "call", "check_csrf", "current_user", "db", "drafter_guard", "page", "user"]
+__all__ = ["admin_error", "call", "current_user", "db", "drafter_guard", "page", "user"]

@@ -8,8 +8,8 @@ from litestar.background_tasks import BackgroundTask
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
 
-from app.routes.admin_common import admin_error, call, check_csrf, page
-from app.routes.common import db, settings
+from app.routes.admin_common import admin_error, call, page
+from app.routes.common import check_csrf, db, settings
 from app.services import exports, jobs
 from app.services.errors import ServiceError
 

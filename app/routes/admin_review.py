@@ -11,8 +11,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app.db import storable
-from app.routes.admin_common import admin_error, call, check_csrf, page, user
-from app.routes.common import db, is_htmx, settings
+from app.routes.admin_common import admin_error, call, page, user
+from app.routes.common import check_csrf, db, is_htmx, settings
 from app.services import attachments, dispositions, jobs, offline, proposals, review
 from app.services.comments import COMMENTER_TYPES, RECEIPT, CommentInput
 from app.services.compare import carried_to

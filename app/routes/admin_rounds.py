@@ -10,8 +10,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app.db import utcnow
-from app.routes.admin_common import admin_error, call, check_csrf, page, user
-from app.routes.common import db
+from app.routes.admin_common import admin_error, call, page, user
+from app.routes.common import check_csrf, db
 from app.services import review, round_admin, rounds
 from app.services.auth import is_admin, require_admin
 from app.services.errors import MESSAGES, ServiceError

@@ -14,8 +14,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from app.db import storable
-from app.routes.admin_common import admin_error, call, check_csrf, page, user
-from app.routes.common import db, settings
+from app.routes.admin_common import admin_error, call, page, user
+from app.routes.common import check_csrf, db, settings
 from app.services import feedback, theme_decisions, theme_runs, themes
 from app.services.errors import MESSAGES, N_, ServiceError
 from app.services.review import article_choices, version_ref

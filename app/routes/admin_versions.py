@@ -7,13 +7,12 @@ from datetime import date, timedelta
 
 from litestar import Request, get, post
 from litestar.background_tasks import BackgroundTask
-from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from app.db import utcnow
-from app.routes.admin_common import admin_error, call, check_csrf, page, user
-from app.routes.common import db, settings
+from app.routes.admin_common import admin_error, call, page, user
+from app.routes.common import check_csrf, db, settings
 from app.services import compare as compare_service
 from app.services import exports, importing, jobs, uploads
 from app.services.auth import require_admin
@@ -23,9 +22,11 @@ from app.timeutil import today
 from versions.references import REASONS
 
 
-def _upload_page(
+def upload_page(
     request: Request, slug: str, error: ServiceError | None = None, status: int = 200
 ) -> Template:
+    """The upload form of consultation ``slug``, with ``error``'s message when a file was refused (app/web.py
+    also shows it for a body refused before the handler ran)."""
     try:
         ref = version_ref(db(request), slug)
     except ServiceError as missing:
@@ -47,25 +48,13 @@ def _upload_page(
 @get("/c/{slug:str}/versions/new", name="admin_upload_form")
 async def upload_form(request: Request, slug: FromPath[str]) -> Template:
     """The form to upload the next version."""
-    return await call(_upload_page, request, slug)
-
-
-def _too_large(request: Request, error: HTTPException) -> Template:
-    code = "upload_too_large" if error.status_code == 413 else "invalid_request"
-    return _upload_page(request, request.path_params["slug"], ServiceError(code), error.status_code)
-
-
-def _screened(request: Request, error: ServiceError) -> Template:
-    """The upload form again for a body app.security refused before the handler ran."""
-    refusal = ServiceError("upload_too_large") if error.code == "request_too_large" else error
-    return _upload_page(request, request.path_params["slug"], refusal, refusal.status)
+    return await call(upload_page, request, slug)
 
 
 @post(
     "/c/{slug:str}/versions/upload",
     name="admin_upload",
     request_max_body_size=uploads.MAX_UPLOAD + 65536,
-    exception_handlers={HTTPException: _too_large, ServiceError: _screened},
 )
 async def upload(request: Request, slug: FromPath[str]) -> Template:
     """Parses the upload and shows what was read and the parser's warnings, with the confirm form."""
@@ -87,7 +76,7 @@ async def upload(request: Request, slug: FromPath[str]) -> Template:
         ref = await call(version_ref, db(request), slug)
         against = await call(importing.preview, db(request), slug, pending.draft)
     except ServiceError as error:
-        return await call(_upload_page, request, slug, error, error.status)
+        return await call(upload_page, request, slug, error, error.status)
     start = today(utcnow())
     return page(
         request,
@@ -129,7 +118,7 @@ async def confirm(request: Request, slug: FromPath[str]) -> Template | Redirect:
             user_id=user(request).id,
         )
     except ServiceError as error:
-        return await call(_upload_page, request, slug, error, error.status)
+        return await call(upload_page, request, slug, error, error.status)
     return Redirect(path=f"/admin/c/{slug}/rounds?saved={result.version_number}", status_code=303)
 
 
@@ -191,4 +180,5 @@ async def export(
     )
 
 
-VERSION_PAGES = [upload_form, upload, confirm, compare, export]
+# ``upload`` apart: app/web.py mounts it with the handlers that show a refused body on the upload form.
+VERSION_PAGES = [upload_form, confirm, compare, export]

@@ -13,9 +13,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from app.db import utcnow
-from app.routes.admin_common import admin_error, call, check_csrf, page, user
+from app.routes.admin_common import admin_error, call, page, user
 from app.routes.admin_versions import _date
-from app.routes.common import db, settings
+from app.routes.common import check_csrf, db, settings
 from app.services import attachment_rows, attachments, proposals, rounds, uploads, working
 from app.services.auth import require_admin
 from app.services.errors import MESSAGES, ServiceError

@@ -15,8 +15,7 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from litestar import Request, Response, Router, get, post
-from litestar.exceptions import HTTPException, ValidationException
+from litestar import Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, Parameter, PathParameter
 
@@ -25,7 +24,7 @@ from app.routes.common import client_address, client_trusted, count_lookup, db, 
 from app.services import comments as comment_service
 from app.services.comments import CommentInput, Submission
 from app.services.consultations import ConsultationSummary, list_consultations, version_view
-from app.services.errors import STATUS, ServiceError, error_body
+from app.services.errors import STATUS, ServiceError
 from app.services.review import DISPOSITIONS
 
 # A positive id or number in a JSON body: validated by msgspec, documented through Parameter.
@@ -300,8 +299,6 @@ async def submit_comment(
 ) -> Response[AcceptedOut]:
     """Comments on round ``version`` (default: the round open now). 201 with the receipt; 200 when it
     repeats one just sent."""
-    if request.content_type[0] != "application/json":
-        raise ServiceError("unsupported_media_type")
     clean = comment_service.validate(
         CommentInput(
             data.target,
@@ -364,42 +361,4 @@ def read_receipt(request: Request, number: FromPath[str]) -> ReceiptOut:
     )
 
 
-def error_response(
-    code: str, fields: dict[str, str] | None = None, headers: dict | None = None, message: str = ""
-) -> Response:
-    """The API's error body for ``code`` (``message`` instead of the code's own, e.g. with the wait)."""
-    return Response(error_body(code, fields, message), status_code=STATUS[code], headers=headers)
-
-
-def service_error(_: Request, error: ServiceError) -> Response:
-    """A ServiceError as the error body (a throttle's refusal with its true Retry-After and the wait)."""
-    return error_response(error.code, error.fields, error.headers or None, error.message)
-
-
-# Litestar's own refusals by status: a malformed parameter or body, a path no route has (also a path
-# parameter that is not a number), a method the route has not, a body type or size it does not take.
-_HTTP_CODES = {
-    400: "invalid_request",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "request_too_large",
-    415: "unsupported_media_type",
-}
-
-
-def http_error(_: Request, error: HTTPException) -> Response:
-    """An HTTPException under /api/ as the error body with a stable code (app/web.py sends the app-wide
-    404 and 405 here too, so that no API address ever answers with a page)."""
-    if isinstance(error, ValidationException):
-        return error_response("invalid_request")
-    if error.status_code in _HTTP_CODES:
-        return error_response(_HTTP_CODES[error.status_code], headers=error.headers)
-    return Response(error_body("http_error"), status_code=error.status_code, headers=error.headers)
-
-
-api_router = Router(
-    path="/api/v1",
-    route_handlers=[consultations, read_version, submit_comment, read_receipt],
-    exception_handlers={ServiceError: service_error, HTTPException: http_error},
-    tags=["public"],
-)
+API_ROUTES = [consultations, read_version, submit_comment, read_receipt]

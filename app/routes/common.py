@@ -91,6 +91,12 @@ def _networks(entries: tuple[str, ...]) -> tuple:
     return tuple(found)
 
 
+def check_csrf(request: Request, form) -> None:
+    """ServiceError csrf_failed unless the form carries the token of this browser's CSRF cookie."""
+    if not csrf.verify(settings(request).secret_key, request.cookies.get(csrf.COOKIE), form.get(csrf.FIELD)):
+        raise ServiceError("csrf_failed")
+
+
 def render(
     request: Request,
     template: str,

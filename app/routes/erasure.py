@@ -14,14 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from anyio import to_thread
-from litestar import Request, Response, Router, get, post
-from litestar.exceptions import HTTPException
+from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
 
-from app import csrf
-from app.routes.api import WRITE_ERRORS, error_response, error_responses, http_error
-from app.routes.common import client_address, db, render, settings, throttle
+from app.routes.api import WRITE_ERRORS, error_responses
+from app.routes.common import check_csrf, client_address, db, render, settings, throttle
 from app.services import erasure
 from app.services.errors import MESSAGES, ServiceError, retry_minutes
 from app.services.throttle import key_for
@@ -82,10 +80,7 @@ async def erase_submit(request: Request) -> Template:
     form = await request.form()
     number, contact = str(form.get("number") or "")[:40], str(form.get("contact") or "")[:200]
     try:
-        if not csrf.verify(
-            settings(request).secret_key, request.cookies.get(csrf.COOKIE), form.get(csrf.FIELD)
-        ):
-            raise ServiceError("csrf_failed")
+        check_csrf(request, form)
         done = await to_thread.run_sync(_erase, request, number, contact)
     except ServiceError as error:
         page = _page(request, number, contact, error)
@@ -125,8 +120,6 @@ ERRORS = (
 async def erase_api(request: Request, number: FromPath[str], data: JSONBody[ErasureIn]) -> ErasureOut:
     """Erases the personal data of the comment with receipt ``number`` when ``contact`` matches; 200 also
     when it was erased before. Refusals use the stable codes listed per status."""
-    if request.content_type[0] != "application/json":
-        raise ServiceError("unsupported_media_type")
     done = await to_thread.run_sync(_erase, request, number, data.contact)
     return ErasureOut(
         done.receipt,
@@ -136,14 +129,4 @@ async def erase_api(request: Request, number: FromPath[str], data: JSONBody[Eras
     )
 
 
-def _service_error(_: Request, error: ServiceError) -> Response:
-    return error_response(error.code, error.fields, error.headers or None, error.message)
-
-
-erasure_api = Router(
-    path="/api/v1",
-    route_handlers=[erase_api],
-    tags=["public"],
-    exception_handlers={ServiceError: _service_error, HTTPException: http_error},
-)
 ERASURE_PAGES = [erase_form, erase_submit]

@@ -11,9 +11,9 @@ from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from app import csrf
 from app.i18n import LOCALES
 from app.routes.common import (
+    check_csrf,
     client_address,
     client_trusted,
     count_lookup,
@@ -190,10 +190,7 @@ async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Re
     base_target = str(form.get("proposal_base") or "")
     version = _read_version(form)
     try:
-        if not csrf.verify(
-            settings(request).secret_key, request.cookies.get(csrf.COOKIE), form.get(csrf.FIELD)
-        ):
-            raise ServiceError("csrf_failed")
+        check_csrf(request, form)
         clean = comment_service.validate(raw)
         clean = await to_thread.run_sync(_with_proposal, request, slug, version, clean, base_target)
         files = await to_thread.run_sync(
