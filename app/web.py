@@ -9,6 +9,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Request, Router
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
@@ -24,7 +25,7 @@ from app.routes.admin_accounts import ACCOUNT_PAGES
 from app.routes.admin_api import ADMIN_API
 from app.routes.admin_auth import login, login_form, logout
 from app.routes.admin_bulk import BULK_PAGES
-from app.routes.admin_common import admin_error, drafter_guard
+from app.routes.admin_common import admin_error, drafter_guard, provide_user
 from app.routes.admin_jobs import JOB_PAGES
 from app.routes.admin_review import REVIEW_PAGES
 from app.routes.admin_rounds import ROUND_PAGES
@@ -32,7 +33,14 @@ from app.routes.admin_themes import THEME_PAGES
 from app.routes.admin_versions import VERSION_PAGES, upload, upload_page
 from app.routes.admin_working import WORKING_PAGES
 from app.routes.api import API_ROUTES
-from app.routes.common import error_page, render
+from app.routes.common import (
+    error_page,
+    provide_db,
+    provide_settings,
+    provide_throttle,
+    provide_writer,
+    render,
+)
 from app.routes.erasure import ERASURE_PAGES, erase_api
 from app.routes.feedback import FEEDBACK_PAGES
 from app.routes.pages import PAGES
@@ -165,6 +173,15 @@ def _server_error(request: Request, error: Exception) -> Response | Template:
 
 
 API_ERRORS = {ServiceError: _api_service_error, HTTPException: _api_http_error}
+# What handlers are given by parameter name (providers in app/routes/common.py): the app's services, and on
+# the drafters' routers the logged-in user.
+SERVICES = {
+    "db": Provide(provide_db, sync_to_thread=False),
+    "settings": Provide(provide_settings, sync_to_thread=False),
+    "throttle": Provide(provide_throttle, sync_to_thread=False),
+    "writer": Provide(provide_writer, sync_to_thread=False),
+}
+LOGGED_IN = {"user": Provide(provide_user, sync_to_thread=False)}
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
@@ -217,12 +234,14 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                     *JOB_PAGES,
                 ],
                 guards=[drafter_guard],
+                dependencies=LOGGED_IN,
                 exception_handlers={NotAuthorizedException: _to_login},
             ),
             Router(
                 path="/api/v1/admin",
                 route_handlers=ADMIN_API,
                 guards=[drafter_guard],
+                dependencies=LOGGED_IN,
                 exception_handlers={**API_ERRORS, NotAuthorizedException: _api_unauthorized},
                 tags=["drafters"],
             ),
@@ -230,6 +249,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         ],
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(_environment())),
         middleware=[i18n.locale_middleware],
+        dependencies=SERVICES,
         guards=[security.screen],
         before_send=[security.add_headers],
         request_max_body_size=security.MAX_BODY,

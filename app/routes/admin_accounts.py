@@ -8,9 +8,11 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.routes.admin_common import admin_error, call, page, user
-from app.routes.common import check_csrf, db
+from app.db import Database
+from app.routes.admin_common import admin_error, page
+from app.routes.common import call, check_csrf
 from app.services import auth
+from app.services.auth import UserInfo
 from app.services.errors import MESSAGES, N_, ServiceError
 
 DONE = {
@@ -23,13 +25,18 @@ DONE = {
 
 
 def _page(
-    request: Request, error: ServiceError | None = None, form=None, done: str = "", who: str = ""
+    request: Request,
+    db: Database,
+    error: ServiceError | None = None,
+    form=None,
+    done: str = "",
+    who: str = "",
 ) -> Template:
     return page(
         request,
         "admin/users.html",
         {
-            "accounts": auth.list_users(db(request)),
+            "accounts": auth.list_users(db),
             "error": MESSAGES[error.code] if error else None,
             "form": form or {},
             "done": DONE.get(done, ""),
@@ -41,32 +48,32 @@ def _page(
 
 
 @get("/users", name="admin_users")
-async def users(request: Request) -> Template:
+async def users(db: Database, user: UserInfo, request: Request) -> Template:
     """The accounts, with what an administrator may do to each."""
     try:
-        auth.require_admin(user(request))
+        auth.require_admin(user)
     except ServiceError as error:
         return admin_error(request, error)
     done, who = str(request.query_params.get("done") or ""), str(request.query_params.get("user") or "")
     # ``who`` goes into a message marked safe: only a name an account could have.
-    return await call(_page, request, None, None, done, who if auth.NAME.match(who) else "")
+    return await call(_page, request, db, None, None, done, who if auth.NAME.match(who) else "")
 
 
 @post("/users", name="admin_user_add")
-async def add(request: Request) -> Template | Redirect:
+async def add(db: Database, user: UserInfo, request: Request) -> Template | Redirect:
     """Creates an account."""
     form = await request.form()
     typed = {k: str(form.get(k) or "") for k in ("name", "role")}
     try:
         check_csrf(request, form)
-        auth.require_admin(user(request))
+        auth.require_admin(user)
         created = await call(
-            auth.create_user, db(request), typed["name"], typed["role"], str(form.get("password") or "")
+            auth.create_user, db, typed["name"], typed["role"], str(form.get("password") or "")
         )
     except ServiceError as error:
         if error.code in ("forbidden", "csrf_failed"):
             return admin_error(request, error)
-        return await call(_page, request, error, typed)
+        return await call(_page, request, db, error, typed)
     return Redirect(path=f"/admin/users?done=created&user={created.name}", status_code=303)
 
 
@@ -82,19 +89,21 @@ ACTIONS = {
 
 
 @post("/users/{name:str}/{action:str}", name="admin_user_action")
-async def act(request: Request, name: FromPath[str], action: FromPath[str]) -> Template | Redirect:
+async def act(
+    db: Database, user: UserInfo, request: Request, name: FromPath[str], action: FromPath[str]
+) -> Template | Redirect:
     """Disables, enables, resets the password of, or ends the sessions of account ``name``."""
     form = await request.form()
     try:
         check_csrf(request, form)
-        auth.require_admin(user(request))
+        auth.require_admin(user)
         if action not in ACTIONS:
             raise ServiceError("not_found")
         done, run = ACTIONS[action]
-        await call(run, db(request), name, form)
+        await call(run, db, name, form)
     except ServiceError as error:
         if error.code == "password_too_short":
-            return await call(_page, request, error)
+            return await call(_page, request, db, error)
         return admin_error(request, error)
     return Redirect(path=f"/admin/users?done={done}&user={name}", status_code=303)
 

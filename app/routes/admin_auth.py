@@ -7,16 +7,18 @@ from litestar.datastructures import Cookie
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from app.db import Database
 from app.routes.admin_common import (
     SESSION_COOKIE,
     admin_error,
-    call,
     current_user,
     session_cookie,
 )
-from app.routes.common import check_csrf, client_address, db, render, settings, throttle
+from app.routes.common import call, check_csrf, client_address, render
 from app.services import auth
 from app.services.errors import MESSAGES, ServiceError, retry_minutes
+from app.services.throttle import Throttle
+from app.settings import Settings
 
 # The browser a drafter logged in with is recognised for a year (see auth.login: it is throttled on its
 # own, so strangers guessing at the account never lock its owner out).
@@ -37,19 +39,21 @@ async def login_form(request: Request, next: FromQuery[str] = "/admin") -> Templ
 
 
 @post("/admin/login", name="admin_login_submit")
-async def login(request: Request) -> Template | Redirect:
+async def login(
+    db: Database, settings: Settings, throttle: Throttle, request: Request
+) -> Template | Redirect:
     """Checks the name and password; on success a new session (old cookie replaced), else the form again."""
     form = await request.form()
     name, target = str(form.get("name") or ""), _safe_next(str(form.get("next") or "/admin"))
-    secret = settings(request).secret_key
+    secret = settings.secret_key
     try:
         check_csrf(request, form)
         token, _ = await call(
             auth.login,
-            db(request),
+            db,
             name,
             str(form.get("password") or ""),
-            throttle=throttle(request),
+            throttle=throttle,
             secret=secret,
             client=client_address(request),
             device=request.cookies.get(DEVICE_COOKIE),
@@ -70,7 +74,7 @@ async def login(request: Request) -> Template | Redirect:
             page.headers["Retry-After"] = str(error.retry_after)
         return page
     # A fresh token at every login: a session id planted before login is worthless afterwards.
-    await call(auth.logout, db(request), request.cookies.get(SESSION_COOKIE))
+    await call(auth.logout, db, request.cookies.get(SESSION_COOKIE))
     device = Cookie(
         key=DEVICE_COOKIE,
         value=auth.device_cookie(secret, name.strip()),
@@ -84,12 +88,12 @@ async def login(request: Request) -> Template | Redirect:
 
 
 @post("/logout", name="admin_logout")
-async def logout(request: Request) -> Redirect | Template:
+async def logout(db: Database, request: Request) -> Redirect | Template:
     """Ends the session and returns to the login form (403 without this browser's CSRF token)."""
     form = await request.form()
     try:
         check_csrf(request, form)
     except ServiceError as error:
         return admin_error(request, error)
-    await call(auth.logout, db(request), request.cookies.get(SESSION_COOKIE))
+    await call(auth.logout, db, request.cookies.get(SESSION_COOKIE))
     return Redirect(path="/admin/login", status_code=303, cookies=[session_cookie(request, "", expire=True)])

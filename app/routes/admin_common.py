@@ -1,12 +1,10 @@
-"""What every drafter page and API handler shares: the session cookie, the login guard, CSRF on forms,
-running services off the event loop, and rendering with the logged-in user."""
+"""What every drafter page and API handler shares: the session cookie, the login guard, the logged-in
+user, and rendering with it."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from anyio import to_thread
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
@@ -14,7 +12,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
 from litestar.response import Template
 
-from app.routes.common import db, render
+from app.routes.common import render
 from app.services import auth
 from app.services.errors import MESSAGES, ServiceError
 
@@ -49,16 +47,13 @@ def drafter_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         raise NotAuthorizedException()
 
 
-def user(request: Request) -> auth.UserInfo:
-    """The logged-in user (the guard has run)."""
+def provide_user(request: Request) -> auth.UserInfo:
+    """The logged-in user, injected as ``user`` into the drafters' handlers (app/web.py); anonymous
+    requests never get this far (``drafter_guard``), and would be refused the same way here."""
     found = current_user(request)
-    assert found is not None
+    if found is None:
+        raise NotAuthorizedException()
     return found
-
-
-async def call(fn, *args, **kwargs):
-    """Runs a (blocking, database) service function in a worker thread."""
-    return await to_thread.run_sync(functools.partial(fn, *args, **kwargs))
 
 
 def page(
@@ -86,4 +81,4 @@ def admin_error(request: Request, error: ServiceError) -> Template:
     )
 
 
-__all__ = ["admin_error", "call", "current_user", "db", "drafter_guard", "page", "user"]
+__all__ = ["admin_error", "current_user", "drafter_guard", "page", "provide_user"]

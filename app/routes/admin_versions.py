@@ -10,25 +10,26 @@ from litestar.background_tasks import BackgroundTask
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
-from app.db import utcnow
-from app.routes.admin_common import admin_error, call, page, user
-from app.routes.common import check_csrf, db, settings
+from app.db import Database, utcnow
+from app.routes.admin_common import admin_error, page
+from app.routes.common import call, check_csrf
 from app.services import compare as compare_service
 from app.services import exports, importing, jobs, uploads
-from app.services.auth import require_admin
+from app.services.auth import UserInfo, require_admin
 from app.services.errors import MESSAGES, ServiceError
 from app.services.review import DISPOSITIONS, version_ref
+from app.settings import Settings
 from app.timeutil import today
 from versions.references import REASONS
 
 
 def upload_page(
-    request: Request, slug: str, error: ServiceError | None = None, status: int = 200
+    request: Request, db: Database, slug: str, error: ServiceError | None = None, status: int = 200
 ) -> Template:
     """The upload form of consultation ``slug``, with ``error``'s message when a file was refused (app/web.py
     also shows it for a body refused before the handler ran)."""
     try:
-        ref = version_ref(db(request), slug)
+        ref = version_ref(db, slug)
     except ServiceError as missing:
         return admin_error(request, missing)
     detail = getattr(error, "detail", "") if error else ""
@@ -46,9 +47,9 @@ def upload_page(
 
 
 @get("/c/{slug:str}/versions/new", name="admin_upload_form")
-async def upload_form(request: Request, slug: FromPath[str]) -> Template:
+async def upload_form(db: Database, request: Request, slug: FromPath[str]) -> Template:
     """The form to upload the next version."""
-    return await call(upload_page, request, slug)
+    return await call(upload_page, request, db, slug)
 
 
 @post(
@@ -56,7 +57,9 @@ async def upload_form(request: Request, slug: FromPath[str]) -> Template:
     name="admin_upload",
     request_max_body_size=uploads.MAX_UPLOAD + 65536,
 )
-async def upload(request: Request, slug: FromPath[str]) -> Template:
+async def upload(
+    db: Database, settings: Settings, user: UserInfo, request: Request, slug: FromPath[str]
+) -> Template:
     """Parses the upload and shows what was read and the parser's warnings, with the confirm form."""
     form = await request.form()
     try:
@@ -67,16 +70,16 @@ async def upload(request: Request, slug: FromPath[str]) -> Template:
         data = await file.read()
         pending = await call(
             uploads.stage,
-            settings(request).data_dir,
+            settings.data_dir,
             file.filename or "",
             data,
             slug=slug,
-            user_id=user(request).id,
+            user_id=user.id,
         )
-        ref = await call(version_ref, db(request), slug)
-        against = await call(importing.preview, db(request), slug, pending.draft)
+        ref = await call(version_ref, db, slug)
+        against = await call(importing.preview, db, slug, pending.draft)
     except ServiceError as error:
-        return await call(upload_page, request, slug, error, error.status)
+        return await call(upload_page, request, db, slug, error, error.status)
     start = today(utcnow())
     return page(
         request,
@@ -100,30 +103,33 @@ def _date(text: str) -> date:
 
 
 @post("/c/{slug:str}/versions/confirm", name="admin_upload_confirm")
-async def confirm(request: Request, slug: FromPath[str]) -> Template | Redirect:
+async def confirm(
+    db: Database, settings: Settings, user: UserInfo, request: Request, slug: FromPath[str]
+) -> Template | Redirect:
     """Imports the previewed upload as the next version."""
     form = await request.form()
     try:
         check_csrf(request, form)
         result = await call(
             uploads.confirm,
-            db(request),
-            settings(request).data_dir,
+            db,
+            settings.data_dir,
             str(form.get("token") or ""),
             slug,
             stage_name=str(form.get("stage") or ""),
             opens=_date(str(form.get("opens") or "")),
             closes=_date(str(form.get("closes") or "")),
             filename=str(form.get("filename") or ""),
-            user_id=user(request).id,
+            user_id=user.id,
         )
     except ServiceError as error:
-        return await call(upload_page, request, slug, error, error.status)
+        return await call(upload_page, request, db, slug, error, error.status)
     return Redirect(path=f"/admin/c/{slug}/rounds?saved={result.version_number}", status_code=303)
 
 
 @get("/c/{slug:str}/compare", name="admin_compare")
 async def compare(
+    db: Database,
     request: Request,
     slug: FromPath[str],
     old: FromQuery[int] = 1,
@@ -135,7 +141,7 @@ async def compare(
     check, and beside each old article its comments with their dispositions. ``only``: changes only;
     ``renumbered``: 下一处修改 (and the changes-only view) include articles that were only renumbered."""
     try:
-        view = await call(compare_service.compare, db(request), slug, old, new, only, renumbered)
+        view = await call(compare_service.compare, db, slug, old, new, only, renumbered)
     except ServiceError as error:
         return admin_error(request, error)
     return page(
@@ -147,6 +153,9 @@ async def compare(
 
 @get("/c/{slug:str}/export/{kind:str}", name="admin_export")
 async def export(
+    db: Database,
+    settings: Settings,
+    user: UserInfo,
     request: Request,
     slug: FromPath[str],
     kind: FromPath[str],
@@ -160,15 +169,13 @@ async def export(
     ``exports.LARGE`` comments is written by a background job (then: the jobs page)."""
     try:
         if personal:
-            require_admin(user(request))
-        if await call(exports.needs_job, db(request), slug, kind, version):
-            params = {"data_dir": str(settings(request).data_dir), "slug": slug, "kind": kind}
+            require_admin(user)
+        if await call(exports.needs_job, db, slug, kind, version):
+            params = {"data_dir": str(settings.data_dir), "slug": slug, "kind": kind}
             params |= {"number": version, "personal": personal}
-            job_id = await call(jobs.enqueue, db(request), "exports.word", params, user=user(request).name)
+            job_id = await call(jobs.enqueue, db, "exports.word", params, user=user.name)
             return Redirect(path=f"/admin/jobs?export={job_id}", status_code=303)
-        path, name = await call(
-            exports.export, db(request), settings(request).data_dir, slug, kind, version, personal, changed
-        )
+        path, name = await call(exports.export, db, settings.data_dir, slug, kind, version, personal, changed)
     except ServiceError as error:
         return admin_error(request, error)
     # Exports carry comments and, when asked, personal data: the file lives only until it has been sent.

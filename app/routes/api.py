@@ -19,13 +19,16 @@ from litestar import Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, Parameter, PathParameter
 
-from app.db import INT_MAX, storable
-from app.routes.common import client_address, client_trusted, count_lookup, db, settings, writer
+from app.db import INT_MAX, Database, storable
+from app.routes.common import call, client_address, client_trusted, count_lookup
 from app.services import comments as comment_service
 from app.services.comments import CommentInput, Submission
 from app.services.consultations import ConsultationSummary, list_consultations, version_view
 from app.services.errors import STATUS, ServiceError
 from app.services.review import DISPOSITIONS
+from app.services.throttle import Throttle
+from app.services.writer import CommentWriter
+from app.settings import Settings
 
 # A positive id or number in a JSON body: validated by msgspec, documented through Parameter.
 BodyId = Annotated[int, msgspec.Meta(ge=1, le=INT_MAX), Parameter(ge=1, le=INT_MAX)]
@@ -226,20 +229,19 @@ COMMENT_ERRORS = (
 PathNumber = Annotated[int, PathParameter(ge=1, le=INT_MAX)]
 
 
-@get("/consultations", sync_to_thread=True, responses=error_responses(*READ_ERRORS))
-def consultations(request: Request) -> list[ConsultationOut]:
+@get("/consultations", responses=error_responses(*READ_ERRORS))
+async def consultations(db: Database) -> list[ConsultationOut]:
     """Every consultation, open ones first."""
-    return [_consultation(s) for s in list_consultations(db(request))]
+    return [_consultation(s) for s in await call(list_consultations, db)]
 
 
 @get(
     "/consultations/{slug:str}/versions/{number:int}",
-    sync_to_thread=True,
     responses=error_responses(*READ_ERRORS, "not_found", "consultation_not_found", "version_not_found"),
 )
-def read_version(request: Request, slug: FromPath[str], number: PathNumber) -> VersionOut:
+async def read_version(db: Database, slug: FromPath[str], number: PathNumber) -> VersionOut:
     """A version's article tree with comment counts per article."""
-    v = version_view(db(request), slug, number)
+    v = await call(version_view, db, slug, number)
     return VersionOut(
         v.slug,
         v.consultation_title,
@@ -295,7 +297,11 @@ def read_version(request: Request, slug: FromPath[str], number: PathNumber) -> V
     },
 )
 async def submit_comment(
-    request: Request, slug: FromPath[str], data: JSONBody[CommentIn]
+    settings: Settings,
+    writer: CommentWriter,
+    request: Request,
+    slug: FromPath[str],
+    data: JSONBody[CommentIn],
 ) -> Response[AcceptedOut]:
     """Comments on round ``version`` (default: the round open now). 201 with the receipt; 200 when it
     repeats one just sent."""
@@ -312,11 +318,13 @@ async def submit_comment(
             data.name_consent,
         )
     )
-    client = comment_service.client_hash(settings(request).secret_key, client_address(request))
+    client = comment_service.client_hash(settings.secret_key, client_address(request))
     version = data.version if data.version is not None and storable(data.version) else None
     if data.version is not None and version is None:
         raise ServiceError("version_not_found")
-    accepted = await writer(request).submit(Submission(slug, clean, client, client_trusted(request), version))
+    accepted = await writer.submit(
+        Submission(slug, clean, client, client_trusted(request, settings), version)
+    )
     body = AcceptedOut(
         accepted.receipt, accepted.created_at, accepted.duplicate, f"/api/v1/receipts/{accepted.receipt}"
     )
@@ -325,13 +333,14 @@ async def submit_comment(
 
 @get(
     "/receipts/{number:str}",
-    sync_to_thread=True,
     responses=error_responses(*READ_ERRORS, "not_found", "receipt_not_found", "lookup_throttled"),
 )
-def read_receipt(request: Request, number: FromPath[str]) -> ReceiptOut:
+async def read_receipt(
+    settings: Settings, throttle: Throttle, db: Database, request: Request, number: FromPath[str]
+) -> ReceiptOut:
     """A comment by its receipt number, personal data masked."""
-    count_lookup(request)
-    r = comment_service.get_receipt(db(request), number)
+    await call(count_lookup, request, settings, throttle)
+    r = await call(comment_service.get_receipt, db, number)
     return ReceiptOut(
         r.receipt,
         r.slug,

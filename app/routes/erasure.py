@@ -13,33 +13,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from anyio import to_thread
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
 
+from app.db import Database
 from app.routes.api import WRITE_ERRORS, error_responses
-from app.routes.common import check_csrf, client_address, db, render, settings, throttle
+from app.routes.common import call, check_csrf, client_address, render
 from app.services import erasure
 from app.services.errors import MESSAGES, ServiceError, retry_minutes
-from app.services.throttle import key_for
+from app.services.throttle import Throttle, key_for
+from app.settings import Settings
 
 LIMIT, WINDOW = 10, 600
 
 
-def _erase(request: Request, number: str, contact: str) -> erasure.Erasure:
+def _erase(
+    request: Request, db: Database, settings: Settings, throttle: Throttle, number: str, contact: str
+) -> erasure.Erasure:
     """Counts this client's attempt (ServiceError erasure_throttled over ``LIMIT``), then erases."""
-    secret, address = settings(request).secret_key, client_address(request)
-    verdict = throttle(request).hit(key_for(secret, "erasure-client", address), LIMIT, WINDOW)
+    secret, address = settings.secret_key, client_address(request)
+    verdict = throttle.hit(key_for(secret, "erasure-client", address), LIMIT, WINDOW)
     if not verdict.allowed:
         raise ServiceError("erasure_throttled", retry_after=verdict.retry_after)
     return erasure.erase_personal_data(
-        db(request),
+        db,
         number,
         contact,
-        throttle=throttle(request),
+        throttle=throttle,
         guesser=key_for(secret, "erasure-guess", address),
-        data_dir=settings(request).data_dir,
+        data_dir=settings.data_dir,
     )
 
 
@@ -70,18 +73,17 @@ def _page(
 @get("/receipt/erase", name="erase_form")
 async def erase_form(request: Request, number: FromQuery[str] = "") -> Template:
     """The erasure form with what will be erased and what kept; ``number`` fills in the receipt."""
-    # async like the POST on the same path (see pages.comment_form for why).
     return _page(request, number.strip()[:40])
 
 
 @post("/receipt/erase", name="erase_submit")
-async def erase_submit(request: Request) -> Template:
+async def erase_submit(db: Database, settings: Settings, throttle: Throttle, request: Request) -> Template:
     """Checks the receipt and contact and erases; the form again with a precise message when refused."""
     form = await request.form()
     number, contact = str(form.get("number") or "")[:40], str(form.get("contact") or "")[:200]
     try:
         check_csrf(request, form)
-        done = await to_thread.run_sync(_erase, request, number, contact)
+        done = await call(_erase, request, db, settings, throttle, number, contact)
     except ServiceError as error:
         page = _page(request, number, contact, error)
         page.headers.update(error.headers)
@@ -117,10 +119,17 @@ ERRORS = (
 
 
 @post("/receipts/{number:str}/erasure", status_code=200, responses=error_responses(*ERRORS))
-async def erase_api(request: Request, number: FromPath[str], data: JSONBody[ErasureIn]) -> ErasureOut:
+async def erase_api(
+    db: Database,
+    settings: Settings,
+    throttle: Throttle,
+    request: Request,
+    number: FromPath[str],
+    data: JSONBody[ErasureIn],
+) -> ErasureOut:
     """Erases the personal data of the comment with receipt ``number`` when ``contact`` matches; 200 also
     when it was erased before. Refusals use the stable codes listed per status."""
-    done = await to_thread.run_sync(_erase, request, number, data.contact)
+    done = await call(_erase, request, db, settings, throttle, number, data.contact)
     return ErasureOut(
         done.receipt,
         "personal_data_already_erased" if done.already else "personal_data_erased",

@@ -7,18 +7,21 @@ from litestar import Request, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Template
 
-from app.routes.admin_common import call
+from app.db import Database
 from app.routes.admin_themes import report_file
-from app.routes.common import db, error_page, render
+from app.routes.common import call, error_page, render
 from app.services import feedback
 from app.services.errors import ServiceError
+from app.settings import Settings
 
 
 @get("/c/{slug:str}/feedback", name="feedback_report")
-async def report_page(request: Request, slug: FromPath[str], round: FromQuery[int | None] = None) -> Template:
+async def report_page(
+    db: Database, request: Request, slug: FromPath[str], round: FromQuery[int | None] = None
+) -> Template:
     """The published report of round ``round`` (default the newest published one)."""
     try:
-        report, slug = await call(feedback.public, db(request), slug, round)
+        report, slug = await call(feedback.public, db, slug, round)
     except ServiceError as error:
         return error_page(request, error)
     return render(request, "feedback.html", {"slug": slug, "report": report, "doc": report.document()})
@@ -26,14 +29,18 @@ async def report_page(request: Request, slug: FromPath[str], round: FromQuery[in
 
 @get("/c/{slug:str}/feedback.docx", name="feedback_report_docx")
 async def report_docx(
-    request: Request, slug: FromPath[str], round: FromQuery[int | None] = None
+    settings: Settings,
+    db: Database,
+    request: Request,
+    slug: FromPath[str],
+    round: FromQuery[int | None] = None,
 ) -> File | Template:
     """The same report as Word."""
     try:
-        report, slug = await call(feedback.public, db(request), slug, round)
+        report, slug = await call(feedback.public, db, slug, round)
     except ServiceError as error:
         return error_page(request, error)
-    return await call(report_file, request, report, slug)
+    return await call(report_file, settings, report, slug)
 
 
 FEEDBACK_PAGES = [report_page, report_docx]
