@@ -39,7 +39,7 @@ from app.routes.common import (
     provide_settings,
     provide_throttle,
     provide_writer,
-    render,
+    render_page,
 )
 from app.routes.erasure import ERASURE_PAGES, erase_api
 from app.routes.feedback import FEEDBACK_PAGES
@@ -136,7 +136,9 @@ def _upload_screened(request: Request, error: ServiceError) -> Template:
 def _not_found(request: Request, error: NotFoundException) -> Response | Template:
     if request.url.path.startswith("/api/"):  # no route matched: the API still answers with its JSON body
         return _api_http_error(request, error)
-    return render(request, "error.html", {"code": "not_found", "message": N_("找不到该页面。")}, status=404)
+    return render_page(
+        request, "error.html", {"code": "not_found", "message": N_("找不到该页面。")}, status=404
+    )
 
 
 def _http_error(request: Request, error: HTTPException) -> Response | Template:
@@ -145,7 +147,7 @@ def _http_error(request: Request, error: HTTPException) -> Response | Template:
         return _not_found(request, NotFoundException())
     if request.url.path.startswith("/api/"):  # e.g. 405 from the router: JSON like every API answer
         return _api_http_error(request, error)
-    return render(
+    return render_page(
         request,
         "error.html",
         {"code": "http_error", "message": N_("请求无法处理，请返回重试。")},

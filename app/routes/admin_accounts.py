@@ -9,8 +9,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.db import Database
-from app.routes.admin_common import admin_error, page
-from app.routes.common import call, check_csrf
+from app.routes.admin_common import admin_error, render_workspace
+from app.routes.common import check_csrf, run_blocking
 from app.services import auth
 from app.services.auth import UserInfo
 from app.services.errors import MESSAGES, N_, ServiceError
@@ -24,7 +24,7 @@ DONE = {
 }
 
 
-def _page(
+def _accounts_page(
     request: Request,
     db: Database,
     error: ServiceError | None = None,
@@ -32,7 +32,7 @@ def _page(
     done: str = "",
     who: str = "",
 ) -> Template:
-    return page(
+    return render_workspace(
         request,
         "admin/users.html",
         {
@@ -56,7 +56,9 @@ async def users(db: Database, user: UserInfo, request: Request) -> Template:
         return admin_error(request, error)
     done, who = str(request.query_params.get("done") or ""), str(request.query_params.get("user") or "")
     # ``who`` goes into a message marked safe: only a name an account could have.
-    return await call(_page, request, db, None, None, done, who if auth.NAME.match(who) else "")
+    return await run_blocking(
+        _accounts_page, request, db, None, None, done, who if auth.NAME.match(who) else ""
+    )
 
 
 @post("/users", name="admin_user_add")
@@ -67,13 +69,13 @@ async def add(db: Database, user: UserInfo, request: Request) -> Template | Redi
     try:
         check_csrf(request, form)
         auth.require_admin(user)
-        created = await call(
+        created = await run_blocking(
             auth.create_user, db, typed["name"], typed["role"], str(form.get("password") or "")
         )
     except ServiceError as error:
         if error.code in ("forbidden", "csrf_failed"):
             return admin_error(request, error)
-        return await call(_page, request, db, error, typed)
+        return await run_blocking(_accounts_page, request, db, error, typed)
     return Redirect(path=f"/admin/users?done=created&user={created.name}", status_code=303)
 
 
@@ -100,10 +102,10 @@ async def act(
         if action not in ACTIONS:
             raise ServiceError("not_found")
         done, run = ACTIONS[action]
-        await call(run, db, name, form)
+        await run_blocking(run, db, name, form)
     except ServiceError as error:
         if error.code == "password_too_short":
-            return await call(_page, request, db, error)
+            return await run_blocking(_accounts_page, request, db, error)
         return admin_error(request, error)
     return Redirect(path=f"/admin/users?done={done}&user={name}", status_code=303)
 

@@ -15,7 +15,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from app.db import Database
 from app.routes.api import INT_MAX, READ_ERRORS, WRITE_ERRORS, BodyId, PathNumber, error_responses
-from app.routes.common import call
+from app.routes.common import run_blocking
 from app.services import compare as compare_service
 from app.services import dispositions, offline, review
 from app.services.auth import UserInfo
@@ -111,8 +111,8 @@ class CompareOut:
 @get("/consultations/{slug:str}/overview", responses=error_responses(*ADMIN_READ))
 async def overview(db: Database, slug: FromPath[str], version: QueryNumber = None) -> OverviewOut:
     """Totals of a version by article, chapter, commenter type, disposition and source."""
-    ref = await call(review.version_ref, db, slug, version)
-    return OverviewOut(ref.number, ref.period.state, await call(review.overview, db, ref.version_id))
+    ref = await run_blocking(review.version_ref, db, slug, version)
+    return OverviewOut(ref.number, ref.period.state, await run_blocking(review.overview, db, ref.version_id))
 
 
 @get("/consultations/{slug:str}/comments", responses=error_responses(*ADMIN_READ))
@@ -134,7 +134,7 @@ async def comments(
     """The filtered list, 50 per page (``page_no`` past either end shows the first or last page), personal
     data included. The filters are those of the page: an article or chapter node id (art-13, ch-2), a
     commenter type, a disposition ("none": not yet answered), a source, a date range, a cluster, words."""
-    ref = await call(review.version_ref, db, slug, version)
+    ref = await run_blocking(review.version_ref, db, slug, version)
     filters = review.Filters(
         article.strip(),
         chapter.strip(),
@@ -146,7 +146,7 @@ async def comments(
         cluster,
         q.strip(),
     )
-    listing = await call(review.list_comments, db, ref.version_id, filters, page_no)
+    listing = await run_blocking(review.list_comments, db, ref.version_id, filters, page_no)
     return CommentsOut(ref.number, listing.total, listing.page, listing.pages, listing.rows)
 
 
@@ -156,7 +156,7 @@ async def comments(
 )
 async def comment(db: Database, comment_id: PathNumber) -> review.CommentDetail:
     """One comment with its disposition history."""
-    return await call(review.comment_detail, db, comment_id)
+    return await run_blocking(review.comment_detail, db, comment_id)
 
 
 @post(
@@ -174,7 +174,7 @@ async def comment(db: Database, comment_id: PathNumber) -> review.CommentDetail:
 )
 async def dispose(db: Database, user: UserInfo, data: JSONBody[DispositionIn]) -> AnsweredOut:
     """Answers the chosen comments (all or nothing); returns how many."""
-    count = await call(
+    count = await run_blocking(
         dispositions.dispose,
         db,
         user,
@@ -206,7 +206,7 @@ async def enter_offline(
     db: Database, user: UserInfo, slug: FromPath[str], data: JSONBody[OfflineIn]
 ) -> EnteredOut:
     """Stores an offline comment on the given (default: latest) version; returns its receipt."""
-    ref = await call(review.version_ref, db, slug, data.version)
+    ref = await run_blocking(review.version_ref, db, slug, data.version)
     raw = offline.OfflineInput(
         CommentInput(
             data.target,
@@ -222,7 +222,7 @@ async def enter_offline(
         data.source_detail,
         data.received_on,
     )
-    return EnteredOut(await call(offline.enter, db, user, ref.version_id, raw))
+    return EnteredOut(await run_blocking(offline.enter, db, user, ref.version_id, raw))
 
 
 @get("/consultations/{slug:str}/compare", responses=error_responses(*ADMIN_READ, "versions_invalid"))
@@ -233,7 +233,7 @@ async def compare(
     new: Annotated[int, QueryParameter(ge=1, le=INT_MAX)],
 ) -> CompareOut:
     """The aligned rows of two versions, each with the ids of the old version's comments on it."""
-    view = await call(compare_service.compare, db, slug, old, new)
+    view = await run_blocking(compare_service.compare, db, slug, old, new)
     return CompareOut(
         view.summary,
         [

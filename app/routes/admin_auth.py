@@ -14,7 +14,7 @@ from app.routes.admin_common import (
     current_user,
     session_cookie,
 )
-from app.routes.common import call, check_csrf, client_address, render
+from app.routes.common import check_csrf, client_address, render_page, run_blocking
 from app.services import auth
 from app.services.errors import MESSAGES, ServiceError, retry_minutes
 from app.services.throttle import Throttle
@@ -33,9 +33,9 @@ def _safe_next(target: str) -> str:
 @get("/admin/login", name="admin_login")
 async def login_form(request: Request, next: FromQuery[str] = "/admin") -> Template | Redirect:
     """The login form (or straight on when already logged in)."""
-    if await call(current_user, request) is not None:
+    if await run_blocking(current_user, request) is not None:
         return Redirect(path=_safe_next(next), status_code=303)
-    return render(request, "admin/login.html", {"next": _safe_next(next), "name": "", "error": None})
+    return render_page(request, "admin/login.html", {"next": _safe_next(next), "name": "", "error": None})
 
 
 @post("/admin/login", name="admin_login_submit")
@@ -48,7 +48,7 @@ async def login(
     secret = settings.secret_key
     try:
         check_csrf(request, form)
-        token, _ = await call(
+        token, _ = await run_blocking(
             auth.login,
             db,
             name,
@@ -59,7 +59,7 @@ async def login(
             device=request.cookies.get(DEVICE_COOKIE),
         )
     except ServiceError as error:
-        page = render(
+        page = render_page(
             request,
             "admin/login.html",
             {
@@ -74,7 +74,7 @@ async def login(
             page.headers["Retry-After"] = str(error.retry_after)
         return page
     # A fresh token at every login: a session id planted before login is worthless afterwards.
-    await call(auth.logout, db, request.cookies.get(SESSION_COOKIE))
+    await run_blocking(auth.logout, db, request.cookies.get(SESSION_COOKIE))
     device = Cookie(
         key=DEVICE_COOKIE,
         value=auth.device_cookie(secret, name.strip()),
@@ -95,5 +95,5 @@ async def logout(db: Database, request: Request) -> Redirect | Template:
         check_csrf(request, form)
     except ServiceError as error:
         return admin_error(request, error)
-    await call(auth.logout, db, request.cookies.get(SESSION_COOKIE))
+    await run_blocking(auth.logout, db, request.cookies.get(SESSION_COOKIE))
     return Redirect(path="/admin/login", status_code=303, cookies=[session_cookie(request, "", expire=True)])

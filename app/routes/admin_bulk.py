@@ -12,9 +12,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.db import Database
-from app.routes.admin_common import admin_error, page
+from app.routes.admin_common import admin_error, render_workspace
 from app.routes.admin_review import read_filters
-from app.routes.common import call, check_csrf
+from app.routes.common import check_csrf, run_blocking
 from app.services import dispositions, review
 from app.services.auth import UserInfo
 from app.services.errors import MESSAGES, ServiceError
@@ -75,10 +75,10 @@ async def confirm(db: Database, request: Request, slug: FromPath[str]) -> Templa
     form = await request.form()
     try:
         check_csrf(request, form)
-        plan = await call(_plan, db, slug, form)
+        plan = await run_blocking(_plan, db, slug, form)
     except ServiceError as error:
         return admin_error(request, error)
-    return page(request, "admin/bulk_confirm.html", {**plan, "error": None})
+    return render_workspace(request, "admin/bulk_confirm.html", {**plan, "error": None})
 
 
 @post("/c/{slug:str}/dispositions", name="admin_dispose_bulk")
@@ -88,14 +88,14 @@ async def commit(db: Database, user: UserInfo, request: Request, slug: FromPath[
     form = await request.form()
     try:
         check_csrf(request, form)
-        plan = await call(_plan, db, slug, form)
+        plan = await run_blocking(_plan, db, slug, form)
         expected = str(form.get("expected") or "")
         if plan["scope"] != "selection" and expected != str(len(plan["ids"])):
             error = ServiceError("selection_changed")
-            return page(
+            return render_workspace(
                 request, "admin/bulk_confirm.html", {**plan, "error": MESSAGES[error.code]}, status=409
             )
-        await call(
+        await run_blocking(
             dispositions.dispose,
             db,
             user,
@@ -104,7 +104,7 @@ async def commit(db: Database, user: UserInfo, request: Request, slug: FromPath[
             comment_ids=plan["ids"],
             bulk=(plan["ref"].consultation_id, plan["scope"]),
         )
-        done = (await call(dispositions.history, db, plan["ref"].consultation_id, 1))[0]
+        done = (await run_blocking(dispositions.history, db, plan["ref"].consultation_id, 1))[0]
     except ServiceError as error:
         return admin_error(request, error)
     return Redirect(path=_back(slug, plan["query"], done=str(done.id)), status_code=303)
@@ -116,11 +116,11 @@ async def undo(db: Database, user: UserInfo, request: Request, slug: FromPath[st
     form = await request.form()
     try:
         check_csrf(request, form)
-        ref = await call(review.version_ref, db, slug)
+        ref = await run_blocking(review.version_ref, db, slug)
         action = str(form.get("action") or "")
         if not (action.isascii() and action.isdigit() and len(action) < 10):
             raise ServiceError("undo_unavailable")
-        await call(dispositions.undo, db, user, ref.consultation_id, int(action))
+        await run_blocking(dispositions.undo, db, user, ref.consultation_id, int(action))
     except ServiceError as error:
         return admin_error(request, error)
     return Redirect(path=_back(slug, str(form.get("query") or ""), undone=action), status_code=303)

@@ -12,7 +12,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
 from litestar.response import Template
 
-from app.routes.common import render
+from app.routes.common import render_page
 from app.services import auth
 from app.services.errors import MESSAGES, ServiceError
 
@@ -56,7 +56,7 @@ def provide_user(request: Request) -> auth.UserInfo:
     return found
 
 
-def page(
+def render_workspace(
     request: Request,
     template: str,
     context: dict[str, Any] | None = None,
@@ -64,15 +64,15 @@ def page(
     status: int = 200,
     partial: str | None = None,
 ) -> Template:
-    """``render`` with the logged-in user in the context."""
-    return render(
+    """``render_page`` with the logged-in user in the context (every page of the drafters' workspace)."""
+    return render_page(
         request, template, {"user": current_user(request), **(context or {})}, status=status, partial=partial
     )
 
 
 def admin_error(request: Request, error: ServiceError) -> Template:
     """A drafter page's error: the message in the workspace layout."""
-    return page(
+    return render_workspace(
         request,
         "admin/error.html",
         {"code": error.code, "message": MESSAGES[error.code]},
@@ -81,4 +81,4 @@ def admin_error(request: Request, error: ServiceError) -> Template:
     )
 
 
-__all__ = ["admin_error", "current_user", "drafter_guard", "page", "provide_user"]
+__all__ = ["admin_error", "current_user", "drafter_guard", "provide_user", "render_workspace"]

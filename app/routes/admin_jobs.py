@@ -9,8 +9,8 @@ from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
 
 from app.db import Database
-from app.routes.admin_common import admin_error, page
-from app.routes.common import call, check_csrf
+from app.routes.admin_common import admin_error, render_workspace
+from app.routes.common import check_csrf, run_blocking
 from app.services import exports, jobs
 from app.services.errors import ServiceError
 from app.settings import Settings
@@ -19,8 +19,8 @@ from app.settings import Settings
 @get("/jobs", name="admin_jobs")
 async def job_list(db: Database, settings: Settings, request: Request) -> Template:
     """The newest jobs with their state, progress, reason of failure and result."""
-    found = await call(jobs.recent, db, 50)
-    return page(
+    found = await run_blocking(jobs.recent, db, 50)
+    return render_workspace(
         request,
         "admin/jobs.html",
         {
@@ -40,7 +40,7 @@ async def job_retry(db: Database, request: Request, job_id: FromPath[int]) -> Te
     form = await request.form()
     try:
         check_csrf(request, form)
-        await call(jobs.retry, db, job_id)
+        await run_blocking(jobs.retry, db, job_id)
     except ServiceError as error:
         return admin_error(request, error)
     return Redirect(path=f"/admin/jobs?retried={job_id}", status_code=303)
@@ -50,7 +50,7 @@ async def job_retry(db: Database, request: Request, job_id: FromPath[int]) -> Te
 async def job_download(db: Database, request: Request, job_id: FromPath[int]) -> File | Template:
     """The Word file an export job wrote; like a direct export, it is deleted once sent."""
     try:
-        path, name = await call(exports.job_file, db, job_id)
+        path, name = await run_blocking(exports.job_file, db, job_id)
     except ServiceError as error:
         return admin_error(request, error)
     return File(

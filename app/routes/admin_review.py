@@ -11,8 +11,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app.db import Database, storable
-from app.routes.admin_common import admin_error, page
-from app.routes.common import call, check_csrf, is_htmx
+from app.routes.admin_common import admin_error, render_workspace
+from app.routes.common import check_csrf, is_htmx, run_blocking
 from app.services import attachments, dispositions, jobs, offline, proposals, review
 from app.services.auth import UserInfo
 from app.services.comments import COMMENTER_TYPES, RECEIPT, CommentInput
@@ -65,7 +65,9 @@ def _choices(db: Database, version_id: int) -> dict:
 @get("/", name="admin_home")
 async def home(db: Database, request: Request) -> Template:
     """The consultations, each with links into its review."""
-    return page(request, "admin/home.html", {"consultations": await call(list_consultations, db)})
+    return render_workspace(
+        request, "admin/home.html", {"consultations": await run_blocking(list_consultations, db)}
+    )
 
 
 @get("/c/{slug:str}", name="admin_overview")
@@ -75,14 +77,18 @@ async def overview(
     """Totals of every round (or of one: ``version``) as a chart and a table, the table of contents
     coloured by comment count."""
     try:
-        ref = await call(review.version_ref, db, slug, version)
+        ref = await run_blocking(review.version_ref, db, slug, version)
     except ServiceError as error:
         return admin_error(request, error)
-    stats = await call(review.overview, db, ref.scope(version), ref.version_id)
+    stats = await run_blocking(review.overview, db, ref.scope(version), ref.version_id)
     rebuild = request.query_params.get("rebuild", "")
-    job = await call(jobs.get, db, int(rebuild)) if rebuild.isdigit() and storable(int(rebuild)) else None
+    job = (
+        await run_blocking(jobs.get, db, int(rebuild))
+        if rebuild.isdigit() and storable(int(rebuild))
+        else None
+    )
     context = {"ref": ref, "stats": stats, "round": version, "rebuild": job}
-    return page(
+    return render_workspace(
         request, "admin/overview.html", {**context, "imported": bool(request.query_params.get("imported"))}
     )
 
@@ -116,10 +122,10 @@ async def comments(
     """The filtered list of every round, or of round ``version`` (read with the other filters: empty
     means every round); the list alone for htmx."""
     try:
-        context = await call(_list_context, request, db, slug, page_no)
+        context = await run_blocking(_list_context, request, db, slug, page_no)
     except ServiceError as error:
         return admin_error(request, error)
-    return page(request, "admin/comments.html", context, partial="admin/_comments.html")
+    return render_workspace(request, "admin/comments.html", context, partial="admin/_comments.html")
 
 
 def _comment_context(db: Database, comment_id: int, params) -> dict:
@@ -150,10 +156,12 @@ async def comment(
     """One comment with the article it is on, its cluster, its disposition history, the form to answer
     it, and 上一条 / 下一条 / 下一条未处理 within the list (the filters come along in the query)."""
     try:
-        context = await call(_comment_context, db, comment_id, request.query_params)
+        context = await run_blocking(_comment_context, db, comment_id, request.query_params)
     except ServiceError as error:
         return admin_error(request, error)
-    return page(request, "admin/comment.html", {**context, "saved": saved}, partial="admin/_comment.html")
+    return render_workspace(
+        request, "admin/comment.html", {**context, "saved": saved}, partial="admin/_comment.html"
+    )
 
 
 @post("/comments/{comment_id:int}/disposition", name="admin_dispose")
@@ -168,17 +176,17 @@ async def dispose(
     error = None
     try:
         check_csrf(request, form)
-        await call(dispositions.dispose, db, user, value, reason, comment_ids=[comment_id])
+        await run_blocking(dispositions.dispose, db, user, value, reason, comment_ids=[comment_id])
     except ServiceError as refused:
         error = refused
     if error is None and not is_htmx(request):
         query = urlencode({**params, "saved": "1"})
         return Redirect(path=f"/admin/comments/{comment_id}?{query}", status_code=303)
     try:
-        context = await call(_comment_context, db, comment_id, params)
+        context = await run_blocking(_comment_context, db, comment_id, params)
     except ServiceError as missing:
         return admin_error(request, missing)
-    return page(
+    return render_workspace(
         request,
         "admin/comment.html",
         {
@@ -224,7 +232,7 @@ async def offline_form(
         k: str(request.query_params.get(k) or "")[:200] for k in ("source", "source_detail", "received_on")
     }
     try:
-        context = await call(
+        context = await run_blocking(
             _offline_context,
             db,
             slug,
@@ -240,7 +248,7 @@ async def offline_form(
         )
     except ServiceError as error:
         return admin_error(request, error)
-    return page(request, "admin/offline.html", context)
+    return render_workspace(request, "admin/offline.html", context)
 
 
 @post(
@@ -272,17 +280,17 @@ async def offline_submit(
     version = int(field("version")) if field("version").isdigit() else None
     try:
         check_csrf(request, form)
-        ref = await call(review.version_ref, db, slug, version)
-        files = await call(attachments.receive, settings.data_dir, form.getall("attachments", []))
-        receipt = await call(offline.enter, db, user, ref.version_id, raw, files=files)
+        ref = await run_blocking(review.version_ref, db, slug, version)
+        files = await run_blocking(attachments.receive, settings.data_dir, form.getall("attachments", []))
+        receipt = await run_blocking(offline.enter, db, user, ref.version_id, raw, files=files)
     except ServiceError as error:
         try:
-            context = await call(
+            context = await run_blocking(
                 _offline_context, db, slug, version, raw, error.fields or {"page": error.code}
             )
         except ServiceError as other:
             return admin_error(request, other)
-        return page(request, "admin/offline.html", context, status=error.status)
+        return render_workspace(request, "admin/offline.html", context, status=error.status)
     kept = urlencode(
         {"version": ref.number, "done": receipt, "source": raw.source, "source_detail": raw.source_detail}
         | {"received_on": raw.received_on}
@@ -298,8 +306,8 @@ async def cluster(db: Database, user: UserInfo, request: Request, slug: FromPath
     try:
         check_csrf(request, form)
         number = str(form.get("version") or "")
-        ref = await call(review.version_ref, db, slug, int(number) if number.isdigit() else None)
-        job_id = await call(
+        ref = await run_blocking(review.version_ref, db, slug, int(number) if number.isdigit() else None)
+        job_id = await run_blocking(
             jobs.enqueue,
             db,
             "clusters.rebuild",

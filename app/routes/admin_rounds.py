@@ -10,8 +10,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app.db import Database, utcnow
-from app.routes.admin_common import admin_error, page
-from app.routes.common import call, check_csrf
+from app.routes.admin_common import admin_error, render_workspace
+from app.routes.common import check_csrf, run_blocking
 from app.services import review, round_admin, rounds
 from app.services.auth import UserInfo, is_admin, require_admin
 from app.services.errors import MESSAGES, ServiceError
@@ -45,11 +45,11 @@ async def rounds_page(
 ) -> Template:
     """The rounds of a consultation with what may be done to each."""
     try:
-        context = await call(_context, db, user, slug)
+        context = await run_blocking(_context, db, user, slug)
     except ServiceError as error:
         return admin_error(request, error)
     done = str(request.query_params.get("done") or "")
-    return page(
+    return render_workspace(
         request,
         "admin/rounds.html",
         {**context, "saved": saved, "done": done if done in ("round", "answers") else ""},
@@ -73,8 +73,8 @@ async def publish_round(
     try:
         check_csrf(request, form)
         require_admin(user)
-        ref = await call(review.version_ref, db, slug)
-        await call(
+        ref = await run_blocking(review.version_ref, db, slug)
+        await run_blocking(
             round_admin.publish_round,
             db,
             _number(ref, number),
@@ -86,8 +86,10 @@ async def publish_round(
     except ServiceError as error:
         if error.code in ("forbidden", "consultation_not_found", "csrf_failed"):
             return admin_error(request, error)
-        context = await call(_context, db, user, slug, error, {**typed, "number": number})
-        return page(request, "admin/rounds.html", {**context, "saved": None, "done": ""}, status=error.status)
+        context = await run_blocking(_context, db, user, slug, error, {**typed, "number": number})
+        return render_workspace(
+            request, "admin/rounds.html", {**context, "saved": None, "done": ""}, status=error.status
+        )
     return Redirect(path=f"/admin/c/{slug}/rounds?done=round", status_code=303)
 
 
@@ -100,7 +102,7 @@ async def publish_answers(
     try:
         check_csrf(request, form)
         require_admin(user)
-        await call(rounds.publish_answers, db, slug, number)
+        await run_blocking(rounds.publish_answers, db, slug, number)
     except ServiceError as error:
         return admin_error(request, error)
     return Redirect(path=f"/admin/c/{slug}/rounds?done=answers", status_code=303)

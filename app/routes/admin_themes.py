@@ -14,13 +14,15 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from app.db import Database, storable
-from app.routes.admin_common import admin_error, page
-from app.routes.common import call, check_csrf
+from app.routes.admin_common import admin_error, render_workspace
+from app.routes.common import check_csrf, run_blocking
 from app.services import feedback, theme_decisions, theme_runs, themes
 from app.services.auth import UserInfo
 from app.services.errors import MESSAGES, N_, ServiceError
+from app.services.exports import scratch_file
 from app.services.review import article_choices, version_ref
 from app.settings import Settings
+from exporters.feedback import write_feedback
 
 DONE = {
     "run": N_("已开始分析，完成后本页显示结果。"),
@@ -89,10 +91,10 @@ async def theme_list(
     """The themes of a round (of one article when ``article`` is given), small ones apart, the comments
     no theme holds, and the latest run with its progress."""
     try:
-        context = await call(_themes_context, db, slug, version, article)
+        context = await run_blocking(_themes_context, db, slug, version, article)
     except ServiceError as missing:
         return admin_error(request, missing)
-    return page(request, "admin/themes.html", {**context, **_flash(done, error)})
+    return render_workspace(request, "admin/themes.html", {**context, **_flash(done, error)})
 
 
 @post("/c/{slug:str}/themes/run", name="admin_themes_run")
@@ -104,8 +106,8 @@ async def run(db: Database, user: UserInfo, request: Request, slug: FromPath[str
     back = f"/admin/c/{slug}/themes?version={form.get('version') or ''}"
     try:
         number = _ids([form.get("version") or ""])
-        ref = await call(version_ref, db, slug, number[0] if number else None)
-        await call(theme_runs.request_analysis, db, ref.version_id, user.name)
+        ref = await run_blocking(version_ref, db, slug, number[0] if number else None)
+        await run_blocking(theme_runs.request_analysis, db, ref.version_id, user.name)
     except ServiceError as refused:
         return _back(back, error=refused.code)
     return _back(back, done="run")
@@ -119,7 +121,7 @@ async def merge(db: Database, user: UserInfo, request: Request, slug: FromPath[s
         return refused_page
     back = f"/admin/c/{slug}/themes?version={form.get('version') or ''}"
     try:
-        await call(theme_decisions.merge, db, user, _ids(form.getall("themes", [])))
+        await run_blocking(theme_decisions.merge, db, user, _ids(form.getall("themes", [])))
     except ServiceError as refused:
         return _back(back, error=refused.code)
     return _back(back, done="merged")
@@ -135,10 +137,12 @@ async def theme(
 ) -> Template:
     """One theme: its figures, representative comments, every comment, and its history."""
     try:
-        detail = await call(themes.theme_detail, db, theme_id)
+        detail = await run_blocking(themes.theme_detail, db, theme_id)
     except ServiceError as missing:
         return admin_error(request, missing)
-    return page(request, "admin/theme.html", {"detail": detail, "t": detail.theme, **_flash(done, error)})
+    return render_workspace(
+        request, "admin/theme.html", {"detail": detail, "t": detail.theme, **_flash(done, error)}
+    )
 
 
 @post("/themes/{theme_id:int}/{action:str}", name="admin_theme_action")
@@ -154,22 +158,26 @@ async def theme_action(
     comments = _ids(form.getall("comments", []))
     try:
         if action == "rename":
-            await call(theme_decisions.rename, db, who, theme_id, str(form.get("label") or ""))
+            await run_blocking(theme_decisions.rename, db, who, theme_id, str(form.get("label") or ""))
             done = "renamed"
         elif action in ("approve", "unapprove"):
-            await call(theme_decisions.approve, db, who, theme_id, action == "approve")
+            await run_blocking(theme_decisions.approve, db, who, theme_id, action == "approve")
             done = action + "d"
         elif action == "handling":
-            await call(theme_decisions.set_handling, db, who, theme_id, str(form.get("handling") or ""))
+            await run_blocking(
+                theme_decisions.set_handling, db, who, theme_id, str(form.get("handling") or "")
+            )
             done = "handling"
         elif action == "split":
-            new = await call(theme_decisions.split, db, who, theme_id, comments, str(form.get("label") or ""))
+            new = await run_blocking(
+                theme_decisions.split, db, who, theme_id, comments, str(form.get("label") or "")
+            )
             return _back(f"/admin/themes/{new}", done="split")
         elif action == "move":
             target = _ids([form.get("target") or ""])
             if not target:
                 raise ServiceError("theme_target_invalid")
-            await call(theme_decisions.move, db, who, comments, target[0])
+            await run_blocking(theme_decisions.move, db, who, comments, target[0])
             done = "moved"
         else:
             return admin_error(request, ServiceError("not_found"))
@@ -198,10 +206,10 @@ async def report(
 ) -> Template:
     """The round's feedback report: generate it, edit the text, publish it (administrators)."""
     try:
-        context = await call(_report_context, db, slug, version)
+        context = await run_blocking(_report_context, db, slug, version)
     except ServiceError as missing:
         return admin_error(request, missing)
-    return page(request, "admin/report.html", {**context, **_flash(done, error)})
+    return render_workspace(request, "admin/report.html", {**context, **_flash(done, error)})
 
 
 @post("/c/{slug:str}/report/{action:str}", name="admin_report_action")
@@ -216,15 +224,15 @@ async def report_action(
     back = f"/admin/c/{slug}/report?version={number[0] if number else ''}"
     who = user
     try:
-        ref = await call(version_ref, db, slug, number[0] if number else None)
+        ref = await run_blocking(version_ref, db, slug, number[0] if number else None)
         if action == "generate":
-            await call(feedback.generate, db, who, ref.version_id)
+            await run_blocking(feedback.generate, db, who, ref.version_id)
             done = "generated"
         elif action == "save":
-            await call(feedback.save_body, db, who, ref.version_id, str(form.get("body") or ""))
+            await run_blocking(feedback.save_body, db, who, ref.version_id, str(form.get("body") or ""))
             done = "saved"
         elif action in ("publish", "withdraw"):
-            await call(feedback.publish, db, who, ref.version_id, action == "publish")
+            await run_blocking(feedback.publish, db, who, ref.version_id, action == "publish")
             done = "published" if action == "publish" else "withdrawn"
         else:
             return admin_error(request, ServiceError("not_found"))
@@ -237,10 +245,7 @@ async def report_action(
 
 def report_file(settings: Settings, report: feedback.Report, slug: str) -> File:
     """The report as a Word file, deleted once sent."""
-    from app.services.exports import _scratch
-    from exporters.feedback import write_feedback
-
-    path = _scratch(settings.data_dir)
+    path = scratch_file(settings.data_dir)
     write_feedback(report.document(), path)
     return File(
         path=path,
@@ -260,12 +265,12 @@ async def report_docx(
 ) -> File | Template:
     """The report as it stands (published or not) as Word."""
     try:
-        context = await call(_report_context, db, slug, version)
+        context = await run_blocking(_report_context, db, slug, version)
         if context["report"] is None:
             raise ServiceError("report_not_found")
     except ServiceError as missing:
         return admin_error(request, missing)
-    return await call(report_file, settings, context["report"], slug)
+    return await run_blocking(report_file, settings, context["report"], slug)
 
 
 THEME_PAGES = [theme_list, run, merge, theme, theme_action, report, report_action, report_docx]

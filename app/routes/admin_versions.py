@@ -11,8 +11,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from app.db import Database, utcnow
-from app.routes.admin_common import admin_error, page
-from app.routes.common import call, check_csrf
+from app.routes.admin_common import admin_error, render_workspace
+from app.routes.common import check_csrf, run_blocking
 from app.services import compare as compare_service
 from app.services import exports, importing, jobs, uploads
 from app.services.auth import UserInfo, require_admin
@@ -33,7 +33,7 @@ def upload_page(
     except ServiceError as missing:
         return admin_error(request, missing)
     detail = getattr(error, "detail", "") if error else ""
-    return page(
+    return render_workspace(
         request,
         "admin/upload.html",
         {
@@ -49,7 +49,7 @@ def upload_page(
 @get("/c/{slug:str}/versions/new", name="admin_upload_form")
 async def upload_form(db: Database, request: Request, slug: FromPath[str]) -> Template:
     """The form to upload the next version."""
-    return await call(upload_page, request, db, slug)
+    return await run_blocking(upload_page, request, db, slug)
 
 
 @post(
@@ -68,7 +68,7 @@ async def upload(
         if file is None or isinstance(file, str):
             raise uploads.UploadRefused("upload_missing")
         data = await file.read()
-        pending = await call(
+        pending = await run_blocking(
             uploads.stage,
             settings.data_dir,
             file.filename or "",
@@ -76,12 +76,12 @@ async def upload(
             slug=slug,
             user_id=user.id,
         )
-        ref = await call(version_ref, db, slug)
-        against = await call(importing.preview, db, slug, pending.draft)
+        ref = await run_blocking(version_ref, db, slug)
+        against = await run_blocking(importing.preview, db, slug, pending.draft)
     except ServiceError as error:
-        return await call(upload_page, request, db, slug, error, error.status)
+        return await run_blocking(upload_page, request, db, slug, error, error.status)
     start = today(utcnow())
-    return page(
+    return render_workspace(
         request,
         "admin/preview.html",
         {
@@ -110,7 +110,7 @@ async def confirm(
     form = await request.form()
     try:
         check_csrf(request, form)
-        result = await call(
+        result = await run_blocking(
             uploads.confirm,
             db,
             settings.data_dir,
@@ -123,7 +123,7 @@ async def confirm(
             user_id=user.id,
         )
     except ServiceError as error:
-        return await call(upload_page, request, db, slug, error, error.status)
+        return await run_blocking(upload_page, request, db, slug, error, error.status)
     return Redirect(path=f"/admin/c/{slug}/rounds?saved={result.version_number}", status_code=303)
 
 
@@ -141,10 +141,10 @@ async def compare(
     check, and beside each old article its comments with their dispositions. ``only``: changes only;
     ``renumbered``: 下一处修改 (and the changes-only view) include articles that were only renumbered."""
     try:
-        view = await call(compare_service.compare, db, slug, old, new, only, renumbered)
+        view = await run_blocking(compare_service.compare, db, slug, old, new, only, renumbered)
     except ServiceError as error:
         return admin_error(request, error)
-    return page(
+    return render_workspace(
         request,
         "admin/compare.html",
         {"view": view, "ref": view.new_ref, "dispositions": DISPOSITIONS, "reasons": REASONS},
@@ -170,12 +170,14 @@ async def export(
     try:
         if personal:
             require_admin(user)
-        if await call(exports.needs_job, db, slug, kind, version):
+        if await run_blocking(exports.needs_job, db, slug, kind, version):
             params = {"data_dir": str(settings.data_dir), "slug": slug, "kind": kind}
             params |= {"number": version, "personal": personal}
-            job_id = await call(jobs.enqueue, db, "exports.word", params, user=user.name)
+            job_id = await run_blocking(jobs.enqueue, db, "exports.word", params, user=user.name)
             return Redirect(path=f"/admin/jobs?export={job_id}", status_code=303)
-        path, name = await call(exports.export, db, settings.data_dir, slug, kind, version, personal, changed)
+        path, name = await run_blocking(
+            exports.export, db, settings.data_dir, slug, kind, version, personal, changed
+        )
     except ServiceError as error:
         return admin_error(request, error)
     # Exports carry comments and, when asked, personal data: the file lives only until it has been sent.

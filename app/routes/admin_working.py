@@ -13,9 +13,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from app.db import Database, utcnow
-from app.routes.admin_common import admin_error, page
+from app.routes.admin_common import admin_error, render_workspace
 from app.routes.admin_versions import _date
-from app.routes.common import call, check_csrf
+from app.routes.common import check_csrf, run_blocking
 from app.services import attachment_rows, attachments, proposals, rounds, uploads, working
 from app.services.auth import UserInfo, require_admin
 from app.services.errors import MESSAGES, ServiceError
@@ -45,10 +45,10 @@ async def working_page(db: Database, request: Request, slug: FromPath[str]) -> T
     """The round being prepared: its articles (changed ones marked), the proposals received on the
     round it was made from, and the form that publishes it; or the button that creates it."""
     try:
-        context = await call(_working_context, db, slug)
+        context = await run_blocking(_working_context, db, slug)
     except ServiceError as error:
         return admin_error(request, error)
-    return page(request, "admin/working.html", {**context, "error": None})
+    return render_workspace(request, "admin/working.html", {**context, "error": None})
 
 
 @post("/c/{slug:str}/working", name="admin_working_create")
@@ -57,7 +57,7 @@ async def create(db: Database, request: Request, slug: FromPath[str]) -> Templat
     form = await request.form()
     try:
         check_csrf(request, form)
-        await call(working.create_working, db, slug)
+        await run_blocking(working.create_working, db, slug)
     except ServiceError as error:
         return admin_error(request, error)
     return Redirect(path=f"/admin/c/{slug}/working", status_code=303)
@@ -93,10 +93,10 @@ async def article_page(
     """One article of the working draft: its text to edit, its changes against the published round, and
     the wordings proposed for it and its paragraphs, each with the form that adopts it."""
     try:
-        context = await call(_article_context, db, slug, node)
+        context = await run_blocking(_article_context, db, slug, node)
     except ServiceError as error:
         return admin_error(request, error)
-    return page(request, "admin/working_article.html", {**context, "error": None, "saved": saved})
+    return render_workspace(request, "admin/working_article.html", {**context, "error": None, "saved": saved})
 
 
 @post("/c/{slug:str}/working/{node:str}", name="admin_working_save")
@@ -108,17 +108,17 @@ async def save(
     text = str(form.get("text") or "")
     try:
         check_csrf(request, form)
-        await call(working.save_article, db, slug, node, text)
+        await run_blocking(working.save_article, db, slug, node, text)
     except ServiceError as error:
         try:
-            context = await call(_article_context, db, slug, node)
+            context = await run_blocking(_article_context, db, slug, node)
         except ServiceError:  # no page to go back to (no working draft): the refusal itself
             return admin_error(request, error)
         kept = {
             **context,
             "article": context["article"].__class__(**{**vars(context["article"]), "text": text}),
         }
-        return page(
+        return render_workspace(
             request,
             "admin/working_article.html",
             {**kept, "error": MESSAGES[error.code], "saved": False},
@@ -135,7 +135,7 @@ async def adopt(db: Database, user: UserInfo, request: Request, slug: FromPath[s
     ids = [int(v) for v in form.getall("comment", []) if str(v).isdigit()]
     try:
         check_csrf(request, form)
-        adopted = await call(proposals.adopt, db, ids, str(form.get("text") or ""), user)
+        adopted = await run_blocking(proposals.adopt, db, ids, str(form.get("text") or ""), user)
     except ServiceError as error:
         return admin_error(request, error)
     node = working.article_node(adopted.node_id)
@@ -149,17 +149,17 @@ async def publish(db: Database, user: UserInfo, request: Request, slug: FromPath
     try:
         check_csrf(request, form)
         require_admin(user)  # publishing a round is the administrators' (issue 13)
-        draft = await call(working.get_working, db, slug)
+        draft = await run_blocking(working.get_working, db, slug)
         if draft is None:
             raise ServiceError("working_draft_missing")
         opens, closes = _date(str(form.get("opens") or "")), _date(str(form.get("closes") or ""))
-        await call(rounds.publish, db, slug, draft.number, opens, closes)
+        await run_blocking(rounds.publish, db, slug, draft.number, opens, closes)
     except ServiceError as error:
         try:
-            context = await call(_working_context, db, slug)
+            context = await run_blocking(_working_context, db, slug)
         except ServiceError:
             return admin_error(request, error)
-        return page(
+        return render_workspace(
             request, "admin/working.html", {**context, "error": MESSAGES[error.code]}, status=error.status
         )
     return Redirect(
@@ -173,9 +173,9 @@ async def export_docx(
 ) -> File | Template:
     """The working draft as a Word document, to edit outside and import back."""
     try:
-        number, draft = await call(working.working_draft, db, slug)
+        number, draft = await run_blocking(working.working_draft, db, slug)
         path = settings.data_dir / f".working-{secrets.token_hex(8)}.docx"
-        await call(write_draft, draft, path)
+        await run_blocking(write_draft, draft, path)
     except ServiceError as error:
         return admin_error(request, error)
     return File(
@@ -205,17 +205,19 @@ async def import_docx(db: Database, request: Request, slug: FromPath[str]) -> Te
         if not file.filename.lower().endswith(uploads.SUFFIXES):
             raise uploads.UploadRefused("upload_type_invalid")
         try:
-            draft = await call(parse_bytes, data, file.filename)
+            draft = await run_blocking(parse_bytes, data, file.filename)
         except ParseError as error:
             raise uploads.UploadRefused("parse_failed", error.message) from None
-        await call(working.replace_working, db, slug, draft)
+        await run_blocking(working.replace_working, db, slug, draft)
     except ServiceError as error:
         try:
-            context = await call(_working_context, db, slug)
+            context = await run_blocking(_working_context, db, slug)
         except ServiceError:
             return admin_error(request, error)
         message = MESSAGES[error.code] + (getattr(error, "detail", "") or "")
-        return page(request, "admin/working.html", {**context, "error": message}, status=error.status)
+        return render_workspace(
+            request, "admin/working.html", {**context, "error": message}, status=error.status
+        )
     return Redirect(path=f"/admin/c/{slug}/working?imported=1", status_code=303)
 
 
@@ -225,7 +227,7 @@ async def attachment(
 ) -> File | Template:
     """A comment's attachment, as a download (never shown inline), for drafters only."""
     try:
-        found = await call(attachment_rows.find, db, settings.data_dir, attachment_id)
+        found = await run_blocking(attachment_rows.find, db, settings.data_dir, attachment_id)
     except ServiceError as error:
         return admin_error(request, error)
     path, name, kind = found
@@ -243,7 +245,7 @@ async def mark_personal(db: Database, request: Request, attachment_id: FromPath[
     form = await request.form()
     try:
         check_csrf(request, form)
-        comment_id = await call(
+        comment_id = await run_blocking(
             attachment_rows.set_personal, db, attachment_id, form.get("personal") == "yes"
         )
     except ServiceError as error:

@@ -20,7 +20,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, Parameter, PathParameter
 
 from app.db import INT_MAX, Database, storable
-from app.routes.common import call, client_address, client_trusted, count_lookup
+from app.routes.common import client_address, client_trusted, count_lookup, run_blocking
 from app.services import comments as comment_service
 from app.services.comments import CommentInput, Submission
 from app.services.consultations import ConsultationSummary, list_consultations, version_view
@@ -232,7 +232,7 @@ PathNumber = Annotated[int, PathParameter(ge=1, le=INT_MAX)]
 @get("/consultations", responses=error_responses(*READ_ERRORS))
 async def consultations(db: Database) -> list[ConsultationOut]:
     """Every consultation, open ones first."""
-    return [_consultation(s) for s in await call(list_consultations, db)]
+    return [_consultation(s) for s in await run_blocking(list_consultations, db)]
 
 
 @get(
@@ -241,7 +241,7 @@ async def consultations(db: Database) -> list[ConsultationOut]:
 )
 async def read_version(db: Database, slug: FromPath[str], number: PathNumber) -> VersionOut:
     """A version's article tree with comment counts per article."""
-    v = await call(version_view, db, slug, number)
+    v = await run_blocking(version_view, db, slug, number)
     return VersionOut(
         v.slug,
         v.consultation_title,
@@ -339,8 +339,8 @@ async def read_receipt(
     settings: Settings, throttle: Throttle, db: Database, request: Request, number: FromPath[str]
 ) -> ReceiptOut:
     """A comment by its receipt number, personal data masked."""
-    await call(count_lookup, request, settings, throttle)
-    r = await call(comment_service.get_receipt, db, number)
+    await run_blocking(count_lookup, request, settings, throttle)
+    r = await run_blocking(comment_service.get_receipt, db, number)
     return ReceiptOut(
         r.receipt,
         r.slug,

@@ -50,7 +50,7 @@ def _secret(request: Request) -> bytes:
     return request.app.state.settings.secret_key
 
 
-async def call(fn, *args, **kwargs):
+async def run_blocking(fn, *args, **kwargs):
     """``fn(*args, **kwargs)`` in a worker thread: the one way handlers keep blocking work (the database,
     files, Word) off the event loop. Every handler is async and goes through here."""
     return await to_thread.run_sync(functools.partial(fn, *args, **kwargs))
@@ -115,7 +115,7 @@ def check_csrf(request: Request, form) -> None:
         raise ServiceError("csrf_failed")
 
 
-def render(
+def render_page(
     request: Request,
     template: str,
     context: dict[str, Any] | None = None,
@@ -154,7 +154,7 @@ def render(
 def error_page(request: Request, error: ServiceError, kept: str = "") -> Template:
     """The error page for a refusal that has no form to go back to; ``kept`` is text the user typed,
     shown back so it is not lost."""
-    return render(
+    return render_page(
         request,
         "error.html",
         {"code": error.code, "message": MESSAGES[error.code], "kept": kept},

@@ -19,7 +19,7 @@ from litestar.response import Template
 
 from app.db import Database
 from app.routes.api import WRITE_ERRORS, error_responses
-from app.routes.common import call, check_csrf, client_address, render
+from app.routes.common import check_csrf, client_address, render_page, run_blocking
 from app.services import erasure
 from app.services.errors import MESSAGES, ServiceError, retry_minutes
 from app.services.throttle import Throttle, key_for
@@ -46,7 +46,7 @@ def _erase(
     )
 
 
-def _page(
+def _erase_page(
     request: Request,
     number: str,
     contact: str = "",
@@ -54,7 +54,7 @@ def _page(
     done: erasure.Erasure | None = None,
 ) -> Template:
     field_error = error.fields.get("contact") if error else None
-    return render(
+    return render_page(
         request,
         "erase.html",
         {
@@ -73,7 +73,7 @@ def _page(
 @get("/receipt/erase", name="erase_form")
 async def erase_form(request: Request, number: FromQuery[str] = "") -> Template:
     """The erasure form with what will be erased and what kept; ``number`` fills in the receipt."""
-    return _page(request, number.strip()[:40])
+    return _erase_page(request, number.strip()[:40])
 
 
 @post("/receipt/erase", name="erase_submit")
@@ -83,12 +83,12 @@ async def erase_submit(db: Database, settings: Settings, throttle: Throttle, req
     number, contact = str(form.get("number") or "")[:40], str(form.get("contact") or "")[:200]
     try:
         check_csrf(request, form)
-        done = await call(_erase, request, db, settings, throttle, number, contact)
+        done = await run_blocking(_erase, request, db, settings, throttle, number, contact)
     except ServiceError as error:
-        page = _page(request, number, contact, error)
+        page = _erase_page(request, number, contact, error)
         page.headers.update(error.headers)
         return page
-    return _page(request, done.receipt, done=done)
+    return _erase_page(request, done.receipt, done=done)
 
 
 @dataclass
@@ -129,7 +129,7 @@ async def erase_api(
 ) -> ErasureOut:
     """Erases the personal data of the comment with receipt ``number`` when ``contact`` matches; 200 also
     when it was erased before. Refusals use the stable codes listed per status."""
-    done = await call(_erase, request, db, settings, throttle, number, data.contact)
+    done = await run_blocking(_erase, request, db, settings, throttle, number, data.contact)
     return ErasureOut(
         done.receipt,
         "personal_data_already_erased" if done.already else "personal_data_erased",

@@ -9,7 +9,7 @@ from litestar.response import File, Template
 
 from app.db import Database
 from app.routes.admin_themes import report_file
-from app.routes.common import call, error_page, render
+from app.routes.common import error_page, render_page, run_blocking
 from app.services import feedback
 from app.services.errors import ServiceError
 from app.settings import Settings
@@ -21,10 +21,10 @@ async def report_page(
 ) -> Template:
     """The published report of round ``round`` (default the newest published one)."""
     try:
-        report, slug = await call(feedback.public, db, slug, round)
+        report, slug = await run_blocking(feedback.public, db, slug, round)
     except ServiceError as error:
         return error_page(request, error)
-    return render(request, "feedback.html", {"slug": slug, "report": report, "doc": report.document()})
+    return render_page(request, "feedback.html", {"slug": slug, "report": report, "doc": report.document()})
 
 
 @get("/c/{slug:str}/feedback.docx", name="feedback_report_docx")
@@ -37,10 +37,10 @@ async def report_docx(
 ) -> File | Template:
     """The same report as Word."""
     try:
-        report, slug = await call(feedback.public, db, slug, round)
+        report, slug = await run_blocking(feedback.public, db, slug, round)
     except ServiceError as error:
         return error_page(request, error)
-    return await call(report_file, settings, report, slug)
+    return await run_blocking(report_file, settings, report, slug)
 
 
 FEEDBACK_PAGES = [report_page, report_docx]

@@ -13,14 +13,14 @@ from litestar.response import Redirect, Template
 from app.db import Database
 from app.i18n import LOCALES
 from app.routes.common import (
-    call,
     check_csrf,
     client_address,
     client_trusted,
     count_lookup,
     error_page,
     is_htmx,
-    render,
+    render_page,
+    run_blocking,
 )
 from app.services import attachments, proposals
 from app.services import comments as comment_service
@@ -37,7 +37,7 @@ from app.settings import Settings
 @get("/", name="home")
 async def home(db: Database, request: Request) -> Template:
     """The consultations, open ones first."""
-    return render(request, "home.html", {"consultations": await call(list_consultations, db)})
+    return render_page(request, "home.html", {"consultations": await run_blocking(list_consultations, db)})
 
 
 @get("/c/{slug:str}", name="draft")
@@ -51,15 +51,15 @@ async def draft(
     """The reading view of the current (or the given) round; ``go`` (the jump box: 第十三条, 十三, 13)
     sends the reader to that article, or says it was not found."""
     try:
-        view = await call(version_view, db, slug, version)
+        view = await run_blocking(version_view, db, slug, version)
     except ServiceError as error:
         return error_page(request, error)
     if go:
         found = find_article(view, go)
         if found:
             return Redirect(path=f"/c/{slug}?version={view.number}#{found.id}", status_code=303)
-        return render(request, "draft.html", {"view": view, "go": go, "go_error": True}, status=404)
-    return render(request, "draft.html", {"view": view})
+        return render_page(request, "draft.html", {"view": view, "go": go, "go_error": True}, status=404)
+    return render_page(request, "draft.html", {"view": view})
 
 
 def _offer(db: Database, slug: str, view, target: str):
@@ -128,11 +128,11 @@ async def comment_form(
     for htmx); ``propose`` opens the proposed-wording box (the links choosing which paragraph to
     reword ask for it)."""
     try:
-        context = await call(_form_context, db, slug, CommentInput(target=target), version)
+        context = await run_blocking(_form_context, db, slug, CommentInput(target=target), version)
     except ServiceError as error:
         return error_page(request, error)
     context["proposal_open"] = context["proposal_open"] or propose
-    return render(request, "comment.html", context, partial="_comment_form.html")
+    return render_page(request, "comment.html", context, partial="_comment_form.html")
 
 
 def _read_form(form) -> CommentInput:
@@ -198,16 +198,16 @@ async def submit_comment(
     try:
         check_csrf(request, form)
         clean = comment_service.validate(raw)
-        clean = await call(_with_proposal, db, slug, version, clean, base_target)
-        files = await call(attachments.receive, settings.data_dir, form.getall("attachments", []))
+        clean = await run_blocking(_with_proposal, db, slug, version, clean, base_target)
+        files = await run_blocking(attachments.receive, settings.data_dir, form.getall("attachments", []))
         client = comment_service.client_hash(settings.secret_key, client_address(request))
         accepted = await writer.submit(
             Submission(slug, clean, client, client_trusted(request, settings), version, attachments=files)
         )
     except ServiceError as error:
-        return await call(_refused, request, db, slug, raw, version, error, base_target)
+        return await run_blocking(_refused, request, db, slug, raw, version, error, base_target)
     if is_htmx(request):
-        return render(
+        return render_page(
             request,
             "_comment_done.html",
             {"receipt": accepted.receipt, "target": clean.target, "duplicate": accepted.duplicate},
@@ -245,13 +245,13 @@ def _refused(
         return error_page(request, other, kept=raw.content)
     if error.retry_after:
         context["retry_minutes"] = retry_minutes(error.retry_after)
-    page = render(request, "comment.html", context, status=error.status, partial="_comment_form.html")
+    page = render_page(request, "comment.html", context, status=error.status, partial="_comment_form.html")
     page.headers.update(error.headers)
     return page
 
 
 def _lookup_refused(request: Request, number: str, error: ServiceError) -> Template:
-    page = render(
+    page = render_page(
         request,
         "receipt_lookup.html",
         {
@@ -271,10 +271,10 @@ async def receipt_lookup(
 ) -> Template | Redirect:
     """The look-up form; with ``number``, the receipt page it names."""
     if not number:
-        return render(request, "receipt_lookup.html", {"number": "", "error": None})
+        return render_page(request, "receipt_lookup.html", {"number": "", "error": None})
     try:
-        await call(count_lookup, request, settings, throttle)
-        receipt = await call(comment_service.get_receipt, db, number)
+        await run_blocking(count_lookup, request, settings, throttle)
+        receipt = await run_blocking(comment_service.get_receipt, db, number)
     except ServiceError as error:
         return _lookup_refused(request, number, error)
     return Redirect(path=f"/receipt/{receipt.receipt}", status_code=303)
@@ -291,11 +291,11 @@ async def receipt(
 ) -> Template:
     """What the commenter sent (personal data masked) and its status."""
     try:
-        await call(count_lookup, request, settings, throttle)
-        found = await call(comment_service.get_receipt, db, number)
+        await run_blocking(count_lookup, request, settings, throttle)
+        found = await run_blocking(comment_service.get_receipt, db, number)
     except ServiceError as error:
         return _lookup_refused(request, number, error)
-    return render(
+    return render_page(
         request,
         "receipt.html",
         {"receipt": found, "new": new, "status_labels": STATUS_LABELS, "dispositions": DISPOSITIONS},
@@ -324,7 +324,7 @@ def health() -> str:
 async def ready(db: Database) -> str:
     """Readiness probe for a load balancer: "ok" when the database answers; a database outage becomes
     the app's 503 (see app.web) so a balancer stops sending traffic here until it is back."""
-    await call(db.ping)
+    await run_blocking(db.ping)
     return "ok"
 
 
