@@ -209,7 +209,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             *PAGES,
             *ERASURE_PAGES,
             *FEEDBACK_PAGES,
-            Router(
+            Router(  # the public API, erasure requests included
                 path="/api/v1",
                 route_handlers=[*API_ROUTES, erase_api],
                 exception_handlers=API_ERRORS,
@@ -221,6 +221,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                 path="/admin",
                 route_handlers=[
                     logout,
+                    # The upload shows a body refused before it ran (too large, unreadable) on its own form.
                     Router(
                         path="/",
                         route_handlers=[upload],
