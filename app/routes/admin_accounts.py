@@ -5,6 +5,7 @@ disabling and enabling, password resets and ending an account's sessions. The sa
 from __future__ import annotations
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -48,7 +49,7 @@ def _accounts_page(
 
 
 @get("/users", name="admin_users")
-async def users(db: Database, user: UserInfo, request: Request) -> Template:
+async def users(db: NamedDependency[Database], user: NamedDependency[UserInfo], request: Request) -> Template:
     """The accounts, with what an administrator may do to each."""
     try:
         auth.require_admin(user)
@@ -62,7 +63,9 @@ async def users(db: Database, user: UserInfo, request: Request) -> Template:
 
 
 @post("/users", name="admin_user_add")
-async def add(db: Database, user: UserInfo, request: Request) -> Template | Redirect:
+async def add(
+    db: NamedDependency[Database], user: NamedDependency[UserInfo], request: Request
+) -> Template | Redirect:
     """Creates an account."""
     form = await request.form()
     typed = {k: str(form.get(k) or "") for k in ("name", "role")}
@@ -92,7 +95,11 @@ ACTIONS = {
 
 @post("/users/{name:str}/{action:str}", name="admin_user_action")
 async def act(
-    db: Database, user: UserInfo, request: Request, name: FromPath[str], action: FromPath[str]
+    db: NamedDependency[Database],
+    user: NamedDependency[UserInfo],
+    request: Request,
+    name: FromPath[str],
+    action: FromPath[str],
 ) -> Template | Redirect:
     """Disables, enables, resets the password of, or ends the sessions of account ``name``."""
     form = await request.form()

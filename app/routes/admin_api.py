@@ -11,6 +11,7 @@ from datetime import date
 from typing import Annotated
 
 from litestar import get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from app.db import Database
@@ -109,7 +110,9 @@ class CompareOut:
 
 
 @get("/consultations/{slug:str}/overview", responses=error_responses(*ADMIN_READ))
-async def overview(db: Database, slug: FromPath[str], version: QueryNumber = None) -> OverviewOut:
+async def overview(
+    db: NamedDependency[Database], slug: FromPath[str], version: QueryNumber = None
+) -> OverviewOut:
     """Totals of a version by article, chapter, commenter type, disposition and source."""
     ref = await run_blocking(review.version_ref, db, slug, version)
     return OverviewOut(ref.number, ref.period.state, await run_blocking(review.overview, db, ref.version_id))
@@ -117,7 +120,7 @@ async def overview(db: Database, slug: FromPath[str], version: QueryNumber = Non
 
 @get("/consultations/{slug:str}/comments", responses=error_responses(*ADMIN_READ))
 async def comments(
-    db: Database,
+    db: NamedDependency[Database],
     slug: FromPath[str],
     version: QueryNumber = None,
     page_no: FromQuery[int] = 1,
@@ -154,7 +157,7 @@ async def comments(
     "/comments/{comment_id:int}",
     responses=error_responses(*READ_ERRORS, "not_authenticated", "not_found", "comment_not_found"),
 )
-async def comment(db: Database, comment_id: PathNumber) -> review.CommentDetail:
+async def comment(db: NamedDependency[Database], comment_id: PathNumber) -> review.CommentDetail:
     """One comment with its disposition history."""
     return await run_blocking(review.comment_detail, db, comment_id)
 
@@ -172,7 +175,9 @@ async def comment(db: Database, comment_id: PathNumber) -> review.CommentDetail:
         "comment_not_found",
     ),
 )
-async def dispose(db: Database, user: UserInfo, data: JSONBody[DispositionIn]) -> AnsweredOut:
+async def dispose(
+    db: NamedDependency[Database], user: NamedDependency[UserInfo], data: JSONBody[DispositionIn]
+) -> AnsweredOut:
     """Answers the chosen comments (all or nothing); returns how many."""
     count = await run_blocking(
         dispositions.dispose,
@@ -203,7 +208,10 @@ async def dispose(db: Database, user: UserInfo, data: JSONBody[DispositionIn]) -
     ),
 )
 async def enter_offline(
-    db: Database, user: UserInfo, slug: FromPath[str], data: JSONBody[OfflineIn]
+    db: NamedDependency[Database],
+    user: NamedDependency[UserInfo],
+    slug: FromPath[str],
+    data: JSONBody[OfflineIn],
 ) -> EnteredOut:
     """Stores an offline comment on the given (default: latest) version; returns its receipt."""
     ref = await run_blocking(review.version_ref, db, slug, data.version)
@@ -227,7 +235,7 @@ async def enter_offline(
 
 @get("/consultations/{slug:str}/compare", responses=error_responses(*ADMIN_READ, "versions_invalid"))
 async def compare(
-    db: Database,
+    db: NamedDependency[Database],
     slug: FromPath[str],
     old: Annotated[int, QueryParameter(ge=1, le=INT_MAX)],
     new: Annotated[int, QueryParameter(ge=1, le=INT_MAX)],

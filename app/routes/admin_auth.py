@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
@@ -40,7 +41,10 @@ async def login_form(request: Request, next: FromQuery[str] = "/admin") -> Templ
 
 @post("/admin/login", name="admin_login_submit")
 async def login(
-    db: Database, settings: Settings, throttle: Throttle, request: Request
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    throttle: NamedDependency[Throttle],
+    request: Request,
 ) -> Template | Redirect:
     """Checks the name and password; on success a new session (old cookie replaced), else the form again."""
     form = await request.form()
@@ -88,7 +92,7 @@ async def login(
 
 
 @post("/logout", name="admin_logout")
-async def logout(db: Database, request: Request) -> Redirect | Template:
+async def logout(db: NamedDependency[Database], request: Request) -> Redirect | Template:
     """Ends the session and returns to the login form (403 without this browser's CSRF token)."""
     form = await request.form()
     try:

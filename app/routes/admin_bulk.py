@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode
 
 from litestar import Request, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -70,7 +71,7 @@ def _back(slug: str, query: str, **extra: str) -> str:
 
 
 @post("/c/{slug:str}/dispositions/confirm", name="admin_dispose_bulk_confirm")
-async def confirm(db: Database, request: Request, slug: FromPath[str]) -> Template:
+async def confirm(db: NamedDependency[Database], request: Request, slug: FromPath[str]) -> Template:
     """The confirmation page: the value, the reason, how many comments and which."""
     form = await request.form()
     try:
@@ -82,7 +83,9 @@ async def confirm(db: Database, request: Request, slug: FromPath[str]) -> Templa
 
 
 @post("/c/{slug:str}/dispositions", name="admin_dispose_bulk")
-async def commit(db: Database, user: UserInfo, request: Request, slug: FromPath[str]) -> Template | Redirect:
+async def commit(
+    db: NamedDependency[Database], user: NamedDependency[UserInfo], request: Request, slug: FromPath[str]
+) -> Template | Redirect:
     """Records the confirmed bulk answer; back to the list with its message (and the undo button). When
     the comments matching the filter changed since the confirmation, the confirmation again."""
     form = await request.form()
@@ -111,7 +114,9 @@ async def commit(db: Database, user: UserInfo, request: Request, slug: FromPath[
 
 
 @post("/c/{slug:str}/dispositions/undo", name="admin_dispose_bulk_undo")
-async def undo(db: Database, user: UserInfo, request: Request, slug: FromPath[str]) -> Template | Redirect:
+async def undo(
+    db: NamedDependency[Database], user: NamedDependency[UserInfo], request: Request, slug: FromPath[str]
+) -> Template | Redirect:
     """Undoes the latest bulk answer of the consultation."""
     form = await request.form()
     try:

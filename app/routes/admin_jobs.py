@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from litestar import Request, get, post
 from litestar.background_tasks import BackgroundTask
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
 
@@ -17,7 +18,9 @@ from app.settings import Settings
 
 
 @get("/jobs", name="admin_jobs")
-async def job_list(db: Database, settings: Settings, request: Request) -> Template:
+async def job_list(
+    db: NamedDependency[Database], settings: NamedDependency[Settings], request: Request
+) -> Template:
     """The newest jobs with their state, progress, reason of failure and result."""
     found = await run_blocking(jobs.recent, db, 50)
     return render_workspace(
@@ -35,7 +38,9 @@ async def job_list(db: Database, settings: Settings, request: Request) -> Templa
 
 
 @post("/jobs/{job_id:int}/retry", name="admin_job_retry")
-async def job_retry(db: Database, request: Request, job_id: FromPath[int]) -> Template | Redirect:
+async def job_retry(
+    db: NamedDependency[Database], request: Request, job_id: FromPath[int]
+) -> Template | Redirect:
     """Queues a failed job again, then shows the list."""
     form = await request.form()
     try:
@@ -47,7 +52,9 @@ async def job_retry(db: Database, request: Request, job_id: FromPath[int]) -> Te
 
 
 @get("/jobs/{job_id:int}/download", name="admin_job_download")
-async def job_download(db: Database, request: Request, job_id: FromPath[int]) -> File | Template:
+async def job_download(
+    db: NamedDependency[Database], request: Request, job_id: FromPath[int]
+) -> File | Template:
     """The Word file an export job wrote; like a direct export, it is deleted once sent."""
     try:
         path, name = await run_blocking(exports.job_file, db, job_id)

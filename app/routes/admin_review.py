@@ -7,6 +7,7 @@ from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -63,7 +64,7 @@ def _choices(db: Database, version_id: int) -> dict:
 
 
 @get("/", name="admin_home")
-async def home(db: Database, request: Request) -> Template:
+async def home(db: NamedDependency[Database], request: Request) -> Template:
     """The consultations, each with links into its review."""
     return render_workspace(
         request, "admin/home.html", {"consultations": await run_blocking(list_consultations, db)}
@@ -72,7 +73,10 @@ async def home(db: Database, request: Request) -> Template:
 
 @get("/c/{slug:str}", name="admin_overview")
 async def overview(
-    db: Database, request: Request, slug: FromPath[str], version: FromQuery[int | None] = None
+    db: NamedDependency[Database],
+    request: Request,
+    slug: FromPath[str],
+    version: FromQuery[int | None] = None,
 ) -> Template:
     """Totals of every round (or of one: ``version``) as a chart and a table, the table of contents
     coloured by comment count."""
@@ -117,7 +121,7 @@ def _list_context(request: Request, db: Database, slug: str, page_no: int) -> di
 
 @get("/c/{slug:str}/comments", name="admin_comments")
 async def comments(
-    db: Database, request: Request, slug: FromPath[str], page_no: FromQuery[int] = 1
+    db: NamedDependency[Database], request: Request, slug: FromPath[str], page_no: FromQuery[int] = 1
 ) -> Template:
     """The filtered list of every round, or of round ``version`` (read with the other filters: empty
     means every round); the list alone for htmx."""
@@ -151,7 +155,7 @@ def _comment_context(db: Database, comment_id: int, params) -> dict:
 
 @get("/comments/{comment_id:int}", name="admin_comment")
 async def comment(
-    db: Database, request: Request, comment_id: FromPath[int], saved: FromQuery[bool] = False
+    db: NamedDependency[Database], request: Request, comment_id: FromPath[int], saved: FromQuery[bool] = False
 ) -> Template:
     """One comment with the article it is on, its cluster, its disposition history, the form to answer
     it, and 上一条 / 下一条 / 下一条未处理 within the list (the filters come along in the query)."""
@@ -166,7 +170,10 @@ async def comment(
 
 @post("/comments/{comment_id:int}/disposition", name="admin_dispose")
 async def dispose(
-    db: Database, user: UserInfo, request: Request, comment_id: FromPath[int]
+    db: NamedDependency[Database],
+    user: NamedDependency[UserInfo],
+    request: Request,
+    comment_id: FromPath[int],
 ) -> Template | Redirect:
     """Records a disposition; the comment again (with the error and what was typed, if refused)."""
     form = await request.form()
@@ -220,7 +227,7 @@ def _offline_context(
 
 @get("/c/{slug:str}/offline", name="admin_offline")
 async def offline_form(
-    db: Database,
+    db: NamedDependency[Database],
     request: Request,
     slug: FromPath[str],
     version: FromQuery[int | None] = None,
@@ -257,7 +264,11 @@ async def offline_form(
     request_max_body_size=(attachments.MAX_FILES + 1) * attachments.MAX_FILE,
 )
 async def offline_submit(
-    db: Database, settings: Settings, user: UserInfo, request: Request, slug: FromPath[str]
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    user: NamedDependency[UserInfo],
+    request: Request,
+    slug: FromPath[str],
 ) -> Template | Redirect:
     """Stores the offline comment, then an empty form for the next one (or this one with its errors)."""
     form = await request.form()
@@ -299,7 +310,9 @@ async def offline_submit(
 
 
 @post("/c/{slug:str}/cluster", name="admin_cluster")
-async def cluster(db: Database, user: UserInfo, request: Request, slug: FromPath[str]) -> Template | Redirect:
+async def cluster(
+    db: NamedDependency[Database], user: NamedDependency[UserInfo], request: Request, slug: FromPath[str]
+) -> Template | Redirect:
     """Starts a from-scratch rebuild of a version's near-duplicate clusters as a background job (new
     comments join their clusters without it)."""
     form = await request.form()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -41,7 +42,11 @@ def _context(db: Database, user: UserInfo, slug: str, error: ServiceError | None
 
 @get("/c/{slug:str}/rounds", name="admin_rounds")
 async def rounds_page(
-    db: Database, user: UserInfo, request: Request, slug: FromPath[str], saved: FromQuery[int | None] = None
+    db: NamedDependency[Database],
+    user: NamedDependency[UserInfo],
+    request: Request,
+    slug: FromPath[str],
+    saved: FromQuery[int | None] = None,
 ) -> Template:
     """The rounds of a consultation with what may be done to each."""
     try:
@@ -65,7 +70,11 @@ def _number(ref: review.VersionRef, number: int) -> int:
 
 @post("/c/{slug:str}/rounds/{number:int}/publish", name="admin_publish_round")
 async def publish_round(
-    db: Database, user: UserInfo, request: Request, slug: FromPath[str], number: FromPath[int]
+    db: NamedDependency[Database],
+    user: NamedDependency[UserInfo],
+    request: Request,
+    slug: FromPath[str],
+    number: FromPath[int],
 ) -> Template | Redirect:
     """Publishes round ``number`` with the period and 起草说明 typed on the rounds page."""
     form = await request.form()
@@ -95,7 +104,11 @@ async def publish_round(
 
 @post("/c/{slug:str}/rounds/{number:int}/answers", name="admin_publish_answers")
 async def publish_answers(
-    db: Database, user: UserInfo, request: Request, slug: FromPath[str], number: FromPath[int]
+    db: NamedDependency[Database],
+    user: NamedDependency[UserInfo],
+    request: Request,
+    slug: FromPath[str],
+    number: FromPath[int],
 ) -> Template | Redirect:
     """Makes round ``number``'s dispositions and reasons visible on receipts."""
     form = await request.form()

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from litestar import Request, get, post
 from litestar.background_tasks import BackgroundTask
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
@@ -80,7 +81,7 @@ def _themes_context(db: Database, slug: str, version: int | None, article: int |
 
 @get("/c/{slug:str}/themes", name="admin_themes")
 async def theme_list(
-    db: Database,
+    db: NamedDependency[Database],
     request: Request,
     slug: FromPath[str],
     version: FromQuery[int | None] = None,
@@ -98,7 +99,9 @@ async def theme_list(
 
 
 @post("/c/{slug:str}/themes/run", name="admin_themes_run")
-async def run(db: Database, user: UserInfo, request: Request, slug: FromPath[str]) -> Redirect | Template:
+async def run(
+    db: NamedDependency[Database], user: NamedDependency[UserInfo], request: Request, slug: FromPath[str]
+) -> Redirect | Template:
     """Queues the analysis of the round as a background job (or finds the one already queued)."""
     form = await request.form()
     if (refused_page := _csrf_refused(request, form)) is not None:
@@ -114,7 +117,9 @@ async def run(db: Database, user: UserInfo, request: Request, slug: FromPath[str
 
 
 @post("/c/{slug:str}/themes/merge", name="admin_themes_merge")
-async def merge(db: Database, user: UserInfo, request: Request, slug: FromPath[str]) -> Redirect | Template:
+async def merge(
+    db: NamedDependency[Database], user: NamedDependency[UserInfo], request: Request, slug: FromPath[str]
+) -> Redirect | Template:
     """Merges the ticked themes into the first ticked."""
     form = await request.form()
     if (refused_page := _csrf_refused(request, form)) is not None:
@@ -129,7 +134,7 @@ async def merge(db: Database, user: UserInfo, request: Request, slug: FromPath[s
 
 @get("/themes/{theme_id:int}", name="admin_theme")
 async def theme(
-    db: Database,
+    db: NamedDependency[Database],
     request: Request,
     theme_id: FromPath[int],
     done: FromQuery[str] = "",
@@ -147,7 +152,11 @@ async def theme(
 
 @post("/themes/{theme_id:int}/{action:str}", name="admin_theme_action")
 async def theme_action(
-    db: Database, user: UserInfo, request: Request, theme_id: FromPath[int], action: FromPath[str]
+    db: NamedDependency[Database],
+    user: NamedDependency[UserInfo],
+    request: Request,
+    theme_id: FromPath[int],
+    action: FromPath[str],
 ) -> Redirect | Template:
     """rename, approve, unapprove, handling, split or move (the ticked comments) on theme ``theme_id``."""
     form = await request.form()
@@ -197,7 +206,7 @@ def _report_context(db: Database, slug: str, version: int | None) -> dict:
 
 @get("/c/{slug:str}/report", name="admin_report")
 async def report(
-    db: Database,
+    db: NamedDependency[Database],
     request: Request,
     slug: FromPath[str],
     version: FromQuery[int | None] = None,
@@ -214,7 +223,11 @@ async def report(
 
 @post("/c/{slug:str}/report/{action:str}", name="admin_report_action")
 async def report_action(
-    db: Database, user: UserInfo, request: Request, slug: FromPath[str], action: FromPath[str]
+    db: NamedDependency[Database],
+    user: NamedDependency[UserInfo],
+    request: Request,
+    slug: FromPath[str],
+    action: FromPath[str],
 ) -> Redirect | Template:
     """generate, save, publish or withdraw the round's report."""
     form = await request.form()
@@ -257,8 +270,8 @@ def report_file(settings: Settings, report: feedback.Report, slug: str) -> File:
 
 @get("/c/{slug:str}/report.docx", name="admin_report_docx")
 async def report_docx(
-    db: Database,
-    settings: Settings,
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
     request: Request,
     slug: FromPath[str],
     version: FromQuery[int | None] = None,

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from litestar import Request, get, post
 from litestar.background_tasks import BackgroundTask
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
@@ -47,7 +48,7 @@ def upload_page(
 
 
 @get("/c/{slug:str}/versions/new", name="admin_upload_form")
-async def upload_form(db: Database, request: Request, slug: FromPath[str]) -> Template:
+async def upload_form(db: NamedDependency[Database], request: Request, slug: FromPath[str]) -> Template:
     """The form to upload the next version."""
     return await run_blocking(upload_page, request, db, slug)
 
@@ -58,7 +59,11 @@ async def upload_form(db: Database, request: Request, slug: FromPath[str]) -> Te
     request_max_body_size=uploads.MAX_UPLOAD + 65536,
 )
 async def upload(
-    db: Database, settings: Settings, user: UserInfo, request: Request, slug: FromPath[str]
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    user: NamedDependency[UserInfo],
+    request: Request,
+    slug: FromPath[str],
 ) -> Template:
     """Parses the upload and shows what was read and the parser's warnings, with the confirm form."""
     form = await request.form()
@@ -104,7 +109,11 @@ def _date(text: str) -> date:
 
 @post("/c/{slug:str}/versions/confirm", name="admin_upload_confirm")
 async def confirm(
-    db: Database, settings: Settings, user: UserInfo, request: Request, slug: FromPath[str]
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    user: NamedDependency[UserInfo],
+    request: Request,
+    slug: FromPath[str],
 ) -> Template | Redirect:
     """Imports the previewed upload as the next version."""
     form = await request.form()
@@ -129,7 +138,7 @@ async def confirm(
 
 @get("/c/{slug:str}/compare", name="admin_compare")
 async def compare(
-    db: Database,
+    db: NamedDependency[Database],
     request: Request,
     slug: FromPath[str],
     old: FromQuery[int] = 1,
@@ -153,9 +162,9 @@ async def compare(
 
 @get("/c/{slug:str}/export/{kind:str}", name="admin_export")
 async def export(
-    db: Database,
-    settings: Settings,
-    user: UserInfo,
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    user: NamedDependency[UserInfo],
     request: Request,
     slug: FromPath[str],
     kind: FromPath[str],

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from litestar import Request, get, post
 from litestar.background_tasks import BackgroundTask
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
@@ -41,7 +42,7 @@ def _working_context(db: Database, slug: str) -> dict:
 
 
 @get("/c/{slug:str}/working", name="admin_working")
-async def working_page(db: Database, request: Request, slug: FromPath[str]) -> Template:
+async def working_page(db: NamedDependency[Database], request: Request, slug: FromPath[str]) -> Template:
     """The round being prepared: its articles (changed ones marked), the proposals received on the
     round it was made from, and the form that publishes it; or the button that creates it."""
     try:
@@ -52,7 +53,7 @@ async def working_page(db: Database, request: Request, slug: FromPath[str]) -> T
 
 
 @post("/c/{slug:str}/working", name="admin_working_create")
-async def create(db: Database, request: Request, slug: FromPath[str]) -> Template | Redirect:
+async def create(db: NamedDependency[Database], request: Request, slug: FromPath[str]) -> Template | Redirect:
     """Creates the working draft from the latest published round."""
     form = await request.form()
     try:
@@ -88,7 +89,11 @@ def _article_context(db: Database, slug: str, node: str) -> dict:
 
 @get("/c/{slug:str}/working/{node:str}", name="admin_working_article")
 async def article_page(
-    db: Database, request: Request, slug: FromPath[str], node: FromPath[str], saved: FromQuery[bool] = False
+    db: NamedDependency[Database],
+    request: Request,
+    slug: FromPath[str],
+    node: FromPath[str],
+    saved: FromQuery[bool] = False,
 ) -> Template:
     """One article of the working draft: its text to edit, its changes against the published round, and
     the wordings proposed for it and its paragraphs, each with the form that adopts it."""
@@ -101,7 +106,7 @@ async def article_page(
 
 @post("/c/{slug:str}/working/{node:str}", name="admin_working_save")
 async def save(
-    db: Database, request: Request, slug: FromPath[str], node: FromPath[str]
+    db: NamedDependency[Database], request: Request, slug: FromPath[str], node: FromPath[str]
 ) -> Template | Redirect:
     """Saves the edited article; the page again with the text kept when it is refused."""
     form = await request.form()
@@ -128,7 +133,9 @@ async def save(
 
 
 @post("/c/{slug:str}/adopt", name="admin_adopt")
-async def adopt(db: Database, user: UserInfo, request: Request, slug: FromPath[str]) -> Template | Redirect:
+async def adopt(
+    db: NamedDependency[Database], user: NamedDependency[UserInfo], request: Request, slug: FromPath[str]
+) -> Template | Redirect:
     """Adopts a proposed wording (as proposed or as edited in the form) into the working draft for
     every comment that proposed it; back to the article of the working draft."""
     form = await request.form()
@@ -143,7 +150,9 @@ async def adopt(db: Database, user: UserInfo, request: Request, slug: FromPath[s
 
 
 @post("/c/{slug:str}/working-publish", name="admin_working_publish")
-async def publish(db: Database, user: UserInfo, request: Request, slug: FromPath[str]) -> Template | Redirect:
+async def publish(
+    db: NamedDependency[Database], user: NamedDependency[UserInfo], request: Request, slug: FromPath[str]
+) -> Template | Redirect:
     """Publishes the working draft as the next round, then shows its comparison with the round before."""
     form = await request.form()
     try:
@@ -169,7 +178,7 @@ async def publish(db: Database, user: UserInfo, request: Request, slug: FromPath
 
 @get("/c/{slug:str}/working-export", name="admin_working_export")
 async def export_docx(
-    db: Database, settings: Settings, request: Request, slug: FromPath[str]
+    db: NamedDependency[Database], settings: NamedDependency[Settings], request: Request, slug: FromPath[str]
 ) -> File | Template:
     """The working draft as a Word document, to edit outside and import back."""
     try:
@@ -191,7 +200,9 @@ async def export_docx(
     name="admin_working_import",
     request_max_body_size=uploads.MAX_UPLOAD + 65536,
 )
-async def import_docx(db: Database, request: Request, slug: FromPath[str]) -> Template | Redirect:
+async def import_docx(
+    db: NamedDependency[Database], request: Request, slug: FromPath[str]
+) -> Template | Redirect:
     """Replaces the working draft with an edited Word (or text) file, read by the draft parser."""
     form = await request.form()
     try:
@@ -223,7 +234,10 @@ async def import_docx(db: Database, request: Request, slug: FromPath[str]) -> Te
 
 @get("/attachments/{attachment_id:int}", name="admin_attachment")
 async def attachment(
-    db: Database, settings: Settings, request: Request, attachment_id: FromPath[int]
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    request: Request,
+    attachment_id: FromPath[int],
 ) -> File | Template:
     """A comment's attachment, as a download (never shown inline), for drafters only."""
     try:
@@ -240,7 +254,9 @@ async def attachment(
 
 
 @post("/attachments/{attachment_id:int}/personal", name="admin_attachment_personal")
-async def mark_personal(db: Database, request: Request, attachment_id: FromPath[int]) -> Template | Redirect:
+async def mark_personal(
+    db: NamedDependency[Database], request: Request, attachment_id: FromPath[int]
+) -> Template | Redirect:
     """Records the office's decision whether an attachment carries personal data (erasure removes it)."""
     form = await request.form()
     try:

@@ -16,6 +16,7 @@ from typing import Annotated
 
 import msgspec
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, Parameter, PathParameter
 
@@ -230,7 +231,7 @@ PathNumber = Annotated[int, PathParameter(ge=1, le=INT_MAX)]
 
 
 @get("/consultations", responses=error_responses(*READ_ERRORS))
-async def consultations(db: Database) -> list[ConsultationOut]:
+async def consultations(db: NamedDependency[Database]) -> list[ConsultationOut]:
     """Every consultation, open ones first."""
     return [_consultation(s) for s in await run_blocking(list_consultations, db)]
 
@@ -239,7 +240,7 @@ async def consultations(db: Database) -> list[ConsultationOut]:
     "/consultations/{slug:str}/versions/{number:int}",
     responses=error_responses(*READ_ERRORS, "not_found", "consultation_not_found", "version_not_found"),
 )
-async def read_version(db: Database, slug: FromPath[str], number: PathNumber) -> VersionOut:
+async def read_version(db: NamedDependency[Database], slug: FromPath[str], number: PathNumber) -> VersionOut:
     """A version's article tree with comment counts per article."""
     v = await run_blocking(version_view, db, slug, number)
     return VersionOut(
@@ -297,8 +298,8 @@ async def read_version(db: Database, slug: FromPath[str], number: PathNumber) ->
     },
 )
 async def submit_comment(
-    settings: Settings,
-    writer: CommentWriter,
+    settings: NamedDependency[Settings],
+    writer: NamedDependency[CommentWriter],
     request: Request,
     slug: FromPath[str],
     data: JSONBody[CommentIn],
@@ -336,7 +337,11 @@ async def submit_comment(
     responses=error_responses(*READ_ERRORS, "not_found", "receipt_not_found", "lookup_throttled"),
 )
 async def read_receipt(
-    settings: Settings, throttle: Throttle, db: Database, request: Request, number: FromPath[str]
+    settings: NamedDependency[Settings],
+    throttle: NamedDependency[Throttle],
+    db: NamedDependency[Database],
+    request: Request,
+    number: FromPath[str],
 ) -> ReceiptOut:
     """A comment by its receipt number, personal data masked."""
     await run_blocking(count_lookup, request, settings, throttle)

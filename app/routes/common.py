@@ -20,8 +20,9 @@ from app.services.writer import CommentWriter
 from app.settings import Settings
 
 # The app's services, handed to handlers by name through Litestar's dependency injection (app/web.py
-# registers these providers): a handler asks for ``db: Database``, ``settings: Settings``,
-# ``throttle: Throttle`` or ``writer: CommentWriter``.
+# registers these providers): a handler asks for ``db: NamedDependency[Database]``, likewise ``settings``
+# (Settings), ``throttle`` (Throttle), ``writer`` (CommentWriter) and, on the drafters' routers, ``user``
+# (UserInfo, app/routes/admin_common.py). NamedDependency says so to Litestar, which otherwise infers it.
 
 
 def provide_db(state: State) -> Database:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
 
@@ -77,7 +78,12 @@ async def erase_form(request: Request, number: FromQuery[str] = "") -> Template:
 
 
 @post("/receipt/erase", name="erase_submit")
-async def erase_submit(db: Database, settings: Settings, throttle: Throttle, request: Request) -> Template:
+async def erase_submit(
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    throttle: NamedDependency[Throttle],
+    request: Request,
+) -> Template:
     """Checks the receipt and contact and erases; the form again with a precise message when refused."""
     form = await request.form()
     number, contact = str(form.get("number") or "")[:40], str(form.get("contact") or "")[:200]
@@ -120,9 +126,9 @@ ERRORS = (
 
 @post("/receipts/{number:str}/erasure", status_code=200, responses=error_responses(*ERRORS))
 async def erase_api(
-    db: Database,
-    settings: Settings,
-    throttle: Throttle,
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    throttle: NamedDependency[Throttle],
     request: Request,
     number: FromPath[str],
     data: JSONBody[ErasureIn],

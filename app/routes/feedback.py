@@ -4,6 +4,7 @@ A report not published (or of a round not published) does not exist for the publ
 from __future__ import annotations
 
 from litestar import Request, get
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Template
 
@@ -17,7 +18,7 @@ from app.settings import Settings
 
 @get("/c/{slug:str}/feedback", name="feedback_report")
 async def report_page(
-    db: Database, request: Request, slug: FromPath[str], round: FromQuery[int | None] = None
+    db: NamedDependency[Database], request: Request, slug: FromPath[str], round: FromQuery[int | None] = None
 ) -> Template:
     """The published report of round ``round`` (default the newest published one)."""
     try:
@@ -29,8 +30,8 @@ async def report_page(
 
 @get("/c/{slug:str}/feedback.docx", name="feedback_report_docx")
 async def report_docx(
-    settings: Settings,
-    db: Database,
+    settings: NamedDependency[Settings],
+    db: NamedDependency[Database],
     request: Request,
     slug: FromPath[str],
     round: FromQuery[int | None] = None,

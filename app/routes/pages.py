@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -35,14 +36,14 @@ from app.settings import Settings
 
 
 @get("/", name="home")
-async def home(db: Database, request: Request) -> Template:
+async def home(db: NamedDependency[Database], request: Request) -> Template:
     """The consultations, open ones first."""
     return render_page(request, "home.html", {"consultations": await run_blocking(list_consultations, db)})
 
 
 @get("/c/{slug:str}", name="draft")
 async def draft(
-    db: Database,
+    db: NamedDependency[Database],
     request: Request,
     slug: FromPath[str],
     version: FromQuery[int | None] = None,
@@ -117,7 +118,7 @@ def _form_context(
 
 @get("/c/{slug:str}/comment", name="comment_form")
 async def comment_form(
-    db: Database,
+    db: NamedDependency[Database],
     request: Request,
     slug: FromPath[str],
     target: FromQuery[str] = "draft",
@@ -187,7 +188,11 @@ def _read_version(form) -> int | None:
     request_max_body_size=(attachments.MAX_FILES + 1) * attachments.MAX_FILE,
 )
 async def submit_comment(
-    db: Database, settings: Settings, writer: CommentWriter, request: Request, slug: FromPath[str]
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    writer: NamedDependency[CommentWriter],
+    request: Request,
+    slug: FromPath[str],
 ) -> Template | Redirect:
     """Stores a comment (with its proposed wording and attachments) and shows its receipt; on any
     refusal, the form again with the user's text."""
@@ -267,7 +272,11 @@ def _lookup_refused(request: Request, number: str, error: ServiceError) -> Templ
 
 @get("/receipt", name="receipt_lookup")
 async def receipt_lookup(
-    settings: Settings, throttle: Throttle, db: Database, request: Request, number: FromQuery[str] = ""
+    settings: NamedDependency[Settings],
+    throttle: NamedDependency[Throttle],
+    db: NamedDependency[Database],
+    request: Request,
+    number: FromQuery[str] = "",
 ) -> Template | Redirect:
     """The look-up form; with ``number``, the receipt page it names."""
     if not number:
@@ -282,9 +291,9 @@ async def receipt_lookup(
 
 @get("/receipt/{number:str}", name="receipt")
 async def receipt(
-    settings: Settings,
-    throttle: Throttle,
-    db: Database,
+    settings: NamedDependency[Settings],
+    throttle: NamedDependency[Throttle],
+    db: NamedDependency[Database],
     request: Request,
     number: FromPath[str],
     new: FromQuery[bool] = False,
@@ -321,7 +330,7 @@ def health() -> str:
 
 
 @get("/readyz", name="ready", media_type="text/plain")
-async def ready(db: Database) -> str:
+async def ready(db: NamedDependency[Database]) -> str:
     """Readiness probe for a load balancer: "ok" when the database answers; a database outage becomes
     the app's 503 (see app.web) so a balancer stops sending traffic here until it is back."""
     await run_blocking(db.ping)
