@@ -93,16 +93,15 @@ ACTIONS = {
 }
 
 
-# The path parameter is not called ``name``: url_for takes the route name by that keyword.
-@post("/users/{account:str}/{action:str}", name="admin_user_action")
+@post("/users/{name:str}/{action:str}", name="admin_user_action")
 async def act(
     db: NamedDependency[Database],
     user: NamedDependency[UserInfo],
     request: Request,
-    account: FromPath[str],
+    name: FromPath[str],
     action: FromPath[str],
 ) -> Template | Redirect:
-    """Disables, enables, resets the password of, or ends the sessions of account ``account``."""
+    """Disables, enables, resets the password of, or ends the sessions of account ``name``."""
     form = await request.form()
     try:
         check_csrf(request, form)
@@ -110,12 +109,12 @@ async def act(
         if action not in ACTIONS:
             raise ServiceError("not_found")
         done, run = ACTIONS[action]
-        await run_blocking(run, db, account, form)
+        await run_blocking(run, db, name, form)
     except ServiceError as error:
         if error.code == "password_too_short":
             return await run_blocking(_accounts_page, request, db, error)
         return admin_error(request, error)
-    return Redirect(path=f"/admin/users?done={done}&user={account}", status_code=303)
+    return Redirect(path=f"/admin/users?done={done}&user={name}", status_code=303)
 
 
 ACCOUNT_PAGES = [users, add, act]
