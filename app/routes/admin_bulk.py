@@ -16,6 +16,7 @@ from app.routes.admin_review import read_filters
 from app.routes.common import db
 from app.services import dispositions, review
 from app.services.errors import MESSAGES, ServiceError
+from versions.vocabulary import DISPOSITIONS
 
 PREVIEW = 20  # comments listed on the confirmation page
 
@@ -57,7 +58,7 @@ def _plan(request: Request, slug: str, form) -> dict:
         "reason": reason,
         "ids": ids,
         "shown": shown,
-        "dispositions": review.DISPOSITIONS,
+        "dispositions": DISPOSITIONS,
     }
 
 

@@ -14,10 +14,11 @@ from app.db import storable
 from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db, is_htmx, settings
 from app.services import attachments, dispositions, jobs, offline, proposals, review
-from app.services.comments import COMMENTER_TYPES, RECEIPT, CommentInput
+from app.services.comments import RECEIPT, CommentInput
 from app.services.compare import carried_to
 from app.services.consultations import list_consultations
 from app.services.errors import MESSAGES, ServiceError
+from versions.vocabulary import COMMENTER_TYPES, DISPOSITIONS, SOURCES
 
 
 def _date(text: str | None) -> date | None:
@@ -55,8 +56,8 @@ def _choices(request: Request, version_id: int) -> dict:
         "articles": review.article_choices(db(request), version_id),
         "chapters": review.chapter_choices(db(request), version_id),
         "types": COMMENTER_TYPES,
-        "dispositions": review.DISPOSITIONS,
-        "sources": review.SOURCES,
+        "dispositions": DISPOSITIONS,
+        "sources": SOURCES,
     }
 
 
@@ -133,8 +134,8 @@ def _comment_context(request: Request, comment_id: int, params) -> dict:
         "filters": filters,
         "query": query,
         "near": review.neighbours(db(request), ref.scope(filters.round), filters, comment_id),
-        "dispositions": review.DISPOSITIONS,
-        "sources": review.SOURCES,
+        "dispositions": DISPOSITIONS,
+        "sources": SOURCES,
         "error": None,
         "form": {},
         "extras": proposals.comment_extras(db(request), comment_id),  # proposed wording, attachments

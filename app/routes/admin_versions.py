@@ -18,9 +18,10 @@ from app.services import compare as compare_service
 from app.services import exports, importing, jobs, uploads
 from app.services.auth import require_admin
 from app.services.errors import MESSAGES, ServiceError
-from app.services.review import DISPOSITIONS, version_ref
+from app.services.review import version_ref
 from app.timeutil import today
 from versions.references import REASONS
+from versions.vocabulary import DISPOSITIONS
 
 
 def _upload_page(

@@ -20,6 +20,7 @@ from app import models
 from app.db import Database, storable, utcnow
 from app.services.errors import ServiceError
 from app.timeutil import closing_day, days_left
+from versions.vocabulary import paragraph_label
 
 # A version's tree never changes once imported, and rebuilding it costs most of a reading page (hundreds of
 # ORM objects): it is loaded once per version and process; only the comment counts are read every time.
@@ -208,8 +209,6 @@ def _tree(db: Database, session, version_id: int) -> tuple[list, list[tuple[int,
         if key in _trees:
             _trees.move_to_end(key)
             return _trees[key]
-    from app.services.comments import paragraph_label
-
     divisions = list(
         session.scalars(
             select(models.Division)

@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 
 from app import models
 from app.db import Database
-from app.services.comments import paragraph_label
 from app.services.consultations import version_view
-from app.services.review import DISPOSITIONS, version_ref
+from app.services.review import version_ref
 from app.timeutil import closing_day, today
 from exporters.result import ExportResult
 from exporters.summary import SummaryComment, SummaryInput, SummaryOptions, SummaryTarget, write_summary
+from versions.vocabulary import DISPOSITIONS, paragraph_label
 
 C, D = models.Comment.__table__, models.Disposition.__table__
 ATT = models.Attachment.__table__
