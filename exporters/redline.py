@@ -13,7 +13,7 @@ number. 章/节 headings are diffed where a chapter begins on either side.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,8 +23,8 @@ from exporters.comparison import division_headings
 from exporters.result import ExportResult
 from exporters.rows import Revision, deleted, inserted, paragraph_xml, run_props, run_xml, save_streamed
 from exporters.text import Cleaner
-from versions.align import Alignment, align
-from versions.diff import DELETE, EQUAL, INSERT, diff
+from versions.align import Alignment, Pair, align
+from versions.diff import DELETE, EQUAL, INSERT, Segment, diff
 from versions.model import Article, Division, Draft
 
 
@@ -69,7 +69,7 @@ def display_lines(article: Article) -> list[str]:
 
 
 def block_xml(
-    segments, look: ParagraphStyle, revision: Revision, clean: Cleaner, whole: str = ""
+    segments: Iterable[Segment], look: ParagraphStyle, revision: Revision, clean: Cleaner, whole: str = ""
 ) -> list[str]:
     """Paragraphs for one diffed block. A line feed closes a paragraph; one that was inserted or deleted
     tracks the paragraph mark. ``whole`` ("ins"/"del") also tracks the block's last mark. Each piece is
@@ -162,7 +162,7 @@ def in_order(alignment: Alignment, position: dict[str, int]) -> set[int]:
     return kept
 
 
-def move_note(pair, kept: bool, divisions: dict[str, Division]) -> str | None:
+def move_note(pair: Pair, kept: bool, divisions: dict[str, Division]) -> str | None:
     """Where a moved article came from (本条由原第十条移来，原在第二章), or None when it kept its place."""
     if not pair.old or not pair.new or (kept and not pair.moved):
         return None

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
+from docx.document import Document
 from lxml import etree
 
 from exporters.docx_style import FONT_BODY, FONT_LATIN
@@ -72,7 +74,7 @@ def run_props(
     )
 
 
-def run_xml(text: str, *, deleted: bool = False, **props) -> str:
+def run_xml(text: str, *, deleted: bool = False, **props: Any) -> str:
     """One ``w:r`` holding ``text`` (already cleaned; escaped here); line feeds become ``w:br``, tabs ``w:tab``.
     ``deleted`` writes ``w:delText``, as text inside ``w:del`` must be."""
     tag = "w:delText" if deleted else "w:t"
@@ -150,8 +152,8 @@ def row_xml(cells: Iterable[str], *, cant_split: bool = True) -> str:
 
 
 def save_streamed(
-    document,
-    parent,
+    document: Document,
+    parent: Any,  # the lxml element the rows go in
     chunks: Iterable[str],
     path: str | Path,
     *,

@@ -17,17 +17,18 @@ into them, but never across punctuation, so a rewrite reads clause by clause.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Final, Literal
 
 import fast_diff_match_patch as fdmp
 
 from versions.words import ATOMIC, aligned, boundaries, junctions_safe, snap, terms
 
-EQUAL = "equal"
-INSERT = "insert"
-DELETE = "delete"
+Op = Literal["equal", "insert", "delete"]
+EQUAL: Final = "equal"
+INSERT: Final = "insert"
+DELETE: Final = "delete"
 
-Segment = tuple[str, str]
+Segment = tuple[Op, str]
 
 # Clause ends: a change that stops here reads as a whole phrase, and equal text holding one of them
 # is never swallowed into a change.
@@ -247,7 +248,8 @@ def _flatten(parts: list[_Part]) -> list[Segment]:
                 else:
                     segments.append((EQUAL, part))
             continue
-        for op, text in ((DELETE, part[0]), (INSERT, part[1])):
+        changes: tuple[tuple[Op, str], ...] = ((DELETE, part[0]), (INSERT, part[1]))
+        for op, text in changes:
             if not text:
                 continue
             if segments and segments[-1][0] == op:

@@ -17,6 +17,7 @@ import re
 from bisect import bisect_right
 from functools import cache
 from itertools import accumulate
+from typing import Any
 
 from versions.numerals import NUMERAL_CHARS
 
@@ -46,7 +47,7 @@ def terms(*texts: str) -> frozenset[str]:
 
 
 @cache
-def _tokenizer():
+def _tokenizer() -> Any:  # rjieba ships no type information
     import rjieba  # imported on the first change: a comparison of identical texts never loads it
 
     return rjieba
