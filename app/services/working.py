@@ -17,9 +17,9 @@ from sqlalchemy import delete, func, select
 
 from app import models
 from app.db import Database, utcnow
-from app.services.compare import load_draft
+from app.services.drafts import items_json, load_draft
 from app.services.errors import ServiceError
-from app.services.importing import _items_json, _store_tree
+from app.services.importing import _store_tree
 from versions import parse_text
 
 MAX_TEXT = 20000
@@ -224,7 +224,7 @@ def replace_article_text(session, article: models.Article, text: str) -> None:
             node_id=p.id,
             position=k,
             text=p.text,
-            items=json.dumps(_items_json(p.items), ensure_ascii=False),
+            items=json.dumps(items_json(p.items), ensure_ascii=False),
             line=article.line,
         )
         for k, p in enumerate(parsed.articles[0].paragraphs)
