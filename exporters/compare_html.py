@@ -22,7 +22,8 @@ from versions.references import REASONS, citation_notes, stale_by_article
 STATUS = {status: LABELS[status] for status in STATUSES}
 
 STYLE = """
-body{font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;margin:0;color:#1a1a1a;background:#fafafa;font-size:17px}
+body{font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;\
+margin:0;color:#1a1a1a;background:#fafafa;font-size:17px}
 header{padding:1rem 1.5rem;background:#fff;border-bottom:1px solid #ddd;position:sticky;top:0}
 h1{font-size:1.3rem;margin:.2rem 0}.counts span{margin-right:1rem}
 table{border-collapse:collapse;width:100%;table-layout:fixed;background:#fff}

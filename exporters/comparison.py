@@ -38,8 +38,8 @@ STATUS = {status: LABELS[status] for status in (Change.MODIFIED, Change.ADDED, C
 @dataclass(frozen=True)
 class ComparisonOptions:
     """``notes`` and ``old_notes``: disposition summaries by new / old article id, added to 说明.
-    ``changed_only`` gives the 修改条文 table (changed, added, deleted and moved articles; 全部条文 otherwise):
-    unchanged articles are left out, renumbered or not. ``old_name``/``new_name`` name a
+    ``changed_only`` gives the 修改条文 table (changed, added, deleted and moved articles; 全部条文
+    otherwise): unchanged articles are left out, renumbered or not. ``old_name``/``new_name`` name a
     version whose text has no title (the command line passes the file names)."""
 
     notes: Mapping[str, str] = field(default_factory=dict)

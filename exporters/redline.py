@@ -4,10 +4,11 @@ Every difference is a ``w:ins`` or ``w:del`` with ``w:id``, ``w:author`` and ``w
 ``w:delText``), so a drafter can accept or reject each change in Word or LibreOffice. Accepting all gives
 the new text exactly; rejecting all gives the old one (in the new order when articles were moved).
 A heading whose division still exists is never shown deleted; an article moved out of its place carries
-a Word comment saying where it came from (本条由原第十条移来). Paragraph breaks are tracked too: a paragraph added inside an article carries an inserted paragraph mark,
-a whole added article is inserted text and inserted marks, a deleted one deleted text and deleted marks.
-Each article is diffed as displayed (第十三条【caption】　text), so renumbering shows as a change of the
-number. 章/节 headings are diffed where a chapter begins on either side.
+a Word comment saying where it came from (本条由原第十条移来). Paragraph breaks are tracked too: a paragraph
+added inside an article carries an inserted paragraph mark, a whole added article is inserted text and
+inserted marks, a deleted one deleted text and deleted marks. Each article is diffed as displayed (第十三条
+【caption】　text), so renumbering shows as a change of the number. 章/节 headings are diffed where a chapter
+begins on either side.
 """
 
 from __future__ import annotations
@@ -242,7 +243,8 @@ def write_redline(
     options: RedlineOptions = RedlineOptions(),
     alignment: Alignment | None = None,
 ) -> ExportResult:
-    """Writes the new version with tracked changes against ``old`` to ``path``; ``rows`` counts the changes."""
+    """Writes the new version with tracked changes against ``old`` to ``path``; ``rows`` counts the
+    changes."""
     alignment = alignment or align(old, new)
     when = (options.date or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     revision = Revision(options.author, when.strftime("%Y-%m-%dT%H:%M:%SZ"))

@@ -44,8 +44,8 @@ PRIVATE_CHARS = re.compile("[\ue000-\uf8ff]")
 
 
 def diff(old: str, new: str) -> list[Segment]:
-    """Reads two texts; returns their phrase-level diff as (op, text) segments. Identical texts give one segment.
-    Changes start and end at word boundaries (versions/words.py)."""
+    """Reads two texts; returns their phrase-level diff as (op, text) segments. Identical texts give one
+    segment. Changes start and end at word boundaries (versions/words.py)."""
     if old == new:
         return [(EQUAL, old)] if old else []
     keep = terms(old, new)
@@ -75,7 +75,8 @@ def _encode(old: str, new: str) -> tuple[str, str, dict[str, str]]:
 
 
 def similarity(old: str, new: str) -> float:
-    """Reads two texts; returns 2 × equal characters / (old length + new length) of their raw character diff."""
+    """Reads two texts; returns 2 × equal characters / (old length + new length) of their raw character
+    diff."""
     if old == new:
         return 1.0
     equal = sum(
@@ -121,7 +122,8 @@ _Part = Any
 
 
 def _clusters(raw: list[tuple[str, str]]) -> list[_Part]:
-    """Raw (op, text) tuples as equal strings alternating with [deleted, inserted] changes; starts and ends with equal."""
+    """Raw (op, text) tuples as equal strings alternating with [deleted, inserted] changes; starts and ends
+    with equal."""
     parts: list[_Part] = [""]
     for op, text in raw:
         if op == "=":
@@ -167,9 +169,9 @@ def _slide(parts: list[_Part], keep: frozenset[str]) -> list[_Part]:
 
 
 def _snap(parts: list[_Part], keep: frozenset[str], old: str, new: str) -> list[_Part]:
-    """Widens every change to word boundaries in both versions: 处五[-十-]{+百+}万元 never, 客[-运经营者、货-]运
-    never (the characters it takes come out of the equal text beside it). Only the sentences holding an end
-    with a word on both sides are segmented, each once."""
+    """Widens every change to word boundaries in both versions: 处五[-十-]{+百+}万元 never,
+    客[-运经营者、货-]运 never (the characters it takes come out of the equal text beside it). Only the
+    sentences holding an end with a word on both sides are segmented, each once."""
     bounds: tuple[Any, Any] | None = None  # each version's word boundaries (ask ``position in``)
     old_at = new_at = 0  # where the current part starts in each version
     for index in range(0, len(parts) - 1, 2):
@@ -226,7 +228,8 @@ def _absorb(parts: list[_Part]) -> list[_Part]:
 
 
 def _absorbable(before: list, equal: str, after: list) -> bool:
-    """True when ``equal`` is no longer than the larger side of each neighbouring change and no clause ends at it."""
+    """True when ``equal`` is no longer than the larger side of each neighbouring change and no clause ends
+    at it."""
     if len(equal) > max(len(before[0]), len(before[1])) or len(equal) > max(len(after[0]), len(after[1])):
         return False
     if any(char in SEPARATORS for char in equal):

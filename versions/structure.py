@@ -1,4 +1,5 @@
-"""Groupings and front matter of a draft: drop table-of-contents entries, give divisions ids, find the title."""
+"""Groupings and front matter of a draft: drop table-of-contents entries, give divisions ids, find the
+title."""
 
 from __future__ import annotations
 

@@ -36,7 +36,8 @@ def _summary_comment(r) -> SummaryComment:
         name=name,
         contact=contact,
         region=region,
-        # Without name, contact or organisation, the keyed hash of the sender's address tells commenters apart.
+        # Without name, contact or organisation, the keyed hash of the sender's address tells commenters
+        # apart.
         commenter="" if (name or contact or organisation or erased) else r.client_hash,
         disposition=DISPOSITIONS.get(r.disposition, r.disposition),
         reason=r.reason or "",

@@ -240,7 +240,8 @@ def save_article(db: Database, slug: str, node_id: str, text: str) -> None:
 
 
 def with_paragraph(session, article: models.Article, node_id: str, text: str) -> str:
-    """The article's text with paragraph ``node_id`` replaced by ``text``; ServiceError provision_not_found."""
+    """The article's text with paragraph ``node_id`` replaced by ``text``; ServiceError
+    provision_not_found."""
     paragraphs = session.scalars(select(P).where(P.article_id == article.id).order_by(P.position)).all()
     if node_id not in {p.node_id for p in paragraphs}:
         raise ServiceError("provision_not_found")

@@ -36,7 +36,8 @@ def browser():
 
 @pytest.fixture
 def server(tmp_path_factory):
-    """A fresh ``draftreview serve`` (first start seeds the demo) with one administrator account (it publishes)."""
+    """A fresh ``draftreview serve`` (first start seeds the demo) with one administrator account (it
+    publishes)."""
     with running_server(tmp_path_factory.mktemp("data")) as (base, env):
         subprocess.run(
             app_command("user", "add", "drafter1", "--role", "admin", "--password-stdin"),

@@ -217,7 +217,8 @@ def test_upcoming_consultation_refuses_comments(client, seeded, sample_draft):
 
 
 def test_every_commenter_dataclass_declares_the_personal_fields():
-    """The personal fields are one list (versions.vocabulary): each dataclass carrying a commenter has them all."""
+    """The personal fields are one list (versions.vocabulary): each dataclass carrying a commenter has them
+    all."""
     import dataclasses
 
     from app.routes.admin_api import OfflineIn
