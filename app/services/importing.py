@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from app.services.drafts import items_json, load_draft
 from app.services.errors import ServiceError
 from app.timeutil import period
 from versions import Draft, parse_file
+from versions.labels import LABELS
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 
@@ -205,6 +206,7 @@ class UploadPreview:
     current_number: int
     summary: dict[str, int]
     pairs: tuple
+    labels: dict[str, str] = field(default_factory=lambda: {str(k): v for k, v in LABELS.items()})
 
 
 def preview(db: Database, slug: str, draft: Draft) -> UploadPreview | None:
