@@ -26,8 +26,8 @@ from app.routes.api import (
     service_error,
 )
 from app.routes.common import db
+from app.services import comment_context, dispositions, offline, review, totals
 from app.services import compare as compare_service
-from app.services import dispositions, offline, review
 from app.services.comments import CommentInput
 from app.services.errors import ServiceError
 
@@ -69,7 +69,7 @@ class OfflineIn:
 class OverviewOut:
     version: int
     period: str
-    overview: review.Overview
+    overview: totals.Overview
 
 
 @dataclass
@@ -127,7 +127,7 @@ def _json_only(request: Request) -> None:
 async def overview(request: Request, slug: FromPath[str], version: QueryNumber = None) -> OverviewOut:
     """Totals of a version by article, chapter, commenter type, disposition and source."""
     ref = await call(review.version_ref, db(request), slug, version)
-    return OverviewOut(ref.number, ref.period.state, await call(review.overview, db(request), ref.version_id))
+    return OverviewOut(ref.number, ref.period.state, await call(totals.overview, db(request), ref.version_id))
 
 
 @get("/consultations/{slug:str}/comments", responses=error_responses(*ADMIN_READ))
@@ -169,9 +169,9 @@ async def comments(
     "/comments/{comment_id:int}",
     responses=error_responses(*READ_ERRORS, "not_authenticated", "not_found", "comment_not_found"),
 )
-async def comment(request: Request, comment_id: PathNumber) -> review.CommentDetail:
+async def comment(request: Request, comment_id: PathNumber) -> comment_context.CommentDetail:
     """One comment with its disposition history."""
-    return await call(review.comment_detail, db(request), comment_id)
+    return await call(comment_context.comment_detail, db(request), comment_id)
 
 
 @post(

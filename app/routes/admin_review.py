@@ -13,7 +13,17 @@ from litestar.response import Redirect, Template
 from app.db import storable
 from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db, is_htmx, settings
-from app.services import attachments, dispositions, jobs, offline, proposals, review
+from app.services import (
+    attachments,
+    comment_context,
+    dispositions,
+    jobs,
+    offline,
+    outline,
+    proposals,
+    review,
+    totals,
+)
 from app.services.comments import COMMENTER_TYPES, RECEIPT, CommentInput
 from app.services.compare import carried_to
 from app.services.consultations import list_consultations
@@ -52,8 +62,8 @@ def read_filters(params) -> review.Filters:
 
 def _choices(request: Request, version_id: int) -> dict:
     return {
-        "articles": review.article_choices(db(request), version_id),
-        "chapters": review.chapter_choices(db(request), version_id),
+        "articles": outline.article_choices(db(request), version_id),
+        "chapters": outline.chapter_choices(db(request), version_id),
         "types": COMMENTER_TYPES,
         "dispositions": review.DISPOSITIONS,
         "sources": review.SOURCES,
@@ -74,7 +84,7 @@ async def overview(request: Request, slug: FromPath[str], version: FromQuery[int
         ref = await call(review.version_ref, db(request), slug, version)
     except ServiceError as error:
         return admin_error(request, error)
-    stats = await call(review.overview, db(request), ref.scope(version), ref.version_id)
+    stats = await call(totals.overview, db(request), ref.scope(version), ref.version_id)
     rebuild = request.query_params.get("rebuild", "")
     job = (
         await call(jobs.get, db(request), int(rebuild))
@@ -122,7 +132,7 @@ async def comments(request: Request, slug: FromPath[str], page_no: FromQuery[int
 
 def _comment_context(request: Request, comment_id: int, params) -> dict:
     """One comment, where it went in later rounds, and its place in the list it was opened from."""
-    detail = review.comment_detail(db(request), comment_id)
+    detail = comment_context.comment_detail(db(request), comment_id)
     carried = carried_to(db(request), detail.slug, detail.version_number, detail.comment.article_node)
     filters = read_filters(params)
     ref = review.version_ref(db(request), detail.slug, filters.round)
@@ -132,7 +142,7 @@ def _comment_context(request: Request, comment_id: int, params) -> dict:
         "carried": carried,
         "filters": filters,
         "query": query,
-        "near": review.neighbours(db(request), ref.scope(filters.round), filters, comment_id),
+        "near": comment_context.neighbours(db(request), ref.scope(filters.round), filters, comment_id),
         "dispositions": review.DISPOSITIONS,
         "sources": review.SOURCES,
         "error": None,

@@ -18,7 +18,8 @@ from app.routes.admin_common import admin_error, call, check_csrf, page, user
 from app.routes.common import db, settings
 from app.services import feedback, theme_decisions, theme_runs, themes
 from app.services.errors import MESSAGES, N_, ServiceError
-from app.services.review import article_choices, version_ref
+from app.services.outline import article_choices
+from app.services.review import version_ref
 
 DONE = {
     "run": N_("已开始分析，完成后本页显示结果。"),
