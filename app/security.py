@@ -7,8 +7,8 @@
 - ``screen`` (an app-wide guard, run before any handler reads its arguments): refuses unsafe requests from
   other sites (``Origin``, else ``Sec-Fetch-Site``), API posts that are not JSON (no handler checks the
   content type again), bodies over the limit and bodies that cannot be read (broken multipart, bytes that
-  are not UTF-8, NUL characters, which no database column can hold), each with its own stable code. The body is parsed here once; Litestar caches it, so the
-  handler reads the same form or JSON.
+  are not UTF-8, NUL characters, which no database column can hold), each with its own stable code. The
+  body is parsed here once; Litestar caches it, so the handler reads the same form or JSON.
 
 app/web.py renders these refusals: as a page of the public site or the workspace, or as the API's JSON body.
 

@@ -19,6 +19,7 @@ from app.routes.common import check_csrf, run_blocking
 from app.services import dispositions, review
 from app.services.auth import UserInfo
 from app.services.errors import MESSAGES, ServiceError
+from versions.vocabulary import DISPOSITIONS
 
 PREVIEW = 20  # comments listed on the confirmation page
 
@@ -60,7 +61,7 @@ def _plan(db: Database, slug: str, form) -> dict:
         "reason": reason,
         "ids": ids,
         "shown": shown,
-        "dispositions": review.DISPOSITIONS,
+        "dispositions": DISPOSITIONS,
     }
 
 

@@ -18,10 +18,11 @@ from app.services import compare as compare_service
 from app.services import exports, importing, jobs, uploads
 from app.services.auth import UserInfo, require_admin
 from app.services.errors import MESSAGES, ServiceError
-from app.services.review import DISPOSITIONS, version_ref
+from app.services.review import version_ref
 from app.settings import Settings
 from app.timeutil import today
 from versions.references import REASONS
+from versions.vocabulary import DISPOSITIONS
 
 
 def upload_page(

@@ -26,10 +26,10 @@ from app.services import comments as comment_service
 from app.services.comments import CommentInput, Submission
 from app.services.consultations import ConsultationSummary, list_consultations, version_view
 from app.services.errors import STATUS, ServiceError
-from app.services.review import DISPOSITIONS
 from app.services.throttle import Throttle
 from app.services.writer import CommentWriter
 from app.settings import Settings
+from versions.vocabulary import DISPOSITIONS
 
 # A positive id or number in a JSON body: validated by msgspec, documented through Parameter.
 BodyId = Annotated[int, msgspec.Meta(ge=1, le=INT_MAX), Parameter(ge=1, le=INT_MAX)]

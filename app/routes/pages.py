@@ -25,14 +25,14 @@ from app.routes.common import (
 )
 from app.services import attachments, proposals
 from app.services import comments as comment_service
-from app.services.comments import COMMENTER_TYPES, MAX_CONTENT, STATUS_LABELS, CommentInput, Submission
+from app.services.comments import MAX_CONTENT, STATUS_LABELS, CommentInput, Submission
 from app.services.consultations import find_article, list_consultations, version_view
 from app.services.errors import MESSAGES, ServiceError, retry_minutes
-from app.services.review import DISPOSITIONS
 from app.services.rounds import matching_articles
 from app.services.throttle import Throttle
 from app.services.writer import CommentWriter
 from app.settings import Settings
+from versions.vocabulary import COMMENTER_TYPES, DISPOSITIONS
 
 
 @get("/", name="home")

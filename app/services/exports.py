@@ -45,8 +45,9 @@ def export(
 ) -> tuple[Path, str]:
     """Writes the Word export ``kind`` of version ``number`` (default the latest) into a temporary file
     under the data dir; returns (path, download name). ``changed_only``: the 条文对照表 holds only the
-    修改条文 (changed, added, deleted and moved articles), not 全部条文. ServiceError export_not_found for an unknown kind,
-    consultation_not_found / version_not_found, no_earlier_version when there is none to compare with."""
+    修改条文 (changed, added, deleted and moved articles), not 全部条文. ServiceError export_not_found for an
+    unknown kind, consultation_not_found / version_not_found, no_earlier_version when there is none to
+    compare with."""
     if kind not in EXPORTS:
         raise ServiceError("export_not_found")
     ref = version_ref(db, slug, number)

@@ -3,8 +3,8 @@
 Chinese has no spaces between words, so a word index does not work; every 2-character substring of a
 comment (lower-cased, none spanning whitespace) is a row of ``comment_gram``. A query term of two or more
 characters needs only its rarest bigrams looked up; the candidates are then checked with LIKE, so the
-answer is exactly "contains the term". A one-character term falls back to LIKE alone (a scan). The text extracted from a comment's attachments
-is indexed with the comment and matched like its content.
+answer is exactly "contains the term". A one-character term falls back to LIKE alone (a scan). The text
+extracted from a comment's attachments is indexed with the comment and matched like its content.
 """
 
 from __future__ import annotations

@@ -35,7 +35,8 @@ def browser():
 
 @pytest.fixture
 def server(tmp_path_factory):
-    """A fresh ``draftreview serve`` (first start seeds the demo) with one administrator account (it publishes)."""
+    """A fresh ``draftreview serve`` (first start seeds the demo) with one administrator account (it
+    publishes)."""
     with server_with_user(tmp_path_factory.mktemp("data"), "drafter1", PASSWORD, role="admin") as base:
         yield base
 
