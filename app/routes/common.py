@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from anyio import to_thread
 from litestar import Request
@@ -18,6 +19,9 @@ from app.services.errors import MESSAGES, ServiceError
 from app.services.throttle import Throttle, key_for
 from app.services.writer import CommentWriter
 from app.settings import Settings
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 # The app's services, handed to handlers by name through Litestar's dependency injection (app/web.py
 # registers these providers): a handler asks for ``db: NamedDependency[Database]``, likewise ``settings``
@@ -51,7 +55,7 @@ def _secret(request: Request) -> bytes:
     return request.app.state.settings.secret_key
 
 
-async def run_blocking(fn, *args, **kwargs):
+async def run_blocking(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """``fn(*args, **kwargs)`` in a worker thread: the one way handlers keep blocking work (the database,
     files, Word) off the event loop. Every handler is async and goes through here."""
     return await to_thread.run_sync(functools.partial(fn, *args, **kwargs))
