@@ -129,6 +129,14 @@ def test_offline_entry_page(drafter):
     assert "已录入，编号 YJ-" in done.text
     listed = drafter.get(f"{V1}&source=letter&q=征求企业")
     assert "共 1 条意见" in listed.text and "某建筑公司" in listed.text and "第十三条第二款" in listed.text
+    # Batch entry: source, source note and date stay for the next letter; the letter's own fields empty.
+    meeting = {**data, "source": "meeting", "source_detail": "五常市座谈会", "content": "建议分期实施。"}
+    again = drafter.post(f"/admin/c/{SLUG}/offline", data=meeting)
+    assert "已录入，编号 YJ-" in again.text
+    assert '<option value="meeting" selected>' in again.text
+    assert 'name="source_detail" value="五常市座谈会"' in again.text
+    assert f'name="received_on" type="date" value="{today}"' in again.text
+    assert "建议分期实施。" not in again.text and "某建筑公司" not in again.text
     refused = drafter.post(
         f"/admin/c/{SLUG}/offline", data={**data, "content": " ", "received_on": "2999-01-01"}
     )
@@ -195,6 +203,15 @@ def test_upload_shows_warnings_then_confirm_imports_the_next_version(drafter, de
         "与第 2 版的比对" in preview.text and "删除" in preview.text
     )  # the comparison with the current round
     assert "[numbering-gap]" in preview.text or "第二条" in preview.text  # the parser's warning is shown
+    assert "<li>第 9 行 [article-gap] 条文编号不连续：缺少第二条。</li>" in preview.text
+    # The comparison: a summary, then side by side (the old text struck through on the left).
+    assert (
+        '<p class="totals"><span class="tag">修改 1</span> <span class="tag">删除 82</span>' in preview.text
+    )
+    assert (
+        '<tr class="st-deleted">\n    <td><p class="art-head">第三条【基本原则】</p><div class="text"><del>发展数字经济'
+        in preview.text
+    )
     upload = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
     form = {
         "_csrf_token": token,

@@ -145,7 +145,8 @@ def test_bulk_answers_undo_and_finding_comments(server, browser, javascript, siz
     page.get_by_label("联系方式").fill("哈尔滨市南岗区中山路 1 号")
     page.get_by_role("button", name="录入意见").click()
     page.locator(".success", has_text="已录入").wait_for()
-    assert page.get_by_label("来源说明").input_value() == "五常市联系点"  # kept for the next letter
+    assert page.get_by_label("来源", exact=True).input_value() == "contact_point"  # kept for the next letter
+    assert page.get_by_label("来源说明").input_value() == "五常市联系点"
     assert page.get_by_label("收到日期").input_value() == "2026-11-20"
     page.goto(f"{base}/admin/c/{SLUG}/comments")
     page.get_by_label("回执编号、姓名、单位、地区或联系方式").fill(f"王建国{mark}")
