@@ -2,7 +2,8 @@
 filtered lists and searches across every round (the workspace's default), each repeated, with p50/p99 and
 a baseline measured in the same run.
 
-    uv run python bench/review.py [--comments 100000] [--rounds 3] [--repeat 30] [--database-url postgresql+psycopg://…]
+    uv run python bench/review.py [--comments 100000] [--rounds 3] [--repeat 30]
+        [--database-url postgresql+psycopg://…]
 
 Builds a fresh database in a temp dir with the demo (app/services/demo.py, two rounds) and a third round
 (the second one's text under a new title), adds synthetic comments spread over the rounds — sentences cut
@@ -244,7 +245,8 @@ def measure(db, ref: review.VersionRef, receipt: str, repeat: int) -> None:
     samples, stats = timed(lambda: totals.overview(db, every, ref.version_id), repeat)
     base, _ = timed(lambda: totals.overview(db, ref.version_id), repeat)
     print(
-        f"{'query (all rounds)':40} {'matches':>8} {'p50 ms':>8} {'p99 ms':>8} {'baseline p99':>12} {'ratio':>6}"
+        f"{'query (all rounds)':40} {'matches':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'baseline p99':>12} {'ratio':>6}"
     )
     print(
         f"{'overview':40} {stats.total:8,} {statistics.median(samples):8.1f} {p99(samples):8.1f}"

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from app import models
 from app.db import Database, storable
-from app.services.comments import paragraph_label
 from app.services.errors import ServiceError
 from app.services.review import C, CommentRow, Filters, P, comment_rows, filtered
+from versions.vocabulary import paragraph_label
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,13 @@ from sqlalchemy import and_, select
 
 from app import models
 from app.db import Database
-from app.services.comments import paragraph_label
 from app.services.review import A, P
+from versions.vocabulary import paragraph_label
 
 
 def article_choices(db: Database, version_id: int) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """(node id, label, [(paragraph node id, label)]) of every article of a version, for filter and entry forms."""
+    """(node id, label, [(paragraph node id, label)]) of every article of a version, for filter and entry
+    forms."""
     with db.read.connect() as conn:
         articles = conn.execute(
             select(A.c.id, A.c.node_id, A.c.label).where(A.c.version_id == version_id).order_by(A.c.position)

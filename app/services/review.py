@@ -15,26 +15,11 @@ from sqlalchemy import Select, func, select
 from app import models
 from app.db import Database, utcnow
 from app.services import search
-from app.services.comments import target_label
 from app.services.consultations import Period
-from app.services.errors import N_, ServiceError
+from app.services.errors import ServiceError
 from app.timeutil import day_start
+from versions.vocabulary import target_label
 
-DISPOSITIONS = {
-    "adopted": N_("采纳"),
-    "partly_adopted": N_("部分采纳"),
-    "not_adopted": N_("不采纳"),
-    "already_provided": N_("已有规定"),
-    "under_study": N_("待研究"),
-}
-SOURCES = {
-    "online": N_("网上提交"),
-    "letter": N_("信函"),
-    "email": N_("电子邮件"),
-    "contact_point": N_("基层立法联系点"),
-    "meeting": N_("座谈会"),
-    "other": N_("其他"),
-}
 PER_PAGE = 50
 C, A, P = models.Comment.__table__, models.Article.__table__, models.Paragraph.__table__
 

@@ -99,7 +99,7 @@ def person_clause(
     out the last letters), or whose name, organisation, region or contact contains it; None when empty.
     ``indexed=False`` gives the plain scan on PostgreSQL too (the benchmark's baseline).
     Drafters only: the public never searches personal data."""
-    from app.services.comments import RECEIPT, normalise_receipt
+    from app.services.comments import RECEIPT, normalise_receipt  # comments imports this module
 
     text = unicodedata.normalize("NFKC", query or "").strip()[:MAX_TERM]
     if not text:

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from app import models
 from app.db import Database
-from app.services.comments import COMMENTER_TYPES
-from app.services.review import DISPOSITIONS, SOURCES, A, C, version_scope
+from app.services.review import A, C, version_scope
+from versions.vocabulary import COMMENTER_TYPES, DISPOSITIONS, SOURCES
 
 
 @dataclass(frozen=True)

@@ -209,8 +209,8 @@ def test_upload_shows_warnings_then_confirm_imports_the_next_version(drafter, de
         '<p class="totals"><span class="tag">修改 1</span> <span class="tag">删除 82</span>' in preview.text
     )
     assert (
-        '<tr class="st-deleted">\n    <td><p class="art-head">第三条【基本原则】</p><div class="text"><del>发展数字经济'
-        in preview.text
+        '<tr class="st-deleted">\n    <td><p class="art-head">第三条【基本原则】</p>'
+        '<div class="text"><del>发展数字经济' in preview.text
     )
     upload = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
     form = {
