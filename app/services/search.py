@@ -76,9 +76,15 @@ def clause(conn: Connection, query: str, id_col, content_col) -> ColumnElement[b
             parts.append(id_col.in_(select(G.c.comment_id).where(G.c.gram == term)))
             continue
         pattern = f"%{_like_escape(term)}%"
+        # A term without letters that have a case (Chinese, digits) needs no lower() on every candidate:
+        # a third of the check's time on PostgreSQL.
+        cased = term.lower() != term.upper()
+        content, attached = (
+            (func.lower(content_col), func.lower(ATT.c.text)) if cased else (content_col, ATT.c.text)
+        )
         # A term found in the text of one of the comment's attachments counts as found (issue 17).
-        part = func.lower(content_col).like(pattern, escape="\\") | id_col.in_(
-            select(ATT.c.comment_id).where(func.lower(ATT.c.text).like(pattern, escape="\\"))
+        part = content.like(pattern, escape="\\") | id_col.in_(
+            select(ATT.c.comment_id).where(attached.like(pattern, escape="\\"))
         )
         for gram in sorted(grams(term), key=lambda g: counts.get(g, 0))[:2]:
             part = part & id_col.in_(select(G.c.comment_id).where(G.c.gram == gram))

@@ -12,9 +12,11 @@ import pytest
 from docx import Document
 
 from app.db import utcnow
-from app.services import review
+from app.services import offline, review
+from app.services.auth import create_user
+from app.services.comments import CommentInput
 from app.services.uploads import MAX_UPLOAD
-from tests.app.helpers import log_in, page_token
+from tests.app.helpers import PASSWORD, log_in, page_token
 
 SLUG = "hlj-digital-economy"
 V1 = f"/admin/c/{SLUG}/comments?version=1"
@@ -106,6 +108,30 @@ def test_bulk_disposition_for_a_selection_and_for_a_cluster(drafter, demo):
         f"/admin/c/{SLUG}/dispositions/confirm", data={"_csrf_token": token, "value": "adopted"}
     )
     assert empty.status_code == 422 and "请至少选择一条意见" in empty.text
+
+
+def test_bulk_answer_for_everything_matching_covers_more_than_the_page_shown(drafter, demo):
+    clerk = create_user(demo, "clerk1", "drafter", PASSWORD)
+    ref = review.version_ref(demo, SLUG)
+    today = (utcnow() + timedelta(hours=8)).date().isoformat()
+    for n in range(review.PER_PAGE + 5):
+        raw = CommentInput("art-13", f"座谈会意见第{n + 1}条：建议分期实施。", consent=True)
+        offline.enter(demo, clerk, ref.version_id, offline.OfflineInput(raw, "meeting", "", today))
+    assert f"共 {review.PER_PAGE + 5} 条意见" in drafter.get(f"/admin/c/{SLUG}/comments?source=meeting").text
+    token = page_token(drafter, f"/admin/c/{SLUG}/comments?source=meeting")
+    form = {
+        "_csrf_token": token,
+        "value": "under_study",
+        "reason": "",
+        "scope": "filter",
+        "query": "source=meeting",
+    }
+    confirm = drafter.post(f"/admin/c/{SLUG}/dispositions/confirm", data=form)
+    assert f"将对以下 {review.PER_PAGE + 5} 条意见记录处理意见“待研究”。" in confirm.text
+    done = drafter.post(f"/admin/c/{SLUG}/dispositions", data={**form, "expected": str(review.PER_PAGE + 5)})
+    assert f"已将 {review.PER_PAGE + 5} 条意见的处理意见记为“待研究”。" in done.text
+    listed = review.list_comments(demo, ref.scope(None), review.Filters(source="meeting"), per_page=100)
+    assert {r.disposition for r in listed.rows} == {"under_study"} and listed.total == review.PER_PAGE + 5
 
 
 def test_offline_entry_page(drafter):
