@@ -34,7 +34,6 @@ Segment = tuple[Op, str]
 # is never swallowed into a change.
 SEPARATORS = frozenset("，。；：、！？,.;:!?\n")
 
-_OPS = {"=": EQUAL, "+": INSERT, "-": DELETE}
 # Whole references (第二十一条, 第三款), amounts, dates, item labels and runs of Latin letters or digits (5G,
 # IPv6) change as one token, so a renumbering reads [-第二十一条-][+第二十三条+], not 第二十[-一-][+三+]条.
 TOKEN = ATOMIC

@@ -90,7 +90,7 @@ def person_clause(query: str, comments, dialect: str = "sqlite") -> ColumnElemen
     """A WHERE clause for comments whose receipt number is ``query`` or ends with it (a caller reading
     out the last letters), or whose name, organisation, region or contact contains it; None when empty.
     Drafters only: the public never searches personal data."""
-    from app.services.comments import RECEIPT, normalise_receipt
+    from app.services.comments import RECEIPT, normalise_receipt  # comments imports this module
 
     text = unicodedata.normalize("NFKC", query or "").strip()[:MAX_TERM]
     if not text:
