@@ -9,6 +9,7 @@ re-parses: ``art-13``, ``art-13-p2`` (第二款), ``art-83-p1-i3`` (第一款第
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,12 @@ class Item:
 
     def render(self) -> str:
         """The item as lines: its label and text, then its sub-items."""
+        return self.rendered
+
+    # Rendered once: alignment, references and the diff all read it many times. The cache lives in the
+    # instance's __dict__, outside the dataclass fields, so equality and the frozen contract are untouched.
+    @cached_property
+    def rendered(self) -> str:
         lines = [self.label + self.text]
         lines.extend(sub.render() for sub in self.items)
         return "\n".join(lines)
@@ -48,6 +55,12 @@ class Paragraph:
 
     def render(self) -> str:
         """The paragraph as lines: its text, then each item on its own line."""
+        return self.rendered
+
+    @cached_property
+    def rendered(self) -> str:
+        if not self.items:
+            return self.text
         lines = [self.text] if self.text else []
         lines.extend(item.render() for item in self.items)
         return "\n".join(lines)
@@ -83,9 +96,9 @@ class Article:
     chapter_id: str | None = None
     section_id: str | None = None
 
-    @property
+    @cached_property
     def text(self) -> str:
-        """Full text: paragraphs joined by newlines, items included, label and caption excluded."""
+        """Full text: paragraphs joined by newlines, items included, label and caption excluded (computed once)."""
         return "\n".join(p.render() for p in self.paragraphs)
 
     @property

@@ -60,7 +60,8 @@ class Bounds:
     def __init__(self, text: str, keep: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.ends = list(accumulate(map(len, _tokenizer().cut(text, False))))  # where each word ends
-        self.edges = {0, len(text), *self.ends}
+        # Offsets inside an atomic span or a term: usually none, so kept as a (mostly empty) set built
+        # only from what is found.
         self.blocked: set[int] = set()
         for match in ATOMIC.finditer(text):
             self.blocked.update(range(match.start() + 1, match.end()))
@@ -74,12 +75,13 @@ class Bounds:
     def __contains__(self, position: int) -> bool:
         if position in self.blocked:
             return False
-        if position in self.edges:
-            return True
+        ends = self.ends
+        index = bisect_right(ends, position)  # the word the position is inside (or the one it ends)
+        if position == 0 or (index and ends[index - 1] == position):
+            return True  # a word's end (the text's edges included: its last word ends at its length)
         if not 0 < position < len(self.text):
-            return False
-        index = bisect_right(self.ends, position)  # the word the position is inside
-        word = (self.ends[index - 1] if index else 0, self.ends[index])
+            return position == len(self.text)
+        word = (ends[index - 1] if index else 0, ends[index])
         if word[1] - word[0] < 3:
             return False
         if word not in self._tilings:
