@@ -88,6 +88,9 @@ def clean(text: str) -> Cleaned:
     lines: list[Line] = []
     blank = True
     in_comment = False
+    # Markup most texts never hold is looked for line by line only when the whole text holds it.
+    comments, zero_width = "<!--" in text, bool(ZERO_WIDTH.search(text))
+    hashes, bold = "#" in text, "*" in text or "__" in text
     for index in range(start, len(raw)):
         number = index + 1
         value = raw[index]
@@ -96,17 +99,17 @@ def clean(text: str) -> Cleaned:
                 continue
             value = value.split("-->", 1)[1]
             in_comment = False
-        if "<!--" in value:
+        if comments and "<!--" in value:
             value = HTML_COMMENT.sub("", value)
             if "<!--" in value:
                 value, in_comment = value.split("<!--", 1)[0], True
-        if ZERO_WIDTH.search(value):
+        if zero_width and ZERO_WIDTH.search(value):
             zero_width_lines.append(number)
             value = ZERO_WIDTH.sub("", value)
-        heading = value.lstrip().startswith("#") and bool(MD_HEADING.match(value))
+        heading = hashes and value.lstrip().startswith("#") and bool(MD_HEADING.match(value))
         if heading:
             value = MD_HEADING.sub("", value)
-        if ("*" in value or "__" in value) and BOLD.search(value):
+        if bold and ("*" in value or "__" in value) and BOLD.search(value):
             value = BOLD_CAPTION.sub(r"\1【\2】", BOLD_LABEL.sub(r"\1", value.lstrip()))
             warnings.append(ParseWarning(number, "markup", "已去除 Markdown 加粗标记（**）。"))
             value = BOLD.sub("", value)
