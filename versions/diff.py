@@ -51,9 +51,11 @@ def diff(old: str, new: str) -> list[Segment]:
     encoded_old, encoded_new, tokens = _encode(old, new)
     raw = fdmp.diff(encoded_old, encoded_new, timelimit=0, cleanup="No", counts_only=False)
     # The C++ diff sometimes reports an empty insertion; it says nothing, so it goes.
-    raw = [
-        (op, "".join(tokens.get(char, char) for char in text) if tokens else text) for op, text in raw if text
-    ]
+    if tokens:
+        decode = lambda match: tokens[match.group(0)]  # noqa: E731
+        raw = [(op, PRIVATE_CHARS.sub(decode, text)) for op, text in raw if text]
+    else:
+        raw = [(op, text) for op, text in raw if text]
     parts = _snap(_slide(_clusters(raw), keep), keep, old, new)
     if len(parts) <= 3:
         return _flatten(parts)  # one change between a common prefix and suffix: nothing to absorb

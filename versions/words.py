@@ -160,15 +160,10 @@ def junctions_safe(left: str, old: str, new: str, right: str) -> bool:
     nothing there can cut a word, so nothing needs segmenting."""
     first_old, first_new = (old or right)[:1], (new or right)[:1]
     last_old, last_new = (old or left)[-1:], (new or left)[-1:]
-    return not any(
-        _han(a) and _han(b)
-        for a, b in (
-            (left[-1:], first_old),
-            (left[-1:], first_new),
-            (last_old, right[:1]),
-            (last_new, right[:1]),
-        )
-    )
+    before, after = left[-1:], right[:1]
+    if _han(before) and (_han(first_old) or _han(first_new)):
+        return False
+    return not (_han(after) and (_han(last_old) or _han(last_new)))
 
 
 def snap(
@@ -182,18 +177,20 @@ def snap(
     are given): how many characters before it (at most ``room[0]``) and after it (at most ``room[1]``) it
     must take to start and end at a word boundary in both versions; none on a side where no boundary is
     found within CONTEXT // 2."""
-    limit_left, limit_right = min(room[0], CONTEXT // 2), min(room[1], CONTEXT // 2)
-    take_left = next(
-        (k for k in range(limit_left + 1) if starts[0] - k in old_bounds and starts[1] - k in new_bounds), 0
-    )
-    take_right = next(
-        (k for k in range(limit_right + 1) if ends[0] + k in old_bounds and ends[1] + k in new_bounds), 0
-    )
+    take_left = take_right = 0
+    for k in range(min(room[0], CONTEXT // 2) + 1):
+        if starts[0] - k in old_bounds and starts[1] - k in new_bounds:
+            take_left = k
+            break
+    for k in range(min(room[1], CONTEXT // 2) + 1):
+        if ends[0] + k in old_bounds and ends[1] + k in new_bounds:
+            take_right = k
+            break
     return take_left, take_right
 
 
 def _han(char: str) -> bool:
-    return bool(char) and "\u4e00" <= char <= "\u9fff"
+    return "\u4e00" <= char <= "\u9fff"  # False for "" too
 
 
 def aligned(text: str, cuts: list[tuple[int, int]], keep: frozenset[str] = frozenset()) -> list[int]:
