@@ -33,20 +33,24 @@ def _simplified(char: str) -> str:
 
 @lru_cache(maxsize=1)
 def _traditional() -> frozenset[str]:
-    """Han characters that mainland usage writes otherwise (空間 → 空间), from zhconv's own table."""
+    """Han characters that mainland usage writes otherwise (空間 → 空间), from zhconv's own table. One
+    character converts to its entry in the zh-cn table (what ``zhconv.convert`` looks up), so the table is
+    read directly rather than converting its thousands of characters one call at a time."""
     try:
         from zhconv import zhconv as tables
 
-        zhconv.convert("間", "zh-cn")  # loads the tables
+        table = tables.getdict("zh-cn")
         keys = tables.zhcdicts["zh2Hans"].keys()
+        return frozenset(k for k in keys if len(k) == 1 and HAN.match(k) and table.get(k, k) != k)
     except (ImportError, KeyError, AttributeError, TypeError):
         keys = (chr(code) for code in range(0x4E00, 0xA000))
-    return frozenset(k for k in keys if len(k) == 1 and HAN.match(k) and _simplified(k) != k)
+        return frozenset(k for k in keys if _simplified(k) != k)
 
 
 @lru_cache(maxsize=1)
 def _traditional_pattern() -> re.Pattern:
-    """The traditional characters as one character class: searching a whole text with it is fast."""
+    """The traditional characters as one character class: one fast search of a whole text says whether
+    any line holds one."""
     return re.compile("[" + "".join(sorted(_traditional())) + "]")
 
 
