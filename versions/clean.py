@@ -58,6 +58,7 @@ class Cleaned:
 # whose NFKC is one ASCII character: replacing them first gives the same NFKC (it decomposes character by
 # character), and what is left usually passes the quick check, so the slow full normalisation is rarely run.
 # str.replace per distinct character found is several times faster than str.translate on non-Latin text.
+LONG = 2000  # characters: a longer text is normalised line by line when it needs the full normalisation
 FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 FULL_WIDTH_ASCII = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
 
@@ -69,7 +70,13 @@ def nfkc(text: str) -> str:
         return text
     for char in set(FULL_WIDTH.findall(text)):
         text = text.replace(char, FULL_WIDTH_ASCII[char])
-    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    if len(text) > LONG and "\n" in text:
+        # A whole draft with one odd character: only its lines need the (slow) full normalisation, and
+        # NFKC composes nothing across a line break.
+        return "\n".join(nfkc(line) for line in text.split("\n"))
+    return unicodedata.normalize("NFKC", text)
 
 
 def normalise(text: str) -> str:
