@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from versions.numerals import NUMERAL_CHARS
 
@@ -140,6 +140,16 @@ def boundaries(
     if any(SENTENCE_END.search(term) for term in keep):
         return Bounds(text, keep)
     return SentenceBounds(text, keep, {} if cache is None else cache)
+
+
+def words(text: str, keep: frozenset[str] = frozenset()) -> list[str]:
+    """Reads a text; returns it cut into words: the segmenter's, with amounts, dates, references, item labels
+    and the drafts' own terms (``keep``) whole. Joined, they give the text back."""
+    bounds = Bounds(text, keep)
+    cuts = [0, *(end for end in bounds.ends if end not in bounds.blocked)]
+    if cuts[-1] != len(text):
+        cuts.append(len(text))
+    return [text[a:b] for a, b in pairwise(cuts) if b > a]
 
 
 def _tiling(start: int, end: int, inner: dict[int, list[int]]) -> list[int]:
