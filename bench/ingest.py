@@ -41,8 +41,10 @@ function init(args)
 end
 function request()
   counter = counter + 1
-  local body = string.format('{"target":"art-13-p2","content":"压测意见 %d-%d：建议明确责任主体。"}', id, counter)
-  return wrk.format("POST", "/api/v1/consultations/SLUG/comments", {["Content-Type"] = "application/json"}, body)
+  local body = string.format(
+    '{"target":"art-13-p2","content":"压测意见 %d-%d：建议明确责任主体。"}', id, counter)
+  return wrk.format(
+    "POST", "/api/v1/consultations/SLUG/comments", {["Content-Type"] = "application/json"}, body)
 end
 function response(status, headers, body)
   if status == 201 then

@@ -205,7 +205,8 @@ def main() -> int:
     samples, stats = timed(lambda: review.overview(db, every, ref.version_id), args.repeat)
     base, _ = timed(lambda: review.overview(db, ref.version_id), args.repeat)
     print(
-        f"{'query (all rounds)':40} {'matches':>8} {'p50 ms':>8} {'p99 ms':>8} {'baseline p99':>12} {'ratio':>6}"
+        f"{'query (all rounds)':40} {'matches':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'baseline p99':>12} {'ratio':>6}"
     )
     print(
         f"{'overview':40} {stats.total:8,} {statistics.median(samples):8.1f} {p99(samples):8.1f}"

@@ -54,9 +54,10 @@ class Cleaned:
     front_matter: dict[str, str]
 
 
-# Full-width ASCII forms (，；：（） in every Chinese line) and the ideographic space are compatibility characters
-# whose NFKC is one ASCII character: replacing them first gives the same NFKC (it decomposes character by
-# character), and what is left usually passes the quick check, so the slow full normalisation is rarely run.
+# Full-width ASCII forms (，；：（） in every Chinese line) and the ideographic space are compatibility
+# characters whose NFKC is one ASCII character: replacing them first gives the same NFKC (it decomposes
+# character by character), and what is left usually passes the quick check, so the slow full normalisation
+# is rarely run.
 # str.replace per distinct character found is several times faster than str.translate on non-Latin text.
 LONG = 2000  # characters: a longer text is normalised line by line when it needs the full normalisation
 FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")

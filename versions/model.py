@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, Literal, TypeVar, overload
 
+DivisionKind = Literal["编", "分编", "章", "节"]
 T = TypeVar("T")
 
 
@@ -100,12 +101,24 @@ class Division:
     """A grouping heading: 编, 分编, 章 or 节. ``parent`` is the id of the enclosing division."""
 
     id: str
-    kind: str  # "编" | "分编" | "章" | "节"
+    kind: DivisionKind
     number: int
     label: str  # 第一章
     title: str  # 总则
     line: int
     parent: str | None = None
+
+
+@dataclass(frozen=True)
+class RawDivision:
+    """A grouping heading as the parser meets it, before table-of-contents entries are dropped and ids
+    given: ``parent`` is the index of the enclosing heading among those met so far."""
+
+    kind: DivisionKind
+    number: int
+    title: str
+    line: int
+    parent: int | None
 
 
 @dataclass(frozen=True)
@@ -127,7 +140,8 @@ class Article:
 
     @once
     def text(self) -> str:
-        """Full text: paragraphs joined by newlines, items included, label and caption excluded (computed once)."""
+        """Full text: paragraphs joined by newlines, items included, label and caption excluded (computed
+        once)."""
         return "\n".join(p.render() for p in self.paragraphs)
 
     @once

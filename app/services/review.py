@@ -11,26 +11,11 @@ from sqlalchemy import Select, and_, func, select
 from app import models
 from app.db import Database, storable, utcnow
 from app.services import search
-from app.services.comments import COMMENTER_TYPES, paragraph_label, target_label
 from app.services.consultations import Period
-from app.services.errors import N_, ServiceError
+from app.services.errors import ServiceError
 from app.timeutil import day_start
+from versions.vocabulary import COMMENTER_TYPES, DISPOSITIONS, SOURCES, paragraph_label, target_label
 
-DISPOSITIONS = {
-    "adopted": N_("采纳"),
-    "partly_adopted": N_("部分采纳"),
-    "not_adopted": N_("不采纳"),
-    "already_provided": N_("已有规定"),
-    "under_study": N_("待研究"),
-}
-SOURCES = {
-    "online": N_("网上提交"),
-    "letter": N_("信函"),
-    "email": N_("电子邮件"),
-    "contact_point": N_("基层立法联系点"),
-    "meeting": N_("座谈会"),
-    "other": N_("其他"),
-}
 PER_PAGE = 50
 C, A, P = models.Comment.__table__, models.Article.__table__, models.Paragraph.__table__
 
@@ -464,7 +449,8 @@ def neighbours(
 
 
 def article_choices(db: Database, version_id: int) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """(node id, label, [(paragraph node id, label)]) of every article of a version, for filter and entry forms."""
+    """(node id, label, [(paragraph node id, label)]) of every article of a version, for filter and entry
+    forms."""
     with db.read.connect() as conn:
         articles = conn.execute(
             select(A.c.id, A.c.node_id, A.c.label).where(A.c.version_id == version_id).order_by(A.c.position)
