@@ -32,6 +32,7 @@ PRINT_NOISE = re.compile(
     r"^(?:https?://\S+(?:\s+\d+/\d+)?|\d{4}/\d{1,2}/\d{1,2}\s+\d{1,2}:\d{2}.*|今天是\s*\d{4}.*|当前位置[:：].*"
     r"|请输入关键字查询|来源[:：].*发布时间[:：].*)$"
 )
+NOISE_STARTS = frozenset("h今当请来")  # how PRINT_NOISE lines start (or with a digit): the rest skip it
 KANGXI = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
 SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
@@ -99,6 +100,7 @@ def clean(text: str) -> Cleaned:
     # Markup most texts never hold is looked for line by line only when the whole text holds it.
     comments, zero_width = "<!--" in text, bool(ZERO_WIDTH.search(text))
     hashes, bold = "#" in text, "*" in text or "__" in text
+    kangxi = bool(KANGXI.search(text))
     for index in range(start, len(raw)):
         number = index + 1
         value = raw[index]
@@ -130,10 +132,10 @@ def clean(text: str) -> Cleaned:
         if len(norm) <= 12 and PAGE_NUMBER.match(value):
             warnings.append(ParseWarning(number, "page-number", f"已跳过页码行“{value}”。"))
             continue
-        if PRINT_NOISE.match(normal):
+        if (normal[0] in NOISE_STARTS or normal[0].isdecimal()) and PRINT_NOISE.match(normal):
             warnings.append(ParseWarning(number, "page-noise", f"已跳过网页打印的页眉页脚“{value[:30]}”。"))
             continue
-        if normal != value and KANGXI.search(value):
+        if kangxi and normal != value and KANGXI.search(value):
             count = len(KANGXI.findall(value))
             warnings.append(
                 ParseWarning(
