@@ -75,17 +75,19 @@ class Bounds:
             while start >= 0:
                 self.blocked.update(range(start + 1, start + len(term)))
                 start = text.find(term, start + 1)
+        # Word ends (0 and the text's length included) outside those spans: the usual "yes".
+        self.edges = {0, *self.ends}
+        if self.blocked:
+            self.edges -= self.blocked
         self._tilings: dict[tuple[int, int], list[int]] = {}
 
     def __contains__(self, position: int) -> bool:
-        if position in self.blocked:
+        if position in self.edges:
+            return True
+        if position in self.blocked or not 0 < position < len(self.text):
             return False
         ends = self.ends
-        index = bisect_right(ends, position)  # the word the position is inside (or the one it ends)
-        if position == 0 or (index and ends[index - 1] == position):
-            return True  # a word's end (the text's edges included: its last word ends at its length)
-        if not 0 < position < len(self.text):
-            return position == len(self.text)
+        index = bisect_right(ends, position)  # the word the position is inside
         word = (ends[index - 1] if index else 0, ends[index])
         if word[1] - word[0] < 3:
             return False
