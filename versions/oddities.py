@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import zhconv
-
 from versions.model import Article, ParseWarning
+from versions.traditional import CHARACTERS
 
 LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[a-z]{2,}(?![A-Za-z0-9])")
 ASCII_LOWER = re.compile(r"[a-z]")
@@ -30,30 +29,34 @@ ENACTMENT = re.compile(
 
 @lru_cache(maxsize=8192)
 def _simplified(char: str) -> str:
+    import zhconv  # loaded only when a text holds a traditional character
+
     return zhconv.convert(char, "zh-cn")
 
 
-@lru_cache(maxsize=1)
-def _traditional() -> frozenset[str]:
-    """Han characters that mainland usage writes otherwise (空間 → 空间), from zhconv's own table. One
-    character converts to its entry in the zh-cn table (what ``zhconv.convert`` looks up), so the table is
-    read directly rather than converting its thousands of characters one call at a time."""
-    try:
-        from zhconv import zhconv as tables
+def traditional_from_zhconv() -> frozenset[str]:
+    """The set versions/traditional.py stores, derived from the installed zhconv: the single Han characters
+    its zh-cn table converts to another (one character converts to its entry in that table, which is what
+    ``zhconv.convert`` looks up)."""
+    import zhconv
+    from zhconv import zhconv as tables
 
-        table = tables.getdict("zh-cn")
-        keys = tables.zhcdicts["zh2Hans"].keys()
-        return frozenset(k for k in keys if len(k) == 1 and HAN.match(k) and table.get(k, k) != k)
-    except (ImportError, KeyError, AttributeError, TypeError):
-        keys = (chr(code) for code in range(0x4E00, 0xA000))
-        return frozenset(k for k in keys if _simplified(k) != k)
+    zhconv.convert("間", "zh-cn")  # loads the tables
+    table = tables.getdict("zh-cn")
+    keys = tables.zhcdicts["zh2Hans"].keys()
+    return frozenset(k for k in keys if len(k) == 1 and HAN.match(k) and table.get(k, k) != k)
+
+
+def _traditional() -> frozenset[str]:
+    """Han characters that mainland usage writes otherwise (空間 → 空间)."""
+    return CHARACTERS
 
 
 @lru_cache(maxsize=1)
 def _traditional_pattern() -> re.Pattern:
     """The traditional characters as one character class: one fast search of a whole text says whether
     any line holds one."""
-    return re.compile("[" + "".join(sorted(_traditional())) + "]")
+    return re.compile("[" + "".join(sorted(CHARACTERS)) + "]")
 
 
 def scan_lines(lines: list[tuple[int, str]]) -> list[ParseWarning]:
