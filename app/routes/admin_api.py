@@ -17,8 +17,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from app.db import Database
 from app.routes.api import INT_MAX, READ_ERRORS, WRITE_ERRORS, BodyId, PathNumber, error_responses
 from app.routes.common import run_blocking
+from app.services import comment_context, dispositions, offline, review, totals
 from app.services import compare as compare_service
-from app.services import dispositions, offline, review
 from app.services.auth import UserInfo
 from app.services.comments import CommentInput
 
@@ -60,7 +60,7 @@ class OfflineIn:
 class OverviewOut:
     version: int
     period: str
-    overview: review.Overview
+    overview: totals.Overview
 
 
 @dataclass
@@ -115,7 +115,7 @@ async def overview(
 ) -> OverviewOut:
     """Totals of a version by article, chapter, commenter type, disposition and source."""
     ref = await run_blocking(review.version_ref, db, slug, version)
-    return OverviewOut(ref.number, ref.period.state, await run_blocking(review.overview, db, ref.version_id))
+    return OverviewOut(ref.number, ref.period.state, await run_blocking(totals.overview, db, ref.version_id))
 
 
 @get("/consultations/{slug:str}/comments", responses=error_responses(*ADMIN_READ))
@@ -157,9 +157,9 @@ async def comments(
     "/comments/{comment_id:int}",
     responses=error_responses(*READ_ERRORS, "not_authenticated", "not_found", "comment_not_found"),
 )
-async def comment(db: NamedDependency[Database], comment_id: PathNumber) -> review.CommentDetail:
+async def comment(db: NamedDependency[Database], comment_id: PathNumber) -> comment_context.CommentDetail:
     """One comment with its disposition history."""
-    return await run_blocking(review.comment_detail, db, comment_id)
+    return await run_blocking(comment_context.comment_detail, db, comment_id)
 
 
 @post(

@@ -14,7 +14,17 @@ from litestar.response import Redirect, Template
 from app.db import Database, storable
 from app.routes.admin_common import admin_error, render_workspace
 from app.routes.common import check_csrf, is_htmx, run_blocking
-from app.services import attachments, dispositions, jobs, offline, proposals, review
+from app.services import (
+    attachments,
+    comment_context,
+    dispositions,
+    jobs,
+    offline,
+    outline,
+    proposals,
+    review,
+    totals,
+)
 from app.services.auth import UserInfo
 from app.services.comments import RECEIPT, CommentInput
 from app.services.compare import carried_to
@@ -56,8 +66,8 @@ def read_filters(params) -> review.Filters:
 
 def _choices(db: Database, version_id: int) -> dict:
     return {
-        "articles": review.article_choices(db, version_id),
-        "chapters": review.chapter_choices(db, version_id),
+        "articles": outline.article_choices(db, version_id),
+        "chapters": outline.chapter_choices(db, version_id),
         "types": COMMENTER_TYPES,
         "dispositions": DISPOSITIONS,
         "sources": SOURCES,
@@ -85,7 +95,7 @@ async def overview(
         ref = await run_blocking(review.version_ref, db, slug, version)
     except ServiceError as error:
         return admin_error(request, error)
-    stats = await run_blocking(review.overview, db, ref.scope(version), ref.version_id)
+    stats = await run_blocking(totals.overview, db, ref.scope(version), ref.version_id)
     rebuild = request.query_params.get("rebuild", "")
     job = (
         await run_blocking(jobs.get, db, int(rebuild))
@@ -135,7 +145,7 @@ async def comments(
 
 def _comment_context(db: Database, comment_id: int, params) -> dict:
     """One comment, where it went in later rounds, and its place in the list it was opened from."""
-    detail = review.comment_detail(db, comment_id)
+    detail = comment_context.comment_detail(db, comment_id)
     carried = carried_to(db, detail.slug, detail.version_number, detail.comment.article_node)
     filters = read_filters(params)
     ref = review.version_ref(db, detail.slug, filters.round)
@@ -145,7 +155,7 @@ def _comment_context(db: Database, comment_id: int, params) -> dict:
         "carried": carried,
         "filters": filters,
         "query": query,
-        "near": review.neighbours(db, ref.scope(filters.round), filters, comment_id),
+        "near": comment_context.neighbours(db, ref.scope(filters.round), filters, comment_id),
         "dispositions": DISPOSITIONS,
         "sources": SOURCES,
         "error": None,

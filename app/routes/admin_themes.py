@@ -21,7 +21,8 @@ from app.services import feedback, theme_decisions, theme_runs, themes
 from app.services.auth import UserInfo
 from app.services.errors import MESSAGES, N_, ServiceError
 from app.services.exports import scratch_file
-from app.services.review import article_choices, version_ref
+from app.services.outline import article_choices
+from app.services.review import version_ref
 from app.settings import Settings
 from exporters.feedback import write_feedback
 
