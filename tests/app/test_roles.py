@@ -24,7 +24,7 @@ SLUG = "hlj-digital-economy"
 ADMIN_ONLY = {
     ("GET", "/admin/users"),
     ("POST", "/admin/users"),
-    ("POST", "/admin/users/{name:str}/{action:str}"),
+    ("POST", "/admin/users/{account:str}/{action:str}"),
     ("POST", "/admin/c/{slug:str}/rounds/{number:int}/publish"),
     ("POST", "/admin/c/{slug:str}/rounds/{number:int}/answers"),
     ("POST", "/admin/c/{slug:str}/working-publish"),
