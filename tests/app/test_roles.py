@@ -33,7 +33,7 @@ VALUES = {
     "slug": SLUG,
     "comment_id": "1",
     "number": "2",
-    "name": "someone",
+    "account": "someone",
     "action": "end-sessions",
     "kind": "summary",
     "theme_id": "1",
