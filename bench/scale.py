@@ -219,9 +219,13 @@ def main() -> int:
 def run(args, url: str, folder: Path) -> int:
     db = first_start(Settings(data_dir=folder, database_url=url, secret_key=b"bench"))
     start = review.version_ref(db, SLUG, 2).period.opens_at.date()
+    # Round 3: the sample draft with one word changed (a file identical to a stored round is refused).
+    third = folder / "round-3.txt"
+    sample = (ROOT / "app" / "data" / "sample-draft.txt").read_text(encoding="utf-8")
+    third.write_text(sample.replace("数字经济", "数字经济发展", 1), encoding="utf-8")
     import_draft(
         db,
-        parse_file(ROOT / "app" / "data" / "sample-draft.txt"),
+        parse_file(third),
         slug=SLUG,
         stage="三次征求意见稿",
         opens=start,

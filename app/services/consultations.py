@@ -24,7 +24,7 @@ from app.timeutil import closing_day, days_left
 # A version's tree never changes once imported, and rebuilding it costs most of a reading page (hundreds of
 # ORM objects): it is loaded once per version and process; only the comment counts are read every time.
 TREE_CACHE_SIZE = 64
-_trees: OrderedDict[tuple[str, int], tuple[list, list]] = OrderedDict()
+_trees: OrderedDict[tuple, tuple[list, list]] = OrderedDict()
 _trees_lock = threading.Lock()
 
 
@@ -201,9 +201,13 @@ class VersionView:
         return None
 
 
-def _tree(db: Database, session, version_id: int) -> tuple[list, list[tuple[int, ArticleView]]]:
-    """(divisions, [(article row id, ArticleView without counts)]) of a version, from the cache."""
-    key = (db.url, version_id)
+def _tree(
+    db: Database, session, version_id: int, published_at: datetime
+) -> tuple[list, list[tuple[int, ArticleView]]]:
+    """(divisions, [(article row id, ArticleView without counts)]) of a published version, from the cache:
+    published versions are never edited, and the publication time in the key keeps an id reused after a
+    delete from naming the old entry, in this process or any other."""
+    key = (db.url, version_id, published_at)
     with _trees_lock:
         if key in _trees:
             _trees.move_to_end(key)
@@ -282,7 +286,7 @@ def version_view(
         if shown is None:
             raise ServiceError("consultation_not_found" if not rounds else "version_not_found")
         version = session.get(models.Version, shown.version_id)
-        divisions, articles = _tree(db, session, version.id)
+        divisions, articles = _tree(db, session, version.id, version.published_at)
         counts = dict(
             session.execute(
                 select(models.Comment.article_id, func.count(models.Comment.id))
