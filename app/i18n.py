@@ -21,6 +21,7 @@ from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from app.timeutil import CST
 from exporters.text import chinese_date
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -54,8 +55,6 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def format_date(value: date | datetime | None) -> str:
     """2026年11月24日 in Chinese, 24 November 2026 in English (Beijing date for datetimes)."""
-    from app.timeutil import CST
-
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -67,8 +66,6 @@ def format_date(value: date | datetime | None) -> str:
 
 def format_datetime(value: datetime) -> str:
     """The date as above and the Beijing time, 14:05."""
-    from app.timeutil import CST
-
     return f"{format_date(value)} {value.astimezone(CST):%H:%M}"
 
 

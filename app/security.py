@@ -5,11 +5,12 @@
   companions (nosniff, Referrer-Policy, X-Frame-Options, Permissions-Policy; HSTS over https; no-store on
   the drafters' pages, which show personal data).
 - ``screen`` (an app-wide guard, run before any handler reads its arguments): refuses unsafe requests from
-  other sites (``Origin``, else ``Sec-Fetch-Site``), API posts that are not JSON, bodies over the limit and
-  bodies that cannot be read (broken multipart, bytes that are not UTF-8, NUL characters, which no database
-  column can hold), each with its own stable code. The body is parsed here once; Litestar caches it, so the
-  handler reads the same form or JSON.
-- ``refused`` renders such a refusal as a page (the API routers answer ServiceError with their JSON body).
+  other sites (``Origin``, else ``Sec-Fetch-Site``), API posts that are not JSON (no handler checks the
+  content type again), bodies over the limit and bodies that cannot be read (broken multipart, bytes that
+  are not UTF-8, NUL characters, which no database column can hold), each with its own stable code. The
+  body is parsed here once; Litestar caches it, so the handler reads the same form or JSON.
+
+app/web.py renders these refusals: as a page of the public site or the workspace, or as the API's JSON body.
 
 CSRF tokens stay where they are (app/csrf.py, checked by each form handler so that a refused comment form
 comes back with what the user typed); the origin check is a second, independent line.
@@ -25,10 +26,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import UploadFile
 from litestar.exceptions import ClientException, SerializationException
 from litestar.handlers import BaseRouteHandler
-from litestar.response import Template
 
-from app.routes.admin_common import admin_error
-from app.routes.common import error_page
 from app.services.errors import ServiceError
 
 # Comment forms are a few kB; a drafter's bulk disposition of a whole list stays far below this. The upload
@@ -166,9 +164,3 @@ async def screen(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         if not connection.scope["path"].startswith("/api/"):
             await _close_uploads(body)
         raise ServiceError("text_invalid")
-
-
-def refused(request: Request, error: ServiceError) -> Template:
-    """A ServiceError no handler caught (most often one raised by ``screen``), as the error page of the
-    public site or, under /admin, of the drafters' workspace."""
-    return (admin_error if request.url.path.startswith("/admin") else error_page)(request, error)

@@ -7,7 +7,8 @@ Per amendment, per old article: is the set of new articles the engine gives exac
 ("exact"), also counted over the articles the decision touched (text changed, or not one-to-one); every
 official split and merge: found with exactly its articles; renumbering-only citation updates: every citation
 of an article the decision renumbered, still present in the new text under its new number, must be reported
-as an update of its pair; stale-reference warnings: the enacted texts cite correctly, so every warning is false.
+as an update of its pair; stale-reference warnings: the enacted texts cite correctly, so every warning is
+false.
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ def score(alignment_file: Path, verbose: bool = False) -> Score:
             result.updates_found += found
             if verbose and not found:
                 print(
-                    f"  {result.name}: citation update missed in old {k}: 第{ref.number}条 → 第{moved_to[0]}条"
+                    f"  {result.name}: citation update missed in old {k}: "
+                    f"第{ref.number}条 → 第{moved_to[0]}条"
                 )
     result.false_stale = len(alignment.references)
     result.changes, result.fragments = fragments(alignment)
@@ -155,7 +157,8 @@ def table(scores: list[Score]) -> str:
             setattr(total, field, getattr(total, field) + getattr(s, field))
     lines = [
         "| amendment | old articles exactly right | touched articles exactly right | splits/merges found "
-        "| renumbering-only citation updates found | false stale warnings | change segments ≤ 2 chars inside a phrase "
+        "| renumbering-only citation updates found | false stale warnings "
+        "| change segments ≤ 2 chars inside a phrase "
         "| align ms |",
         "|---|---|---|---|---|---|---|---|",
     ]

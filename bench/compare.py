@@ -128,7 +128,8 @@ def main() -> int:
         )
     counts = alignment.summary()
     print(
-        f"civil code {len(old_text):,} characters, {changed:,} of them edited ({args.edit_rate:.0%} of the Han characters in article bodies); "
+        f"civil code {len(old_text):,} characters, {changed:,} of them edited "
+        f"({args.edit_rate:.0%} of the Han characters in article bodies); "
         f"{len(alignment.pairs)} pairs: {counts['unchanged']} unchanged, {counts['modified']} modified, "
         f"{counts['added']} added, {counts['deleted']} deleted"
     )
@@ -139,7 +140,8 @@ def main() -> int:
     print(f"  of which align (incl. diffs)   : {align_s}")
     print(f"    of which diff of all pairs   : {diff_s}")
     print(
-        f"ratio draftreview / git          : {total_s[0] / git_s[0]:8.2f} wall    {total_s[1] / git_s[1]:8.2f} CPU"
+        f"ratio draftreview / git          : {total_s[0] / git_s[0]:8.2f} wall    "
+        f"{total_s[1] / git_s[1]:8.2f} CPU"
     )
     print(f"draftreview compare (process)    : {process_s}")
     return 0

@@ -168,7 +168,8 @@ def main() -> int:
     print("|---|---|---|---|---|---|")
     for r in results:
         print(
-            f"| {r['kind']} | {r['comments']:,} | {r['rows']:,} | {r['seconds']:.2f} s | {r['peak_mb']:.0f} MB "
+            f"| {r['kind']} | {r['comments']:,} | {r['rows']:,} | {r['seconds']:.2f} s "
+            f"| {r['peak_mb']:.0f} MB "
             f"| {r['file_mb']:.1f} MB |"
         )
     if not args.skip_naive:

@@ -4,11 +4,12 @@
 
 Starts ``draftreview serve`` (uvicorn, embedded SQLite in WAL mode, fresh temp data dir; or, with
 ``--database-url``, PostgreSQL in a schema of its own, dropped afterwards, served by ``--workers`` app
-processes) on a free port of 127.0.0.1 and runs wrk (Debian's ``wrk``; apt-get install wrk) for a fixed time against, in turn:
-``GET /healthz``; the comment endpoint sent an empty comment, which validation refuses with 422 (the
-request path without database work); ``POST /api/v1/consultations/…/comments`` with every body different,
-so none is a duplicate. Prints requests/s, p50/p99 and errors of each, the ratios to the GET and the comment
-POST's ratio to the refused one (the issue's goal: at least 0.8), and finally checks that every receipt acknowledged with 201 is in the database. The per-client comment limit
+processes) on a free port of 127.0.0.1 and runs wrk (Debian's ``wrk``; apt-get install wrk) for a fixed
+time against, in turn: ``GET /healthz``; the comment endpoint sent an empty comment, which validation
+refuses with 422 (the request path without database work); ``POST /api/v1/consultations/…/comments``
+with every body different, so none is a duplicate. Prints requests/s, p50/p99 and errors of each, the
+ratios to the GET and the comment POST's ratio to the refused one (the issue's goal: at least 0.8), and
+finally checks that every receipt acknowledged with 201 is in the database. The per-client comment limit
 is switched off for the run (DRAFTREVIEW_COMMENT_LIMIT=0): every request comes from one address.
 """
 
@@ -44,8 +45,10 @@ function init(args)
 end
 function request()
   counter = counter + 1
-  local body = string.format('{"target":"art-13-p2","content":"压测意见 %d-%d：建议明确责任主体。"}', id, counter)
-  return wrk.format("POST", "/api/v1/consultations/SLUG/comments", {["Content-Type"] = "application/json"}, body)
+  local body = string.format(
+    '{"target":"art-13-p2","content":"压测意见 %d-%d：建议明确责任主体。"}', id, counter)
+  return wrk.format(
+    "POST", "/api/v1/consultations/SLUG/comments", {["Content-Type"] = "application/json"}, body)
 end
 function response(status, headers, body)
   if status == 201 then

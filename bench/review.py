@@ -2,16 +2,17 @@
 filtered lists and searches across every round (the workspace's default), each repeated, with p50/p99 and
 a baseline measured in the same run.
 
-    uv run python bench/review.py [--comments 100000] [--rounds 3] [--repeat 30]
+    uv run python bench/review.py [--comments 100000] [--rounds 3] [--repeat 30] [--database-url postgresql+psycopg://…]
 
 Builds a fresh database in a temp dir with the demo (app/services/demo.py, two rounds) and a third round
 (the second one's text under a new title), adds synthetic comments spread over the rounds — sentences cut
 from the draft's own articles, so Chinese search terms are realistic, about one in ten a campaign
 duplicate, one in five with a name, organisation, region and contact, real-looking receipt numbers — with
-their bigram index rows, then times what the pages call: ``review.overview`` and ``review.list_comments``
+their bigram index rows, then times what the pages call: ``totals.overview`` and ``review.list_comments``
 (the count and one page of 50) over all rounds. Baselines: the same list on one round, and a search done
 by LIKE alone (no bigram index), so the ratios show what covering every round costs and what the index
-buys.
+buys. With ``--database-url`` (PostgreSQL) a schema of its own is created in that database and dropped
+afterwards.
 """
 
 from __future__ import annotations
@@ -22,17 +23,18 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import create_engine, func, insert, select, text
 
 from app import models
-from app.db import utcnow
-from app.services import comments, review, search
+from app.db import is_sqlite, utcnow
+from app.services import comments, review, search, totals
 from app.services.bootstrap import first_start
 from app.services.demo import SAMPLE_V2
 from app.services.importing import import_draft
@@ -176,16 +178,47 @@ def third_round(db) -> None:
     )
 
 
+def size(db, folder: Path) -> str:
+    """The database's size on disk: the SQLite file, or the tables of the bench's PostgreSQL schema."""
+    if is_sqlite(db.url):
+        total = sum(p.stat().st_size for p in folder.glob("bench.sqlite3*"))
+    else:
+        with db.read.connect() as conn:
+            total = conn.scalar(
+                text(
+                    "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n "
+                    "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+                )
+            )
+    return f"{float(total or 0) / 1e6:,.0f} MB"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3, choices=(2, 3))
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="review-bench-"))
-    db = first_start(
-        Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'bench.sqlite3'}", secret_key=b"bench")
-    )
+    url, schema, admin = f"sqlite:///{folder / 'bench.sqlite3'}", None, None
+    if args.database_url:
+        schema = f"review_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(args.database_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{args.database_url}{'&' if '?' in args.database_url else '?'}options=-csearch_path%3D{schema}"
+    try:
+        return run(args, url, folder)
+    finally:
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+
+def run(args, url: str, folder: Path) -> int:
+    db = first_start(Settings(data_dir=folder, database_url=url, secret_key=b"bench"))
     if args.rounds == 3:
         third_round(db)
     ref = review.version_ref(db, SLUG)
@@ -196,16 +229,17 @@ def main() -> int:
         grams = session.scalar(select(func.count()).select_from(models.CommentGram))
         receipt = session.scalar(select(models.Comment.receipt).order_by(models.Comment.id.desc()).limit(1))
     print(
-        f"{stored:,} comments over {len(every)} rounds, {grams:,} bigram rows, loaded in {seconds:.1f} s "
-        f"({Path(folder / 'bench.sqlite3').stat().st_size / 1e6:.0f} MB)"
+        f"{'SQLite' if is_sqlite(url) else 'PostgreSQL'}: {stored:,} comments over {len(every)} rounds, "
+        f"{grams:,} bigram rows, loaded in {seconds:.1f} s ({size(db, folder)})"
     )
     queries = dict(QUERIES)
     queries["who: receipt, whole"] = review.Filters(who=receipt)
     queries["who: receipt, last 5 letters"] = review.Filters(who=receipt[-5:].lower())
-    samples, stats = timed(lambda: review.overview(db, every, ref.version_id), args.repeat)
-    base, _ = timed(lambda: review.overview(db, ref.version_id), args.repeat)
+    samples, stats = timed(lambda: totals.overview(db, every, ref.version_id), args.repeat)
+    base, _ = timed(lambda: totals.overview(db, ref.version_id), args.repeat)
     print(
-        f"{'query (all rounds)':40} {'matches':>8} {'p50 ms':>8} {'p99 ms':>8} {'baseline p99':>12} {'ratio':>6}"
+        f"{'query (all rounds)':40} {'matches':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'baseline p99':>12} {'ratio':>6}"
     )
     print(
         f"{'overview':40} {stats.total:8,} {statistics.median(samples):8.1f} {p99(samples):8.1f}"

@@ -245,7 +245,8 @@ def run(args, url: str, folder: Path) -> int:
     largest = refs[2]
     base, _ = timed(lambda: db.ping(), args.repeat)
     print(
-        f"{'query on round 3':32} {'matches':>9} {'p50 ms':>8} {'p99 ms':>8}   (SELECT 1 p99 {p99(base):.2f} ms)"
+        f"{'query on round 3':32} {'matches':>9} {'p50 ms':>8} {'p99 ms':>8}   "
+        f"(SELECT 1 p99 {p99(base):.2f} ms)"
     )
     for label, filters in QUERIES:
         samples, page = timed(lambda f=filters: review.list_comments(db, largest.version_id, f), args.repeat)
@@ -263,13 +264,15 @@ def run(args, url: str, folder: Path) -> int:
     done = clusters.catch_up(db, everything=True)
     spent = time.perf_counter() - began
     print(
-        f"incremental clustering: {done:,} new comments in {spent:.2f} s = {spent / max(done, 1) * 1000:.2f} ms each"
+        f"incremental clustering: {done:,} new comments in {spent:.2f} s = "
+        f"{spent / max(done, 1) * 1000:.2f} ms each"
     )
 
     _, idle_mb = child(url, folder, export=False)
     export_s, export_mb = child(url, folder, export=True)
     print(
-        f"意见汇总表 of round 3: {export_s:.1f} s, peak {export_mb:,.0f} MB (a process that only loads: {idle_mb:,.0f} MB)"
+        f"意见汇总表 of round 3: {export_s:.1f} s, peak {export_mb:,.0f} MB "
+        f"(a process that only loads: {idle_mb:,.0f} MB)"
     )
     jobs.load_kinds()
     if "themes.analyse" in jobs._KINDS:

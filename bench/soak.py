@@ -1,16 +1,18 @@
 """Soak and fault test: real servers under 32 clients that comment and read, then an exactly-once check.
 
     uv run python bench/soak.py --db sqlite   [--seconds 60] [--clients 32] [--kill-at 20]
-    uv run python bench/soak.py --db postgres [--workers 3] [--seconds 60] [--kill-at 20] [--restart-postgres-at 35]
+    uv run python bench/soak.py --db postgres [--workers 3] [--seconds 60] [--kill-at 20]
+    [--restart-postgres-at 35]
     uv run python bench/soak.py --db sqlite --kill-during-first-start --login-flood 8 --seconds 30
 
 Starts ``draftreview serve`` processes on free ports of 127.0.0.1 (one on the embedded SQLite default; several
 stateless processes on a fresh PostgreSQL database of the local server, clients spread over them). Each client
 loops for the given time: 70 % comment submissions through the JSON API (every text different), 30 % reading
-pages. ``--kill-at S`` kills one server with SIGKILL after S seconds and starts it again; ``--restart-postgres-at
-S`` stops the local PostgreSQL cluster for 5 s. Afterwards every receipt acknowledged with 201 must be stored
-exactly once; stored comments that no client saw acknowledged (a response lost to a kill) are counted apart.
-SQLite's integrity check must pass. Only 127.0.0.1 is ever contacted, and every loop is bounded in time.
+pages. ``--kill-at S`` kills one server with SIGKILL after S seconds and starts it again;
+``--restart-postgres-at S`` stops the local PostgreSQL cluster for 5 s. Afterwards every receipt acknowledged
+with 201 must be stored exactly once; stored comments that no client saw acknowledged (a response lost to a
+kill) are counted apart. SQLite's integrity check must pass. Only 127.0.0.1 is ever contacted, and every loop
+is bounded in time.
 
 ``--kill-during-first-start`` kills the first server with SIGKILL while it seeds the demo on the empty
 database, then starts the servers normally: the demo must then be complete (both rounds, every demo comment,
@@ -354,7 +356,8 @@ def main() -> int:
         if values:
             values.sort()
             print(
-                f"{kind:8} ok {len(values):7d}  {len(values) / elapsed:7.0f}/s  p50 {statistics.median(values) * 1000:6.1f} ms"
+                f"{kind:8} ok {len(values):7d}  {len(values) / elapsed:7.0f}/s  "
+                f"p50 {statistics.median(values) * 1000:6.1f} ms"
                 f"  p99 {values[int(len(values) * 0.99) - 1] * 1000:7.1f} ms"
             )
     print("outcomes: " + ", ".join(f"{k}: {v}" for k, v in sorted(tally.outcomes.items())))
@@ -364,7 +367,8 @@ def main() -> int:
         print(f"while PostgreSQL was down: {dict(during)}; slowest answer {slowest * 1000:.0f} ms")
     print(
         f"acknowledged {len(acked)}, stored {sum(receipts.values())}, missing {len(missing)}, "
-        f"stored twice {len(twice)}, stored without acknowledgement {len(unacknowledged)}; integrity: {integrity}"
+        f"stored twice {len(twice)}, stored without acknowledgement {len(unacknowledged)}; "
+        f"integrity: {integrity}"
     )
     if args.db == "postgres":
         import psycopg

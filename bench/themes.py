@@ -134,7 +134,8 @@ def main() -> int:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
-        f"{'comments':>9} {'analysis s':>11} {'jieba only s':>13} {'ratio':>6} {'themes':>7} {'unassigned':>11}  stages (s)"
+        f"{'comments':>9} {'analysis s':>11} {'jieba only s':>13} {'ratio':>6} {'themes':>7} "
+        f"{'unassigned':>11}  stages (s)"
     )
     times = []
     for size in sizes:

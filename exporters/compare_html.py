@@ -1,8 +1,17 @@
-"""A standalone side-by-side comparison page (条文对照) that opens offline: inline CSS, no script."""
+"""A standalone side-by-side comparison page (条文对照) that opens offline: inline CSS, no script.
+
+The page is exporters/templates/compare.html rendered by Jinja2 with autoescape on: this module turns the
+alignment into plain rows (texts, never markup), the template writes and escapes them.
+"""
 
 from __future__ import annotations
 
-from html import escape
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from versions.align import Alignment, Pair
 from versions.labels import LABELS, STATUSES, Change
@@ -13,7 +22,8 @@ from versions.references import REASONS, citation_notes, stale_by_article
 STATUS = {status: LABELS[status] for status in STATUSES}
 
 STYLE = """
-body{font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;margin:0;color:#1a1a1a;background:#fafafa;font-size:17px}
+body{font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;\
+margin:0;color:#1a1a1a;background:#fafafa;font-size:17px}
 header{padding:1rem 1.5rem;background:#fff;border-bottom:1px solid #ddd;position:sticky;top:0}
 h1{font-size:1.3rem;margin:.2rem 0}.counts span{margin-right:1rem}
 table{border-collapse:collapse;width:100%;table-layout:fixed;background:#fff}
@@ -36,6 +46,55 @@ body:has(#only:checked):has(#renumbered:checked) tr.renumber-only{display:table-
 """
 
 
+def _lines(text: str) -> Markup:
+    """``text`` escaped, its line breaks as <br>."""
+    return Markup("<br>").join(text.split("\n"))
+
+
+ENV = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    keep_trailing_newline=True,
+)
+ENV.filters["lines"] = _lines
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Part of a cell: article headings (``heads``), a line break (``br``) or a text marked ``tag``
+    ("" plain, "del" deleted, "ins" inserted)."""
+
+    kind: str  # "heads" | "br" | "text"
+    articles: tuple[Article, ...] = ()
+    tag: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A 上一处 / 下一处 link of a row's chain."""
+
+    target: str  # the anchor, e.g. change-3
+    text: str  # ↓ 下一处修改
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row: both cells as pieces, and the 说明 cell's badges, similarity, notes and links."""
+
+    kind: str  # the row's class: a status, or renumber-only
+    anchor: str  # the row's id, or ""
+    old: tuple[Piece, ...]
+    new: tuple[Piece, ...]
+    status: str
+    status_label: str
+    renumbered_from: str  # 第二条、第三条 when renumbered, else ""
+    moved: str  # the 移至他章 label when moved, else ""
+    similarity: str  # 相似度 87%, or "" where it says nothing
+    notes: tuple[str, ...]
+    nav: tuple[Link, ...] | None  # None: in no chain (no <nav> at all)
+
+
 def render_page(old: Draft, new: Draft, alignment: Alignment) -> str:
     """Reads two versions and their alignment; returns the whole HTML document as a string. Without script:
     a checkbox shows changes only (CSS), 下一处修改 skips articles that were only renumbered, and the
@@ -44,25 +103,21 @@ def render_page(old: Draft, new: Draft, alignment: Alignment) -> str:
     changed = [n for n, pair in enumerate(alignment.pairs) if substantive(pair)]
     renumbered = [n for n, pair in enumerate(alignment.pairs) if pair.renumber_only]
     stale = stale_by_article(alignment.references)
-    rows = [_row(n, pair, changed, renumbered, stale) for n, pair in enumerate(alignment.pairs)]
-    title = f"{escape(old.title or '旧版本')}{_stage(old)} → {escape(new.title or '新版本')}{_stage(new)}"
-    summary = "".join(f"<span>{STATUS[s]} {counts[s]}</span>" for s in STATUS)
-    summary += (
-        f"<span>{LABELS[Change.RENUMBERED]} {counts['renumbered']}</span>"
-        f"<span>{LABELS[Change.MOVED]} {counts['moved']}</span>"
+    summary = [(STATUS[s], counts[s]) for s in STATUS] + [
+        (LABELS[Change.RENUMBERED], counts["renumbered"]),
+        (LABELS[Change.MOVED], counts["moved"]),
+    ]
+    return ENV.get_template("compare.html").render(
+        style=STYLE,
+        title=f"{old.title or '旧版本'}{_stage(old)} → {new.title or '新版本'}{_stage(new)}",
+        warnings=[w.message for w in alignment.warnings],
+        summary=summary,
+        first_change=changed[0] if changed else None,
+        references=[
+            (ref.article.label, ref.text, REASONS[ref.reason], ref.suggestion) for ref in alignment.references
+        ],
+        rows=[_row(n, pair, changed, renumbered, stale) for n, pair in enumerate(alignment.pairs)],
     )
-    first = f'<a href="#change-{changed[0]}">第一处修改 ↓</a>' if changed else ""
-    warnings = "".join(f'<p class="warning" role="alert">{escape(w.message)}</p>' for w in alignment.warnings)
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>条文对照：{title}</title><style>{STYLE}</style></head>
-<body><header><h1>条文对照：{title}</h1>{warnings}<div class="counts">{summary} {first}</div>
-<p class="views"><input type="checkbox" id="only"><label for="only">只看修改</label>
-<input type="checkbox" id="renumbered"><label for="renumbered">含仅条序变动的条文</label></p>
-{_references(alignment)}</header>
-<main><table><thead><tr><th>修改前</th><th>修改后</th><th style="width:7rem">说明</th></tr></thead>
-<tbody>{"".join(rows)}</tbody></table></main></body></html>
-"""
 
 
 def substantive(pair: Pair) -> bool:
@@ -71,87 +126,68 @@ def substantive(pair: Pair) -> bool:
 
 
 def _stage(draft: Draft) -> str:
-    return f"（{escape(draft.stage)}）" if draft.stage else ""
+    return f"（{draft.stage}）" if draft.stage else ""
 
 
-def _chain(index: int, anchors: list[int], prefix: str, noun: str) -> tuple[str, str]:
-    """The row's id and its 上一处 / 下一处 links within ``anchors``."""
+def _chain(index: int, anchors: list[int], prefix: str, noun: str) -> tuple[str, tuple[Link, ...] | None]:
+    """The row's id and its 上一处 / 下一处 links within ``anchors`` ("", None when not in them)."""
     if index not in anchors:
-        return "", ""
+        return "", None
     position = anchors.index(index)
     links = []
     if position > 0:
-        links.append(f'<a href="#{prefix}-{anchors[position - 1]}">↑ 上一处{noun}</a>')
+        links.append(Link(f"{prefix}-{anchors[position - 1]}", f"↑ 上一处{noun}"))
     if position + 1 < len(anchors):
-        links.append(f'<a href="#{prefix}-{anchors[position + 1]}">↓ 下一处{noun}</a>')
-    return f' id="{prefix}-{index}"', f"<nav>{''.join(links)}</nav>"
+        links.append(Link(f"{prefix}-{anchors[position + 1]}", f"↓ 下一处{noun}"))
+    return f"{prefix}-{index}", tuple(links)
 
 
-def _row(index: int, pair: Pair, changed: list[int], renumbered: list[int], stale: dict) -> str:
+def _row(index: int, pair: Pair, changed: list[int], renumbered: list[int], stale: dict) -> Row:
     old_side, new_side = _sides(pair)
-    notes = [f'<span class="badge {pair.status}">{STATUS[pair.status]}</span>']
-    if pair.renumbered:
-        notes.append(f'<span class="badge">原{escape("、".join(a.label for a in pair.old))}</span>')
-    if pair.moved:
-        notes.append(f'<span class="badge">{LABELS[Change.MOVED]}</span>')
-    if pair.status not in (Change.ADDED, Change.DELETED, Change.UNCHANGED):
-        notes.append(f"<div>相似度 {pair.similarity:.0%}</div>")
-    notes.extend(f'<div class="ref">{escape(line)}</div>' for line in citation_notes(pair, stale))
     anchor, nav = _chain(index, changed, "change", "修改")
     if not anchor:
         anchor, nav = _chain(index, renumbered, "renumber", "条序变动")
-    notes.append(nav)
-    kind = "renumber-only" if pair.renumber_only else pair.status
-    return (
-        f'<tr class="{kind}"{anchor}><td class="old">{old_side}</td><td class="new">{new_side}</td>'
-        f'<td class="status">{"".join(notes)}</td></tr>'
+    shows_similarity = pair.status not in (Change.ADDED, Change.DELETED, Change.UNCHANGED)
+    return Row(
+        kind="renumber-only" if pair.renumber_only else pair.status,
+        anchor=anchor,
+        old=old_side,
+        new=new_side,
+        status=pair.status,
+        status_label=STATUS[pair.status],
+        renumbered_from="、".join(a.label for a in pair.old) if pair.renumbered else "",
+        moved=LABELS[Change.MOVED] if pair.moved else "",
+        similarity=f"相似度 {pair.similarity:.0%}" if shows_similarity else "",
+        notes=tuple(citation_notes(pair, stale)),
+        nav=nav,
     )
 
 
-def _marked(segments, keep: str) -> str:
+def _marked(segments: Iterable[tuple[str, str]], keep: str) -> list[Piece]:
+    """The pieces of one side: equal text plain, ``keep`` ("delete" or "insert") text marked, the other
+    side's text left out."""
     out = []
     for op, text in segments:
-        html = escape(text).replace("\n", "<br>")
         if op == "equal":
-            out.append(html)
+            out.append(Piece("text", text=text))
         elif op == keep:
-            out.append(f"<del>{html}</del>" if keep == "delete" else f"<ins>{html}</ins>")
-    return "".join(out)
+            out.append(Piece("text", tag="del" if keep == "delete" else "ins", text=text))
+    return out
 
 
-def _sides(pair: Pair) -> tuple[str, str]:
+def _sides(pair: Pair) -> tuple[tuple[Piece, ...], tuple[Piece, ...]]:
     """Both cells. A split shows each new article under its own heading with the diff of the paragraphs
     it received; a merge, each old article with the diff of what it gave."""
     if len(pair.new) > 1 or len(pair.old) > 1:
-        pieces = parts(pair)
-        many = "".join(
-            _heads((a,)) + _marked(segments, "insert" if len(pair.new) > 1 else "delete") + "<br>"
-            for a, segments in pieces
-        )
+        many: list[Piece] = []
+        for a, segments in parts(pair):
+            many += [Piece("heads", (a,)), *_marked(segments, "insert" if len(pair.new) > 1 else "delete")]
+            many.append(Piece("br"))
         whole_side = "delete" if len(pair.new) > 1 else "insert"
-        whole = _heads(pair.old if len(pair.new) > 1 else pair.new) + _marked(pair.segments, whole_side)
-        return (whole, many) if len(pair.new) > 1 else (many, whole)
+        heads = Piece("heads", pair.old if len(pair.new) > 1 else pair.new)
+        whole = (heads, *_marked(pair.segments, whole_side))
+        return (whole, tuple(many)) if len(pair.new) > 1 else (tuple(many), whole)
     return (
-        _heads(pair.old) + _marked(pair.segments, "delete") if pair.old else "",
-        _heads(pair.new) + _marked(pair.segments, "insert") if pair.new else "",
+        (Piece("heads", pair.old), *_marked(pair.segments, "delete")) if pair.old else (),
+        (Piece("heads", pair.new), *_marked(pair.segments, "insert")) if pair.new else (),
     )
-
-
-def _heads(articles: tuple[Article, ...]) -> str:
-    heads = []
-    for article in articles:
-        caption = f'<span class="caption">【{escape(article.caption)}】</span>' if article.caption else ""
-        heads.append(f'<span class="label">{escape(article.label)}</span>{caption}')
-    return "、".join(heads) + "<br>"
-
-
-def _references(alignment: Alignment) -> str:
-    if not alignment.references:
-        return ""
-    items = []
-    for ref in alignment.references:
-        hint = f"，建议改为“{escape(ref.suggestion)}”" if ref.suggestion else ""
-        items.append(
-            f"<li>{escape(ref.article.label)}中的“{escape(ref.text)}”：{REASONS[ref.reason]}{hint}</li>"
-        )
-    return f'<details><summary>需核对的引用 {len(items)} 处</summary><ul class="refs">{"".join(items)}</ul></details>'

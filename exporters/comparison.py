@@ -9,17 +9,18 @@ a heading row showing each side's heading.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from exporters import docx_style as style
 from exporters.result import ExportResult
 from exporters.rows import cell_xml, paragraph_xml, row_xml, run_xml, save_streamed
 from exporters.text import Cleaner
 from versions.align import Alignment, Pair, align
-from versions.diff import DELETE, EQUAL, INSERT
+from versions.diff import DELETE, EQUAL, INSERT, Op, Segment
 from versions.labels import LABELS, Change
 from versions.model import Article, Division, Draft
 from versions.pairs import parts
@@ -28,7 +29,8 @@ from versions.references import StaleReference, citation_notes, stale_by_article
 HEADER = ("修改前", "修改后", "说明")
 WIDTHS_MM = (98, 98, 47)  # the 243 mm landscape type area
 # Piece kinds: "" plain text, "ins" inserted, "del" deleted, "label" the article number, "head" a heading.
-Piece = tuple[str, str]
+PieceKind = Literal["", "ins", "del", "label", "head"]
+Piece = tuple[PieceKind, str]
 Line = tuple[Piece, ...]
 STATUS = {status: LABELS[status] for status in (Change.MODIFIED, Change.ADDED, Change.DELETED)}
 
@@ -36,8 +38,8 @@ STATUS = {status: LABELS[status] for status in (Change.MODIFIED, Change.ADDED, C
 @dataclass(frozen=True)
 class ComparisonOptions:
     """``notes`` and ``old_notes``: disposition summaries by new / old article id, added to 说明.
-    ``changed_only`` gives the 修改条文 table (changed, added, deleted and moved articles; 全部条文 otherwise):
-    unchanged articles are left out, renumbered or not. ``old_name``/``new_name`` name a
+    ``changed_only`` gives the 修改条文 table (changed, added, deleted and moved articles; 全部条文
+    otherwise): unchanged articles are left out, renumbered or not. ``old_name``/``new_name`` name a
     version whose text has no title (the command line passes the file names)."""
 
     notes: Mapping[str, str] = field(default_factory=dict)
@@ -63,14 +65,15 @@ def article_head(article: Article) -> str:
     return article.label + (f"【{article.caption}】" if article.caption else "") + "\u3000"
 
 
-def side_lines(articles: tuple[Article, ...], segments, side: str) -> list[Line]:
+def side_lines(articles: tuple[Article, ...], segments: Iterable[Segment], side: str) -> list[Line]:
     """The lines of one side of a pair: each article's head, then its text with changes marked."""
-    keep, changed = (DELETE, "del") if side == "old" else (INSERT, "ins")
+    keep: Op = DELETE if side == "old" else INSERT
+    changed: PieceKind = "del" if side == "old" else "ins"
     lines: list[list[Piece]] = [[]]
     for op, text in segments:
         if op not in (EQUAL, keep):
             continue
-        kind = "" if op == EQUAL else changed
+        kind: PieceKind = "" if op == EQUAL else changed
         for number, part in enumerate(text.split("\n")):
             if number:
                 lines.append([])
@@ -92,8 +95,12 @@ def _captions(pair: Pair, old: list[Line], new: list[Line]) -> None:
     """Marks a caption that changed between the two sides of a one-to-one pair."""
     if len(pair.old) != 1 or len(pair.new) != 1 or pair.old[0].caption == pair.new[0].caption:
         return
-    for lines, article, kind in ((old, pair.old[0], "del"), (new, pair.new[0], "ins")):
-        pieces = [("label", article.label)]
+    sides: tuple[tuple[list[Line], Article, PieceKind], ...] = (
+        (old, pair.old[0], "del"),
+        (new, pair.new[0], "ins"),
+    )
+    for lines, article, kind in sides:
+        pieces: list[Piece] = [("label", article.label)]
         if article.caption:
             pieces.append((kind, f"【{article.caption}】"))
         lines[0] = (*pieces, ("label", "\u3000"), *lines[0][1:])

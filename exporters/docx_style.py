@@ -13,11 +13,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Row
+from docx.section import _Footer
 from docx.shared import Mm, Pt, Twips
+from docx.table import Table, _Row
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml import etree
 
 FONT_LATIN = "Times New Roman"
@@ -59,14 +66,15 @@ def text_height_mm(landscape: bool) -> int:
     return height - margins_mm(landscape)["top"] - margins_mm(landscape)["bottom"]
 
 
-def set_fonts(rpr, east_asia: str = FONT_BODY, latin: str = FONT_LATIN) -> None:
+def set_fonts(rpr: etree._Element, east_asia: str = FONT_BODY, latin: str = FONT_LATIN) -> None:
     """Gives a ``w:rPr`` explicit Latin and East Asian fonts and drops its theme font references."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
     for name in THEME_ATTRIBUTES:
-        fonts.attrib.pop(name, None)
+        if name in fonts.attrib:
+            del fonts.attrib[name]
     for name in ("ascii", "hAnsi", "cs"):
         fonts.set(qn(f"w:{name}"), latin)
     fonts.set(qn("w:eastAsia"), east_asia)
@@ -74,7 +82,7 @@ def set_fonts(rpr, east_asia: str = FONT_BODY, latin: str = FONT_LATIN) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
-def _rpr(run_element):
+def _rpr(run_element: etree._Element) -> etree._Element:
     rpr = run_element.find(qn("w:rPr"))
     if rpr is None:
         rpr = OxmlElement("w:rPr")
@@ -82,7 +90,7 @@ def _rpr(run_element):
     return rpr
 
 
-def style_run(run, *, font: str = FONT_BODY, size: float | None = None, bold: bool = False) -> None:
+def style_run(run: Run, *, font: str = FONT_BODY, size: float | None = None, bold: bool = False) -> None:
     """Sets a python-docx run's fonts (East Asian included), size in points and boldness."""
     set_fonts(_rpr(run._r), font)
     if size is not None:
@@ -91,7 +99,7 @@ def style_run(run, *, font: str = FONT_BODY, size: float | None = None, bold: bo
         run.font.bold = True
 
 
-def fix_every_run(element, east_asia: str = FONT_BODY) -> int:
+def fix_every_run(element: etree._Element, east_asia: str = FONT_BODY) -> int:
     """Gives every ``w:r`` under ``element`` an East Asian font if it has none; returns how many it fixed."""
     fixed = 0
     for run in element.iter(qn("w:r")):
@@ -102,14 +110,14 @@ def fix_every_run(element, east_asia: str = FONT_BODY) -> int:
     return fixed
 
 
-def _strip_theme_fonts(styles_element) -> None:
+def _strip_theme_fonts(styles_element: etree._Element) -> None:
     for fonts in styles_element.iter(qn("w:rFonts")):
-        had_theme = any(fonts.attrib.pop(name, None) is not None for name in THEME_ATTRIBUTES)
-        if had_theme:
-            set_fonts(fonts.getparent(), FONT_HEADING)
+        parent = fonts.getparent()
+        if parent is not None and any(name in fonts.attrib for name in THEME_ATTRIBUTES):
+            set_fonts(parent, FONT_HEADING)  # drops every theme attribute of ``fonts``
 
 
-def _set_defaults(document, body_size: float) -> None:
+def _set_defaults(document: DocumentObject, body_size: float) -> None:
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _strip_theme_fonts(styles)
@@ -131,7 +139,7 @@ def _set_defaults(document, body_size: float) -> None:
     _add_font_table(document)
 
 
-def _add_font_table(document) -> None:
+def _add_font_table(document: DocumentObject) -> None:
     for rel in document.part.rels.values():
         if rel.reltype.endswith("/fontTable"):
             part = rel.target_part
@@ -148,7 +156,7 @@ def _add_font_table(document) -> None:
             part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _page_number(footer, align: WD_ALIGN_PARAGRAPH) -> None:
+def _page_number(footer: _Footer, align: WD_ALIGN_PARAGRAPH) -> None:
     """ "— PAGE —" in 四号 宋体, one character in from the outer edge."""
     paragraph = footer.paragraphs[0]
     paragraph.alignment = align
@@ -158,7 +166,7 @@ def _page_number(footer, align: WD_ALIGN_PARAGRAPH) -> None:
     else:
         paragraph.paragraph_format.left_indent = indent
 
-    def run(text: str = ""):
+    def run(text: str = "") -> Run:
         r = paragraph.add_run(text)
         style_run(r, font=FONT_PAGE_NUMBER, size=SIZE_SMALL)
         return r
@@ -182,13 +190,13 @@ def _page_number(footer, align: WD_ALIGN_PARAGRAPH) -> None:
             code.text = instruction
             r._r.append(code)
         else:
-            r.text = instruction
+            r.text = instruction or ""
     run(" —")
 
 
 def new_document(
     *, title: str, landscape: bool = False, body_size: float = SIZE_BODY, created: datetime | None = None
-):
+) -> DocumentObject:
     """An empty python-docx Document set up as above; ``body_size`` is the default type size in points."""
     document = Document()
     section = document.sections[0]
@@ -218,7 +226,7 @@ def new_document(
 
 
 def add_paragraph(
-    document,
+    document: DocumentObject,
     text: str,
     *,
     font: str = FONT_BODY,
@@ -228,7 +236,7 @@ def add_paragraph(
     first_line_chars: int = 0,
     space_after: float = 0,
     exact_line: float | None = None,
-):
+) -> Paragraph:
     """Appends a paragraph with one run of ``text`` in ``font``; returns the python-docx Paragraph."""
     paragraph = document.add_paragraph()
     if align is not None:
@@ -247,7 +255,7 @@ def add_paragraph(
     return paragraph
 
 
-def title(document, text: str, size: float = SIZE_TITLE):
+def title(document: DocumentObject, text: str, size: float = SIZE_TITLE) -> Paragraph:
     """The document title: 方正小标宋简体 二号, centred, one blank 三号 line below."""
     paragraph = add_paragraph(
         document, text, font=FONT_TITLE, size=size, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=SIZE_BODY
@@ -274,7 +282,7 @@ TBL_PR_ORDER = (
 )
 
 
-def _set_child(parent, tag: str, order: tuple[str, ...], **attributes: str) -> None:
+def _set_child(parent: etree._Element, tag: str, order: tuple[str, ...], **attributes: str) -> None:
     """Replaces or inserts ``w:tag`` in ``parent`` at its schema position (Word refuses misordered XML)."""
     for old in parent.findall(qn(f"w:{tag}")):
         parent.remove(old)
@@ -289,38 +297,58 @@ def _set_child(parent, tag: str, order: tuple[str, ...], **attributes: str) -> N
     parent.append(child)
 
 
-def table_properties(table, widths_mm: list[float]) -> None:
+def table_properties(table: Table, widths_mm: list[float]) -> None:
     """Fixed layout at the given column widths (grid and first-row cells), centred on the page."""
-    tbl = table._tbl
     twips = [int(Mm(mm).twips) for mm in widths_mm]
-    _set_child(tbl.tblPr, "tblW", TBL_PR_ORDER, w=str(sum(twips)), type="dxa")
-    _set_child(tbl.tblPr, "jc", TBL_PR_ORDER, val="center")
-    _set_child(tbl.tblPr, "tblLayout", TBL_PR_ORDER, type="fixed")
-    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
-        col.set(qn("w:w"), str(width))
+    # python-docx has no setter for the table's own width (w:tblW), which Word needs for a fixed layout
+    # to keep these widths: written here, at its schema position.
+    _set_child(table._tbl.tblPr, "tblW", TBL_PR_ORDER, w=str(sum(twips)), type="dxa")
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False  # w:tblLayout fixed
+    for column, width in zip(table.columns, twips, strict=True):
+        column.width = Twips(width)
     for row in table.rows:
         for cell, width in zip(row.cells, twips, strict=True):
             cell.width = Twips(width)
 
 
-def repeat_header(row) -> None:
+# w:trPr children in schema order. python-docx 1.2 models row height but not the header-repeat and
+# cant-split flags (python-openxml/python-docx#322): those two are written here.
+TR_PR_ORDER = (
+    "cnfStyle",
+    "divId",
+    "gridBefore",
+    "gridAfter",
+    "wBefore",
+    "wAfter",
+    "cantSplit",
+    "trHeight",
+    "tblHeader",
+    "tblCellSpacing",
+    "jc",
+    "hidden",
+    "ins",
+    "del",
+    "trPrChange",
+)
+
+
+def repeat_header(row: _Row | CT_Row) -> None:
     """Marks a python-docx row (or ``w:tr``) as a header row Word repeats on every page."""
-    _row_flag(row, "w:tblHeader")
+    _row_flag(row, "tblHeader")
 
 
-def cant_split(row) -> None:
+def cant_split(row: _Row | CT_Row) -> None:
     """Keeps a row on one page when it fits on one."""
-    _row_flag(row, "w:cantSplit")
+    _row_flag(row, "cantSplit")
 
 
-def _row_flag(row, tag: str) -> None:
-    tr = getattr(row, "_tr", row)
-    tr_pr = tr.get_or_add_trPr()
-    if tr_pr.find(qn(tag)) is None:
-        tr_pr.append(OxmlElement(tag))
+def _row_flag(row: _Row | CT_Row, tag: str) -> None:
+    tr = row._tr if isinstance(row, _Row) else row
+    _set_child(tr.get_or_add_trPr(), tag, TR_PR_ORDER)
 
 
-def header_row(table, labels: list[str], size: float = SIZE_TABLE) -> None:
+def header_row(table: Table, labels: list[str], size: float = SIZE_TABLE) -> None:
     """Fills the table's first row with 黑体 centred labels, repeated on each page, never split."""
     row = table.rows[0]
     for cell, label in zip(row.cells, labels, strict=True):

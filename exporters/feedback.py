@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from exporters import docx_style as style
@@ -61,7 +62,13 @@ class FeedbackInput:
         return out
 
 
-def _table(document, clean: Cleaner, caption: str, header: tuple[str, str], rows) -> int:
+def _table(
+    document: Document,
+    clean: Cleaner,
+    caption: str,
+    header: tuple[str, str],
+    rows: tuple[tuple[str, int], ...],
+) -> int:
     style.add_paragraph(document, caption, font=style.FONT_HEADING, size=style.SIZE_SMALL)
     table = document.add_table(rows=1, cols=2)
     table.style = "Table Grid"

@@ -4,16 +4,17 @@ Every difference is a ``w:ins`` or ``w:del`` with ``w:id``, ``w:author`` and ``w
 ``w:delText``), so a drafter can accept or reject each change in Word or LibreOffice. Accepting all gives
 the new text exactly; rejecting all gives the old one (in the new order when articles were moved).
 A heading whose division still exists is never shown deleted; an article moved out of its place carries
-a Word comment saying where it came from (本条由原第十条移来). Paragraph breaks are tracked too: a paragraph added inside an article carries an inserted paragraph mark,
-a whole added article is inserted text and inserted marks, a deleted one deleted text and deleted marks.
-Each article is diffed as displayed (第十三条【caption】　text), so renumbering shows as a change of the
-number. 章/节 headings are diffed where a chapter begins on either side.
+a Word comment saying where it came from (本条由原第十条移来). Paragraph breaks are tracked too: a paragraph
+added inside an article carries an inserted paragraph mark, a whole added article is inserted text and
+inserted marks, a deleted one deleted text and deleted marks. Each article is diffed as displayed (第十三条
+【caption】　text), so renumbering shows as a change of the number. 章/节 headings are diffed where a chapter
+begins on either side.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,8 +24,8 @@ from exporters.comparison import division_headings
 from exporters.result import ExportResult
 from exporters.rows import Revision, deleted, inserted, paragraph_xml, run_props, run_xml, save_streamed
 from exporters.text import Cleaner
-from versions.align import Alignment, align
-from versions.diff import DELETE, EQUAL, INSERT, diff
+from versions.align import Alignment, Pair, align
+from versions.diff import DELETE, EQUAL, INSERT, Segment, diff
 from versions.model import Article, Division, Draft
 
 
@@ -69,7 +70,7 @@ def display_lines(article: Article) -> list[str]:
 
 
 def block_xml(
-    segments, look: ParagraphStyle, revision: Revision, clean: Cleaner, whole: str = ""
+    segments: Iterable[Segment], look: ParagraphStyle, revision: Revision, clean: Cleaner, whole: str = ""
 ) -> list[str]:
     """Paragraphs for one diffed block. A line feed closes a paragraph; one that was inserted or deleted
     tracks the paragraph mark. ``whole`` ("ins"/"del") also tracks the block's last mark. Each piece is
@@ -162,7 +163,7 @@ def in_order(alignment: Alignment, position: dict[str, int]) -> set[int]:
     return kept
 
 
-def move_note(pair, kept: bool, divisions: dict[str, Division]) -> str | None:
+def move_note(pair: Pair, kept: bool, divisions: dict[str, Division]) -> str | None:
     """Where a moved article came from (本条由原第十条移来，原在第二章), or None when it kept its place."""
     if not pair.old or not pair.new or (kept and not pair.moved):
         return None
@@ -242,7 +243,8 @@ def write_redline(
     options: RedlineOptions = RedlineOptions(),
     alignment: Alignment | None = None,
 ) -> ExportResult:
-    """Writes the new version with tracked changes against ``old`` to ``path``; ``rows`` counts the changes."""
+    """Writes the new version with tracked changes against ``old`` to ``path``; ``rows`` counts the
+    changes."""
     alignment = alignment or align(old, new)
     when = (options.date or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     revision = Revision(options.author, when.strftime("%Y-%m-%dT%H:%M:%SZ"))

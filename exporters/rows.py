@@ -1,4 +1,5 @@
-"""Large Word documents written fast: body content generated as WordprocessingML text and streamed into the file.
+"""Large Word documents written fast: body content generated as WordprocessingML text and streamed into the
+file.
 
 python-docx builds a table row in about a millisecond (``table.add_row()`` and ``cell.text``), and holding
 100,000 rows as an lxml tree takes more than a gigabyte. Here python-docx builds the frame (styles, page
@@ -20,7 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
+from docx.document import Document
 from lxml import etree
 
 from exporters.docx_style import FONT_BODY, FONT_LATIN
@@ -72,8 +75,9 @@ def run_props(
     )
 
 
-def run_xml(text: str, *, deleted: bool = False, **props) -> str:
-    """One ``w:r`` holding ``text`` (already cleaned; escaped here); line feeds become ``w:br``, tabs ``w:tab``.
+def run_xml(text: str, *, deleted: bool = False, **props: Any) -> str:
+    """One ``w:r`` holding ``text`` (already cleaned; escaped here); line feeds become ``w:br``, tabs
+    ``w:tab``.
     ``deleted`` writes ``w:delText``, as text inside ``w:del`` must be."""
     tag = "w:delText" if deleted else "w:t"
     if "\n" not in text and "\t" not in text:  # the common case, without the generators below
@@ -150,8 +154,8 @@ def row_xml(cells: Iterable[str], *, cant_split: bool = True) -> str:
 
 
 def save_streamed(
-    document,
-    parent,
+    document: Document,
+    parent: Any,  # the lxml element the rows go in
     chunks: Iterable[str],
     path: str | Path,
     *,

@@ -19,12 +19,14 @@ from pathlib import Path
 from exporters import docx_style as style
 from exporters.result import ExportResult
 from exporters.rows import row_xml, save_streamed, text_cell
-from exporters.text import Cleaner, chinese_date, excerpt, mask_contact, mask_name
+from exporters.text import Cleaner, chinese_date, excerpt
+from versions import vocabulary
+from versions.vocabulary import COMMENTER_TYPES, GENERAL, mask_contact, mask_name
 
-DISPOSITIONS = ("采纳", "部分采纳", "不采纳", "已有规定")  # always counted, zero included
-LATER = ("待研究",)  # counted when present
-COMMENTER_TYPES = ("个人", "企业", "社会组织", "国家机关", "专家学者", "其他")
-GENERAL = ("", "draft")
+# Disposition labels: these always counted, zero included; the LATER ones counted when present.
+DISPOSITIONS = tuple(vocabulary.DISPOSITIONS[code] for code in vocabulary.ALWAYS_COUNTED)
+LATER = tuple(label for label in vocabulary.DISPOSITIONS.values() if label not in DISPOSITIONS)
+GENERAL_TARGETS = ("", "draft")
 HEADER = ("序号", "条款", "意见内容", "提出者", "处理意见", "理由")
 WIDTHS_MM = (14, 60, 70, 33, 22, 44)  # sums to the 243 mm landscape type area
 CLUSTER_NAMES = 5  # names listed for a cluster before "等N人"
@@ -159,8 +161,8 @@ def _who_cluster(members: list[SummaryComment], show_personal: bool) -> str:
 
 def _target_text(target: SummaryTarget | None, target_id: str, first: bool, chapter: bool, limit: int) -> str:
     """The 条款 cell: the chapter when it begins here, the label, and the text on a target's first row."""
-    if target_id in GENERAL:
-        return "总体意见"
+    if target_id in GENERAL_TARGETS:
+        return GENERAL
     if target is None:
         return f"{target_id}（不在本版本中）"
     if not first:
@@ -180,12 +182,12 @@ def summary_rows(
 
     def rank(pair: tuple[int, SummaryComment]) -> tuple[int, int]:
         index, comment = pair
-        where = -1 if comment.target in GENERAL else order.get(comment.target, unknown)
+        where = -1 if comment.target in GENERAL_TARGETS else order.get(comment.target, unknown)
         return (where, index)
 
     groups: dict[tuple, list[SummaryComment]] = {}
     for index, comment in sorted(enumerate(data.comments), key=rank):
-        target = "draft" if comment.target in GENERAL else comment.target
+        target = "draft" if comment.target in GENERAL_TARGETS else comment.target
         key = (
             (target, comment.cluster, comment.disposition, comment.reason)
             if comment.cluster
@@ -198,7 +200,7 @@ def summary_rows(
     previous_chapter: str | None = None
     for number, members in enumerate(groups.values(), start=1):
         first = next((c for c in members if c.representative), members[0])
-        target_id = "draft" if first.target in GENERAL else first.target
+        target_id = "draft" if first.target in GENERAL_TARGETS else first.target
         found = by_id.get(target_id)
         chapter = found.chapter if found else None
         target_text = _target_text(

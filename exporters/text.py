@@ -1,4 +1,5 @@
-"""Text going into a Word file: characters XML 1.0 cannot hold, escaping, dates and masking.
+"""Text going into a Word file: characters XML 1.0 cannot hold, escaping and dates (masking is
+versions.vocabulary's).
 
 Word stores its documents as XML 1.0, which has no way to write most C0 control characters, the
 surrogate halves or U+FFFE/U+FFFF: a file holding them does not open. They are removed here and
@@ -51,26 +52,6 @@ def escape(text: str) -> str:
 def chinese_date(day: date) -> str:
     """2026年11月24日 (no leading zeros, as official documents write dates): CLDR's long Chinese date."""
     return babel_format_date(day, "long", locale="zh_CN")
-
-
-def mask_name(name: str) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧***: the first character stays, each other character becomes *."""
-    name = name.strip()
-    if not name:
-        return ""
-    return name[0] + "*" * max(len(name) - 1, 1)
-
-
-def mask_contact(contact: str) -> str:
-    """13812345678 → 138****5678, zhang@example.com → z***@example.com; anything else → ****."""
-    contact = contact.strip()
-    if not contact:
-        return ""
-    if "@" in contact:
-        local, _, domain = contact.partition("@")
-        return f"{local[:1]}***@{domain}"
-    digits = re.sub(r"\D", "", contact)
-    return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else "****"
 
 
 def excerpt(text: str, limit: int) -> str:

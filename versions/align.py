@@ -2,8 +2,8 @@
 
 ``align(old, new)`` reads two Drafts and returns an ``Alignment``: one ``Pair`` per correspondence, in the
 new version's order, deleted articles placed where they stood in the old order. Captions are left out of
-matching (drafts carry 【立法目的】 headings that final texts drop), and so are the numbers in references (a pure
-renumbering leaves an article unchanged).
+matching (drafts carry 【立法目的】 headings that final texts drop), and so are the numbers in references (a
+pure renumbering leaves an article unchanged).
 
 The correspondence is solved globally, not first come first served:
 
@@ -42,7 +42,8 @@ from versions.similarity import Weights
 
 REFERENCE = re.compile(rf"第[{NUMERAL_CHARS}]+条(?:之[{NUMERAL_CHARS}]+)?")
 # Scores are character similarity (2 × equal / total) for articles the order expects, TF-IDF cosine for
-# the others; both are 1 for identical texts. The values below hold for every corpus series (docs/alignment.md).
+# the others; both are 1 for identical texts. The values below hold for every corpus series
+# (docs/alignment.md).
 EXPECTED = 0.6  # an article where the offset expects it, taken as a candidate
 SETTLED = 0.6  # an article the offset explains this well needs no search elsewhere
 NEAREST = 3  # cosine candidates kept per new article
@@ -161,7 +162,8 @@ class Matcher:
         return self.dots(j).get(i, 0.0)
 
     def dots(self, j: int) -> dict[int, float]:
-        """{old index: cosine with new article ``j``} for the old articles sharing a weighty bigram with it."""
+        """{old index: cosine with new article ``j``} for the old articles sharing a weighty bigram with
+        it."""
         if j not in self._dots:
             if self._postings is None:
                 self._postings = {}
@@ -278,7 +280,8 @@ def _second(scores: list[float]) -> float:
 
 
 def _heaviest_chain(candidates: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
-    """The candidates (i, j) strictly increasing in both i and j whose scores above CHAIN_FLOOR sum highest."""
+    """The candidates (i, j) strictly increasing in both i and j whose scores above CHAIN_FLOOR sum
+    highest."""
     points = sorted(
         ((i, j, s - CHAIN_FLOOR) for (i, j), s in candidates.items() if s > CHAIN_FLOOR),
         key=lambda t: (t[0], -t[1]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from versions.errors import ParseError
 
@@ -121,7 +122,7 @@ def _w(tag: str) -> str:
     return "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
 
 
-def _paragraph_text(paragraph) -> str:
+def _paragraph_text(paragraph: Any) -> str:  # an lxml w:p element
     parts: list[str] = []
     for node in paragraph.iter(_w("t"), _w("tab"), _w("br"), _w("delText")):
         tag = node.tag.rsplit("}", 1)[-1]
@@ -137,7 +138,7 @@ def _paragraph_text(paragraph) -> str:
 class _Numbering:
     """Renders Word automatic numbering (第%1条, （%1）) that python-docx leaves out of paragraph text."""
 
-    def __init__(self, document) -> None:
+    def __init__(self, document: Any) -> None:  # a python-docx Document (untyped)
         self.formats: dict[tuple[str, str], tuple[str, str, int]] = {}
         self.counters: dict[tuple[str, str], int] = {}
         try:
@@ -164,7 +165,7 @@ class _Numbering:
                 for ilvl, spec in abstract.get(ref.get(_w("val")), {}).items():
                     self.formats[(num.get(_w("numId")), ilvl)] = spec
 
-    def prefix(self, paragraph) -> str:
+    def prefix(self, paragraph: Any) -> str:
         num_pr = paragraph.find(f"{_w('pPr')}/{_w('numPr')}")
         if num_pr is None:
             return ""

@@ -17,23 +17,23 @@ into them, but never across punctuation, so a rewrite reads clause by clause.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Final, Literal
 
 import fast_diff_match_patch as fdmp
 
 from versions.words import ATOMIC, aligned, boundaries, junctions_safe, snap, terms
 
-EQUAL = "equal"
-INSERT = "insert"
-DELETE = "delete"
+Op = Literal["equal", "insert", "delete"]
+EQUAL: Final = "equal"
+INSERT: Final = "insert"
+DELETE: Final = "delete"
 
-Segment = tuple[str, str]
+Segment = tuple[Op, str]
 
 # Clause ends: a change that stops here reads as a whole phrase, and equal text holding one of them
 # is never swallowed into a change.
 SEPARATORS = frozenset("，。；：、！？,.;:!?\n")
 
-_OPS = {"=": EQUAL, "+": INSERT, "-": DELETE}
 # Whole references (第二十一条, 第三款), amounts, dates, item labels and runs of Latin letters or digits (5G,
 # IPv6) change as one token, so a renumbering reads [-第二十一条-][+第二十三条+], not 第二十[-一-][+三+]条.
 TOKEN = ATOMIC
@@ -43,8 +43,8 @@ PRIVATE_CHARS = re.compile("[\ue000-\uf8ff]")
 
 
 def diff(old: str, new: str) -> list[Segment]:
-    """Reads two texts; returns their phrase-level diff as (op, text) segments. Identical texts give one segment.
-    Changes start and end at word boundaries (versions/words.py)."""
+    """Reads two texts; returns their phrase-level diff as (op, text) segments. Identical texts give one
+    segment. Changes start and end at word boundaries (versions/words.py)."""
     if old == new:
         return [(EQUAL, old)] if old else []
     keep = terms(old, new)
@@ -74,7 +74,8 @@ def _encode(old: str, new: str) -> tuple[str, str, dict[str, str]]:
 
 
 def similarity(old: str, new: str) -> float:
-    """Reads two texts; returns 2 × equal characters / (old length + new length) of their raw character diff."""
+    """Reads two texts; returns 2 × equal characters / (old length + new length) of their raw character
+    diff."""
     if old == new:
         return 1.0
     equal = sum(
@@ -120,7 +121,8 @@ _Part = Any
 
 
 def _clusters(raw: list[tuple[str, str]]) -> list[_Part]:
-    """Raw (op, text) tuples as equal strings alternating with [deleted, inserted] changes; starts and ends with equal."""
+    """Raw (op, text) tuples as equal strings alternating with [deleted, inserted] changes; starts and ends
+    with equal."""
     parts: list[_Part] = [""]
     for op, text in raw:
         if op == "=":
@@ -166,9 +168,9 @@ def _slide(parts: list[_Part], keep: frozenset[str]) -> list[_Part]:
 
 
 def _snap(parts: list[_Part], keep: frozenset[str], old: str, new: str) -> list[_Part]:
-    """Widens every change to word boundaries in both versions: 处五[-十-]{+百+}万元 never, 客[-运经营者、货-]运
-    never (the characters it takes come out of the equal text beside it). Only the sentences holding an end
-    with a word on both sides are segmented, each once."""
+    """Widens every change to word boundaries in both versions: 处五[-十-]{+百+}万元 never,
+    客[-运经营者、货-]运 never (the characters it takes come out of the equal text beside it). Only the
+    sentences holding an end with a word on both sides are segmented, each once."""
     bounds: tuple[Any, Any] | None = None  # each version's word boundaries (ask ``position in``)
     old_at = new_at = 0  # where the current part starts in each version
     for index in range(0, len(parts) - 1, 2):
@@ -225,7 +227,8 @@ def _absorb(parts: list[_Part]) -> list[_Part]:
 
 
 def _absorbable(before: list, equal: str, after: list) -> bool:
-    """True when ``equal`` is no longer than the larger side of each neighbouring change and no clause ends at it."""
+    """True when ``equal`` is no longer than the larger side of each neighbouring change and no clause ends
+    at it."""
     if len(equal) > max(len(before[0]), len(before[1])) or len(equal) > max(len(after[0]), len(after[1])):
         return False
     if any(char in SEPARATORS for char in equal):
@@ -247,7 +250,8 @@ def _flatten(parts: list[_Part]) -> list[Segment]:
                 else:
                     segments.append((EQUAL, part))
             continue
-        for op, text in ((DELETE, part[0]), (INSERT, part[1])):
+        changes: tuple[tuple[Op, str], ...] = ((DELETE, part[0]), (INSERT, part[1]))
+        for op, text in changes:
             if not text:
                 continue
             if segments and segments[-1][0] == op:

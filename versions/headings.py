@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from versions.clean import Line, nfkc, normalise
+from versions.model import DivisionKind
 from versions.numerals import NUMERAL_CHARS, to_int
 
 NUM = f"[{NUMERAL_CHARS}]+"
@@ -65,7 +67,7 @@ class ArticleHeading:
     body: str
 
 
-def division_heading(line: Line) -> tuple[str, int, str] | None:
+def division_heading(line: Line) -> tuple[DivisionKind, int, str] | None:
     """(kind, number, title) when the line is a 编/分编/章/节 heading, else None."""
     match = DIVISION.match(line.norm)
     if not match:
@@ -74,7 +76,7 @@ def division_heading(line: Line) -> tuple[str, int, str] | None:
     if len(title) > 40 or any(mark in title for mark in "。；，,;"):
         return None
     try:
-        return match.group(2), to_int(match.group(1)), title
+        return cast(DivisionKind, match.group(2)), to_int(match.group(1)), title  # DIVISION names only these
     except ValueError:
         return None
 

@@ -9,6 +9,9 @@ re-parses: ``art-13``, ``art-13-p2`` (第二款), ``art-83-p1-i3`` (第一款第
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+DivisionKind = Literal["编", "分编", "章", "节"]
 
 
 @dataclass(frozen=True)
@@ -58,12 +61,24 @@ class Division:
     """A grouping heading: 编, 分编, 章 or 节. ``parent`` is the id of the enclosing division."""
 
     id: str
-    kind: str  # "编" | "分编" | "章" | "节"
+    kind: DivisionKind
     number: int
     label: str  # 第一章
     title: str  # 总则
     line: int
     parent: str | None = None
+
+
+@dataclass(frozen=True)
+class RawDivision:
+    """A grouping heading as the parser meets it, before table-of-contents entries are dropped and ids
+    given: ``parent`` is the index of the enclosing heading among those met so far."""
+
+    kind: DivisionKind
+    number: int
+    title: str
+    line: int
+    parent: int | None
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,12 @@ def build_pairs(matcher: Matcher, old: Draft, new: Draft) -> list[Pair]:
 
 
 def _place_deletions(
-    pairs: list[Pair], emitted_old: dict[int, int], matcher: Matcher, old: Draft, chapter_map, article_map
+    pairs: list[Pair],
+    emitted_old: dict[int, int],
+    matcher: Matcher,
+    old: Draft,
+    chapter_map: dict[str | None, str | None],
+    article_map: ArticleMap,
 ) -> list[Pair]:
     """A deleted article goes after the pair of the nearest earlier old article that kept its place in the
     order (a far move elsewhere does not drag it along)."""

@@ -22,7 +22,7 @@ from versions.headings import (
     ends_sentence,
     item_label,
 )
-from versions.model import Article, Division, Draft, Item, Paragraph, ParseWarning
+from versions.model import Article, Division, Draft, Item, Paragraph, ParseWarning, RawDivision
 from versions.numerals import article_label, to_chinese
 from versions.structure import assemble_divisions, find_title
 
@@ -113,7 +113,7 @@ class _Builder:
 
     def __init__(self, lines: tuple[Line, ...]) -> None:
         self.lines = lines
-        self.divisions: list[dict] = []
+        self.divisions: list[RawDivision] = []
         self.articles: list[_ArticleDraft] = []
         self.preamble: list[Line] = []
         self.warnings: list[ParseWarning] = []
@@ -165,9 +165,7 @@ class _Builder:
             "章": self.context["分编"] if self.context["分编"] is not None else self.context["编"],
             "节": self.context["章"],
         }[kind]
-        self.divisions.append(
-            {"kind": kind, "number": number, "title": title, "line": line.number, "parent": parent}
-        )
+        self.divisions.append(RawDivision(kind, number, title, line.number, parent))
         index = len(self.divisions) - 1
         self.context[kind] = index
         for lower in {"编": ("分编", "章", "节"), "分编": ("章", "节"), "章": ("节",), "节": ()}[kind]:

@@ -102,7 +102,8 @@ def _clause(text: str, match: re.Match) -> str:
 
 
 def _external(text: str, start: int) -> bool:
-    """True when the reference at ``start`` (or the run 第一条、第二条至第五条 it ends) follows a law's name."""
+    """True when the reference at ``start`` (or the run 第一条、第二条至第五条 it ends) follows a law's
+    name."""
     while (link := CHAIN_LINK.search(text, 0, start)) is not None:
         start = link.start()
     before = text[max(0, start - 12) : start]
@@ -146,8 +147,8 @@ class _Classified:
 
 def _classify(olds: Sequence[Article], news: Sequence[Article], article_map: ArticleMap) -> _Classified:
     """Matches the citations of a pair through the alignment: first to what the renumbering makes of them
-    (a list 第三十三条、第三十四条 renumbered as a whole to 第三十五条、第三十六条 is two updates, never 34 → 36
-    "unchanged"), then to the same number, then, in the same clause, to another number."""
+    (a list 第三十三条、第三十四条 renumbered as a whole to 第三十五条、第三十六条 is two updates, never 34 →
+    36 "unchanged"), then to the same number, then, in the same clause, to another number."""
     old_refs = [r for a in olds for r in internal_references(a)]
     new_refs = [r for a in news for r in internal_references(a)]
     used: set[int] = set()

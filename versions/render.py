@@ -44,7 +44,8 @@ def to_dict(draft: Draft) -> dict:
 
 
 def to_text(draft: Draft) -> str:
-    """Renders the draft as clean text, one paragraph per line, that ``parse_text`` reads back to the same tree."""
+    """Renders the draft as clean text, one paragraph per line, that ``parse_text`` reads back to the same
+    tree."""
     lines: list[str] = []
     if draft.title:
         lines.append(draft.title)

@@ -1,9 +1,9 @@
 """Similarity of legal texts that discounts boilerplate.
 
 Character bigrams weighted by their rarity across the articles of both versions (inverse document
-frequency): phrases every article repeats (人民政府, 应当, 没收违法所得, 依法追究刑事责任) weigh little, the words
-that make an article itself weigh much. ``cosine`` compares two texts as unit TF-IDF vectors; ``covered``
-says how much of one text's weight the other holds.
+frequency): phrases every article repeats (人民政府, 应当, 没收违法所得, 依法追究刑事责任) weigh little, the
+words that make an article itself weigh much. ``cosine`` compares two texts as unit TF-IDF vectors;
+``covered`` says how much of one text's weight the other holds.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
-"""Groupings and front matter of a draft: drop table-of-contents entries, give divisions ids, find the title."""
+"""Groupings and front matter of a draft: drop table-of-contents entries, give divisions ids, find the
+title."""
 
 from __future__ import annotations
 
 import re
 
 from versions.clean import Line
-from versions.model import Division, ParseWarning
+from versions.model import Division, ParseWarning, RawDivision
 from versions.numerals import to_chinese
 
 TITLE_END = re.compile(r"(条例|法|法典|规定|办法|细则|决定|规则|章程|标准|意见)$")
@@ -19,7 +20,7 @@ ID_PREFIX = {"编": "pt", "分编": "sp", "章": "ch", "节": "sec"}
 
 
 def assemble_divisions(
-    raw: list[dict], article_context: list[tuple[int | None, int | None, int | None]]
+    raw: list[RawDivision], article_context: list[tuple[int | None, int | None, int | None]]
 ) -> tuple[tuple[Division, ...], dict[int, int], list[ParseWarning]]:
     """Reads the divisions as met and which ones articles fall under; returns the kept divisions, a map
     from raw index to kept index, and warnings (table of contents dropped, numbering problems)."""
@@ -28,29 +29,27 @@ def assemble_divisions(
         for index in context:
             while index is not None and index not in used:
                 used.add(index)
-                index = raw[index]["parent"]
+                index = raw[index].parent
     # A heading that holds no article and is repeated later under the same name was a table of contents.
     later_keys: dict[tuple[str, int], list[int]] = {}
     for index, division in enumerate(raw):
-        later_keys.setdefault((division["kind"], division["number"]), []).append(index)
+        later_keys.setdefault((division.kind, division.number), []).append(index)
     warnings: list[ParseWarning] = []
     dropped = [
-        i
-        for i, d in enumerate(raw)
-        if i not in used and any(j > i for j in later_keys[(d["kind"], d["number"])])
+        i for i, d in enumerate(raw) if i not in used and any(j > i for j in later_keys[(d.kind, d.number)])
     ]
     if dropped:
         warnings.append(
             ParseWarning(
-                raw[dropped[0]]["line"],
+                raw[dropped[0]].line,
                 "toc-skipped",
-                f"已跳过目录（{len(dropped)} 个标题，第{raw[dropped[0]]['line']}—{raw[dropped[-1]]['line']}行）。",
+                f"已跳过目录（{len(dropped)} 个标题，第{raw[dropped[0]].line}—{raw[dropped[-1]].line}行）。",
             )
         )
     dropped_set = set(dropped)
     for index, division in enumerate(raw):
         # A heading under a dropped table-of-contents entry, holding no article, was part of that table too.
-        if index not in used and division["parent"] in dropped_set:
+        if index not in used and division.parent in dropped_set:
             dropped_set.add(index)
     dropped = sorted(dropped_set)
     remap: dict[int, int] = {}
@@ -60,9 +59,9 @@ def assemble_divisions(
     for index, division in enumerate(raw):
         if index in dropped_set:
             continue
-        parent_index = division["parent"]
+        parent_index = division.parent
         parent = kept[remap[parent_index]] if parent_index is not None and parent_index in remap else None
-        kind, number = division["kind"], division["number"]
+        kind, number = division.kind, division.number
         base = f"{ID_PREFIX[kind]}-{number}"
         division_id = f"{parent.id}-{base}" if parent else base
         unique, n = division_id, 1
@@ -73,16 +72,16 @@ def assemble_divisions(
         label = f"第{to_chinese(number)}{kind}"
         # 章 are numbered through a whole 编 (across its 分编); 节 within their 章.
         scope_index = parent_index
-        if kind == "章" and scope_index is not None and raw[scope_index]["kind"] == "分编":
-            scope_index = raw[scope_index]["parent"]
+        if kind == "章" and scope_index is not None and raw[scope_index].kind == "分编":
+            scope_index = raw[scope_index].parent
         scope = (kind, remap.get(scope_index) if scope_index is not None else None)
         previous = last_number.get(scope, 0)
         if number == previous:
-            warnings.append(ParseWarning(division["line"], "division-duplicate", f"{label}重复出现。"))
+            warnings.append(ParseWarning(division.line, "division-duplicate", f"{label}重复出现。"))
         elif number < previous:
             warnings.append(
                 ParseWarning(
-                    division["line"],
+                    division.line,
                     "division-order",
                     f"{label}出现在第{to_chinese(previous)}{kind}之后，编号倒退。",
                 )
@@ -90,12 +89,12 @@ def assemble_divisions(
         elif number > previous + 1:
             warnings.append(
                 ParseWarning(
-                    division["line"], "division-gap", f"{label}之前缺少第{to_chinese(previous + 1)}{kind}。"
+                    division.line, "division-gap", f"{label}之前缺少第{to_chinese(previous + 1)}{kind}。"
                 )
             )
         last_number[scope] = number
         if index not in used:
-            warnings.append(ParseWarning(division["line"], "empty-division", f"{label}下没有条文。"))
+            warnings.append(ParseWarning(division.line, "empty-division", f"{label}下没有条文。"))
         remap[index] = len(kept)
         kept.append(
             Division(
@@ -103,8 +102,8 @@ def assemble_divisions(
                 kind,
                 number,
                 label,
-                division["title"],
-                division["line"],
+                division.title,
+                division.line,
                 parent.id if parent else None,
             )
         )

@@ -1,10 +1,10 @@
 """Word boundaries for the diff: where a change may start and end in Chinese legal text.
 
-A character diff cuts words (主管{+人员和其他直接责任+}人员, 客[-运经营者、货-]运经营者). Segmenting with jieba
-(rjieba: the Rust port, same dictionary, shipped inside the wheel, so nothing is downloaded and it starts in a
-fraction of jieba's time) gives the places a reader expects a change to begin or end. Only the text around a
-change is segmented, so identical text costs nothing. The drafts' own terms (“数字经济” as defined in quotes,
-【captions】) are never cut, whatever the dictionary says.
+A character diff cuts words (主管{+人员和其他直接责任+}人员, 客[-运经营者、货-]运经营者). Segmenting with
+jieba (rjieba: the Rust port, same dictionary, shipped inside the wheel, so nothing is downloaded and it
+starts in a fraction of jieba's time) gives the places a reader expects a change to begin or end. Only the
+text around a change is segmented, so identical text costs nothing. The drafts' own terms (“数字经济” as
+defined in quotes, 【captions】) are never cut, whatever the dictionary says.
 
 Amounts (五十万元以上), dates (2023年12月1日), spans of time (五年内), article and paragraph references
 (第三十八条) and item labels (（一）) are kept whole one level down: the diff treats each as one token
@@ -17,12 +17,14 @@ import re
 from bisect import bisect_right
 from functools import cache
 from itertools import accumulate
+from typing import Any
 
 from versions.numerals import NUMERAL_CHARS
 
 DIGITS = "0-9０-９"
 CN = "零〇一二三四五六七八九十百千两"
-# Each of these changes as a whole: a renumbering reads [-第二十一条-]{+第二十三条+}, an amount [-五十万元-]{+五百万元+}.
+# Each of these changes as a whole: a renumbering reads [-第二十一条-]{+第二十三条+}, an amount
+# [-五十万元-]{+五百万元+}.
 ATOMIC = re.compile(
     "|".join(
         [
@@ -46,7 +48,7 @@ def terms(*texts: str) -> frozenset[str]:
 
 
 @cache
-def _tokenizer():
+def _tokenizer() -> Any:  # rjieba ships no type information
     import rjieba  # imported on the first change: a comparison of identical texts never loads it
 
     return rjieba
@@ -95,15 +97,16 @@ class Bounds:
         return position in self._tilings[word]
 
 
-# Where the segmenter starts a new block: it cuts each run of Han letters, Latin letters and digits on its own,
-# so a text cut at these characters segments exactly as it does whole; no atomic span crosses them either.
+# Where the segmenter starts a new block: it cuts each run of Han letters, Latin letters and digits on its
+# own, so a text cut at these characters segments exactly as it does whole; no atomic span crosses them
+# either.
 SENTENCE_END = re.compile(r"[。；！？\n]")
 
 
 class SentenceBounds:
-    """The same answers as ``Bounds`` of the whole text, but each sentence is segmented only when a position in
-    it is asked about, and a sentence seen before (the same words in the other version) is not segmented again:
-    a long article with one change costs the segmentation of one sentence in each version."""
+    """The same answers as ``Bounds`` of the whole text, but each sentence is segmented only when a position
+    in it is asked about, and a sentence seen before (the same words in the other version) is not segmented
+    again: a long article with one change costs the segmentation of one sentence in each version."""
 
     def __init__(self, text: str, keep: frozenset[str], cache: dict[str, Bounds]) -> None:
         self.text, self.keep, self.cache = text, keep, cache

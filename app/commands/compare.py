@@ -7,7 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-from exporters.compare_html import render_page
 from versions import ParseError, parse_file
 from versions.align import Alignment, align
 from versions.compare import to_dict
@@ -44,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
         json.dump(to_dict(alignment), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     elif args.html:
+        # Imported here: the page is rendered by Jinja2, which the summary and JSON outputs never load
+        # (docs/benchmarks.md times this command's start).
+        from exporters.compare_html import render_page
+
         Path(args.html).write_text(render_page(drafts[0], drafts[1], alignment), encoding="utf-8")
         print(f"已写出 {args.html}")
     else:

@@ -1,4 +1,5 @@
-"""``draftreview export comparison|redline OLD NEW -o FILE.docx`` and ``draftreview export summary SLUG -o FILE.docx``.
+"""``draftreview export comparison|redline OLD NEW -o FILE.docx`` and
+``draftreview export summary SLUG -o FILE.docx``.
 
 comparison (条文对照表) and redline (修改稿, tracked changes) read two draft files and need no database;
 summary (意见汇总表) reads a consultation's comments from the database. Warnings (characters Word cannot

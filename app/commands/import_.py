@@ -1,5 +1,6 @@
 """``draftreview import FILE --slug S [--title T] [--stage 征求意见稿] [--opens DATE] [--closes DATE]
-[--note TEXT | --note-file FILE] [--office-name …] [--office-address …] [--office-email …] [--office-phone …]``.
+[--note TEXT | --note-file FILE] [--office-name …] [--office-address …] [--office-email …]
+[--office-phone …]``.
 
 Loads a draft as a new consultation or as the next version (round) of consultation S, in one transaction,
 through the same service the web app uses, and prints the parser's warnings. The round's 起草说明 and the
@@ -60,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
         note = Path(args.note_file).read_text(encoding="utf-8") if args.note_file else args.note
     except (OSError, UnicodeDecodeError) as error:
         print(
-            f"draftreview: 无法读取起草说明文件：{getattr(error, 'strerror', None) or error}（{args.note_file}）",
+            "draftreview: 无法读取起草说明文件："
+            f"{getattr(error, 'strerror', None) or error}（{args.note_file}）",
             file=sys.stderr,
         )
         return 2

@@ -18,7 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Prints the outline or the JSON object; exit 2 with one line on stderr when the file is no regulation."""
+    """Prints the outline or the JSON object; exit 2 with one line on stderr when the file is no
+    regulation."""
     try:
         draft = parse_file(args.file)
     except ParseError as error:

@@ -1,5 +1,5 @@
-"""``draftreview serve [--host H] [--port P] [--workers N] [--forwarded-allow-ips IPS]``: the public site on the
-embedded default or DATABASE_URL.
+"""``draftreview serve [--host H] [--port P] [--workers N] [--forwarded-allow-ips IPS]``: the public site
+on the embedded default or DATABASE_URL.
 
 ``--workers N`` (PostgreSQL only) runs N app processes behind the one address: this process migrates and
 seeds the database once, then uvicorn starts N workers (``worker_app``) that share its listening socket,
@@ -103,9 +103,9 @@ def run(args: argparse.Namespace) -> int:
         return 1
     allow = args.forwarded_allow_ips
     proxies = [ip.strip() for ip in allow.split(",") if ip.strip()] if allow else settings.forwarded_allow_ips
-    processes = f"，{args.workers} 个应用进程" if args.workers > 1 else ""
+    where = shown_url(settings.database_url) + (f"，{args.workers} 个应用进程" if args.workers > 1 else "")
     print(
-        f"draftreview: http://{args.host}:{args.port}/  （数据库：{shown_url(settings.database_url)}{processes}）",
+        f"draftreview: http://{args.host}:{args.port}/  （数据库：{where}）",
         flush=True,
     )
     uvicorn.run(

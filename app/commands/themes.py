@@ -47,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
     for theme in result["themes"]:
         articles = "、".join(f"第{n}条" for n in theme["articles"]) or "总体"
         print(
-            f"[{theme['id']}] {theme['label']}：{len(theme['comments'])} 条意见，{theme['commenters']} 人；{articles}"
+            f"[{theme['id']}] {theme['label']}："
+            f"{len(theme['comments'])} 条意见，{theme['commenters']} 人；{articles}"
         )
         print(f"    关键词：{'、'.join(theme['terms'])}")
     print(f"未归入主题：{len(result['unassigned'])} 条")

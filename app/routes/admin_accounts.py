@@ -5,12 +5,15 @@ disabling and enabling, password resets and ending an account's sessions. The sa
 from __future__ import annotations
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.routes.admin_common import admin_error, call, check_csrf, page, user
-from app.routes.common import db
+from app.db import Database
+from app.routes.admin_common import admin_error, render_workspace
+from app.routes.common import check_csrf, run_blocking
 from app.services import auth
+from app.services.auth import UserInfo
 from app.services.errors import MESSAGES, N_, ServiceError
 
 DONE = {
@@ -22,14 +25,19 @@ DONE = {
 }
 
 
-def _page(
-    request: Request, error: ServiceError | None = None, form=None, done: str = "", who: str = ""
+def _accounts_page(
+    request: Request,
+    db: Database,
+    error: ServiceError | None = None,
+    form=None,
+    done: str = "",
+    who: str = "",
 ) -> Template:
-    return page(
+    return render_workspace(
         request,
         "admin/users.html",
         {
-            "accounts": auth.list_users(db(request)),
+            "accounts": auth.list_users(db),
             "error": MESSAGES[error.code] if error else None,
             "form": form or {},
             "done": DONE.get(done, ""),
@@ -41,32 +49,36 @@ def _page(
 
 
 @get("/users", name="admin_users")
-async def users(request: Request) -> Template:
+async def users(db: NamedDependency[Database], user: NamedDependency[UserInfo], request: Request) -> Template:
     """The accounts, with what an administrator may do to each."""
     try:
-        auth.require_admin(user(request))
+        auth.require_admin(user)
     except ServiceError as error:
         return admin_error(request, error)
     done, who = str(request.query_params.get("done") or ""), str(request.query_params.get("user") or "")
     # ``who`` goes into a message marked safe: only a name an account could have.
-    return await call(_page, request, None, None, done, who if auth.NAME.match(who) else "")
+    return await run_blocking(
+        _accounts_page, request, db, None, None, done, who if auth.NAME.match(who) else ""
+    )
 
 
 @post("/users", name="admin_user_add")
-async def add(request: Request) -> Template | Redirect:
+async def add(
+    db: NamedDependency[Database], user: NamedDependency[UserInfo], request: Request
+) -> Template | Redirect:
     """Creates an account."""
     form = await request.form()
     typed = {k: str(form.get(k) or "") for k in ("name", "role")}
     try:
         check_csrf(request, form)
-        auth.require_admin(user(request))
-        created = await call(
-            auth.create_user, db(request), typed["name"], typed["role"], str(form.get("password") or "")
+        auth.require_admin(user)
+        created = await run_blocking(
+            auth.create_user, db, typed["name"], typed["role"], str(form.get("password") or "")
         )
     except ServiceError as error:
         if error.code in ("forbidden", "csrf_failed"):
             return admin_error(request, error)
-        return await call(_page, request, error, typed)
+        return await run_blocking(_accounts_page, request, db, error, typed)
     return Redirect(path=f"/admin/users?done=created&user={created.name}", status_code=303)
 
 
@@ -82,19 +94,25 @@ ACTIONS = {
 
 
 @post("/users/{name:str}/{action:str}", name="admin_user_action")
-async def act(request: Request, name: FromPath[str], action: FromPath[str]) -> Template | Redirect:
+async def act(
+    db: NamedDependency[Database],
+    user: NamedDependency[UserInfo],
+    request: Request,
+    name: FromPath[str],
+    action: FromPath[str],
+) -> Template | Redirect:
     """Disables, enables, resets the password of, or ends the sessions of account ``name``."""
     form = await request.form()
     try:
         check_csrf(request, form)
-        auth.require_admin(user(request))
+        auth.require_admin(user)
         if action not in ACTIONS:
             raise ServiceError("not_found")
         done, run = ACTIONS[action]
-        await call(run, db(request), name, form)
+        await run_blocking(run, db, name, form)
     except ServiceError as error:
         if error.code == "password_too_short":
-            return await call(_page, request, error)
+            return await run_blocking(_accounts_page, request, db, error)
         return admin_error(request, error)
     return Redirect(path=f"/admin/users?done={done}&user={name}", status_code=303)
 

@@ -10,26 +10,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated
 
-from litestar import Request, get, post
-from litestar.exceptions import HTTPException
+from litestar import get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from app.routes.admin_common import call, user
-from app.routes.api import (
-    INT_MAX,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    BodyId,
-    PathNumber,
-    error_responses,
-    http_error,
-    service_error,
-)
-from app.routes.common import db
+from app.db import Database
+from app.routes.api import INT_MAX, READ_ERRORS, WRITE_ERRORS, BodyId, PathNumber, error_responses
+from app.routes.common import run_blocking
+from app.services import comment_context, dispositions, offline, review, totals
 from app.services import compare as compare_service
-from app.services import dispositions, offline, review
+from app.services.auth import UserInfo
 from app.services.comments import CommentInput
-from app.services.errors import ServiceError
 
 # A version number or cluster id in the query string (absent: the latest version, no cluster).
 QueryNumber = Annotated[int | None, QueryParameter(ge=1, le=INT_MAX)]
@@ -69,7 +60,7 @@ class OfflineIn:
 class OverviewOut:
     version: int
     period: str
-    overview: review.Overview
+    overview: totals.Overview
 
 
 @dataclass
@@ -118,21 +109,18 @@ class CompareOut:
     rows: list[CompareRowOut]
 
 
-def _json_only(request: Request) -> None:
-    if request.content_type[0] != "application/json":
-        raise ServiceError("unsupported_media_type")
-
-
 @get("/consultations/{slug:str}/overview", responses=error_responses(*ADMIN_READ))
-async def overview(request: Request, slug: FromPath[str], version: QueryNumber = None) -> OverviewOut:
+async def overview(
+    db: NamedDependency[Database], slug: FromPath[str], version: QueryNumber = None
+) -> OverviewOut:
     """Totals of a version by article, chapter, commenter type, disposition and source."""
-    ref = await call(review.version_ref, db(request), slug, version)
-    return OverviewOut(ref.number, ref.period.state, await call(review.overview, db(request), ref.version_id))
+    ref = await run_blocking(review.version_ref, db, slug, version)
+    return OverviewOut(ref.number, ref.period.state, await run_blocking(totals.overview, db, ref.version_id))
 
 
 @get("/consultations/{slug:str}/comments", responses=error_responses(*ADMIN_READ))
 async def comments(
-    request: Request,
+    db: NamedDependency[Database],
     slug: FromPath[str],
     version: QueryNumber = None,
     page_no: FromQuery[int] = 1,
@@ -149,7 +137,7 @@ async def comments(
     """The filtered list, 50 per page (``page_no`` past either end shows the first or last page), personal
     data included. The filters are those of the page: an article or chapter node id (art-13, ch-2), a
     commenter type, a disposition ("none": not yet answered), a source, a date range, a cluster, words."""
-    ref = await call(review.version_ref, db(request), slug, version)
+    ref = await run_blocking(review.version_ref, db, slug, version)
     filters = review.Filters(
         article.strip(),
         chapter.strip(),
@@ -161,7 +149,7 @@ async def comments(
         cluster,
         q.strip(),
     )
-    listing = await call(review.list_comments, db(request), ref.version_id, filters, page_no)
+    listing = await run_blocking(review.list_comments, db, ref.version_id, filters, page_no)
     return CommentsOut(ref.number, listing.total, listing.page, listing.pages, listing.rows)
 
 
@@ -169,9 +157,9 @@ async def comments(
     "/comments/{comment_id:int}",
     responses=error_responses(*READ_ERRORS, "not_authenticated", "not_found", "comment_not_found"),
 )
-async def comment(request: Request, comment_id: PathNumber) -> review.CommentDetail:
+async def comment(db: NamedDependency[Database], comment_id: PathNumber) -> comment_context.CommentDetail:
     """One comment with its disposition history."""
-    return await call(review.comment_detail, db(request), comment_id)
+    return await run_blocking(comment_context.comment_detail, db, comment_id)
 
 
 @post(
@@ -187,13 +175,14 @@ async def comment(request: Request, comment_id: PathNumber) -> review.CommentDet
         "comment_not_found",
     ),
 )
-async def dispose(request: Request, data: JSONBody[DispositionIn]) -> AnsweredOut:
+async def dispose(
+    db: NamedDependency[Database], user: NamedDependency[UserInfo], data: JSONBody[DispositionIn]
+) -> AnsweredOut:
     """Answers the chosen comments (all or nothing); returns how many."""
-    _json_only(request)
-    count = await call(
+    count = await run_blocking(
         dispositions.dispose,
-        db(request),
-        user(request),
+        db,
+        user,
         data.value,
         data.reason,
         comment_ids=data.ids,
@@ -218,10 +207,14 @@ async def dispose(request: Request, data: JSONBody[DispositionIn]) -> AnsweredOu
         "date_invalid",
     ),
 )
-async def enter_offline(request: Request, slug: FromPath[str], data: JSONBody[OfflineIn]) -> EnteredOut:
+async def enter_offline(
+    db: NamedDependency[Database],
+    user: NamedDependency[UserInfo],
+    slug: FromPath[str],
+    data: JSONBody[OfflineIn],
+) -> EnteredOut:
     """Stores an offline comment on the given (default: latest) version; returns its receipt."""
-    _json_only(request)
-    ref = await call(review.version_ref, db(request), slug, data.version)
+    ref = await run_blocking(review.version_ref, db, slug, data.version)
     raw = offline.OfflineInput(
         CommentInput(
             data.target,
@@ -237,18 +230,18 @@ async def enter_offline(request: Request, slug: FromPath[str], data: JSONBody[Of
         data.source_detail,
         data.received_on,
     )
-    return EnteredOut(await call(offline.enter, db(request), user(request), ref.version_id, raw))
+    return EnteredOut(await run_blocking(offline.enter, db, user, ref.version_id, raw))
 
 
 @get("/consultations/{slug:str}/compare", responses=error_responses(*ADMIN_READ, "versions_invalid"))
 async def compare(
-    request: Request,
+    db: NamedDependency[Database],
     slug: FromPath[str],
     old: Annotated[int, QueryParameter(ge=1, le=INT_MAX)],
     new: Annotated[int, QueryParameter(ge=1, le=INT_MAX)],
 ) -> CompareOut:
     """The aligned rows of two versions, each with the ids of the old version's comments on it."""
-    view = await call(compare_service.compare, db(request), slug, old, new)
+    view = await run_blocking(compare_service.compare, db, slug, old, new)
     return CompareOut(
         view.summary,
         [
@@ -268,4 +261,3 @@ async def compare(
 
 
 ADMIN_API = [overview, comments, comment, dispose, enter_offline, compare]
-EXCEPTION_HANDLERS = {ServiceError: service_error, HTTPException: http_error}

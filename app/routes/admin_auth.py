@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from app.db import Database
 from app.routes.admin_common import (
     SESSION_COOKIE,
     admin_error,
-    call,
-    check_csrf,
     current_user,
     session_cookie,
 )
-from app.routes.common import client_address, db, render, settings, throttle
+from app.routes.common import check_csrf, client_address, render_page, run_blocking
 from app.services import auth
 from app.services.errors import MESSAGES, ServiceError, retry_minutes
+from app.services.throttle import Throttle
+from app.settings import Settings
 
 # The browser a drafter logged in with is recognised for a year (see auth.login: it is throttled on its
 # own, so strangers guessing at the account never lock its owner out).
@@ -32,31 +34,36 @@ def _safe_next(target: str) -> str:
 @get("/admin/login", name="admin_login")
 async def login_form(request: Request, next: FromQuery[str] = "/admin") -> Template | Redirect:
     """The login form (or straight on when already logged in)."""
-    if await call(current_user, request) is not None:
+    if await run_blocking(current_user, request) is not None:
         return Redirect(path=_safe_next(next), status_code=303)
-    return render(request, "admin/login.html", {"next": _safe_next(next), "name": "", "error": None})
+    return render_page(request, "admin/login.html", {"next": _safe_next(next), "name": "", "error": None})
 
 
 @post("/admin/login", name="admin_login_submit")
-async def login(request: Request) -> Template | Redirect:
+async def login(
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    throttle: NamedDependency[Throttle],
+    request: Request,
+) -> Template | Redirect:
     """Checks the name and password; on success a new session (old cookie replaced), else the form again."""
     form = await request.form()
     name, target = str(form.get("name") or ""), _safe_next(str(form.get("next") or "/admin"))
-    secret = settings(request).secret_key
+    secret = settings.secret_key
     try:
         check_csrf(request, form)
-        token, _ = await call(
+        token, _ = await run_blocking(
             auth.login,
-            db(request),
+            db,
             name,
             str(form.get("password") or ""),
-            throttle=throttle(request),
+            throttle=throttle,
             secret=secret,
             client=client_address(request),
             device=request.cookies.get(DEVICE_COOKIE),
         )
     except ServiceError as error:
-        page = render(
+        page = render_page(
             request,
             "admin/login.html",
             {
@@ -71,7 +78,7 @@ async def login(request: Request) -> Template | Redirect:
             page.headers["Retry-After"] = str(error.retry_after)
         return page
     # A fresh token at every login: a session id planted before login is worthless afterwards.
-    await call(auth.logout, db(request), request.cookies.get(SESSION_COOKIE))
+    await run_blocking(auth.logout, db, request.cookies.get(SESSION_COOKIE))
     device = Cookie(
         key=DEVICE_COOKIE,
         value=auth.device_cookie(secret, name.strip()),
@@ -85,12 +92,12 @@ async def login(request: Request) -> Template | Redirect:
 
 
 @post("/logout", name="admin_logout")
-async def logout(request: Request) -> Redirect | Template:
+async def logout(db: NamedDependency[Database], request: Request) -> Redirect | Template:
     """Ends the session and returns to the login form (403 without this browser's CSRF token)."""
     form = await request.form()
     try:
         check_csrf(request, form)
     except ServiceError as error:
         return admin_error(request, error)
-    await call(auth.logout, db(request), request.cookies.get(SESSION_COOKIE))
+    await run_blocking(auth.logout, db, request.cookies.get(SESSION_COOKIE))
     return Redirect(path="/admin/login", status_code=303, cookies=[session_cookie(request, "", expire=True)])

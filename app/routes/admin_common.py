@@ -1,24 +1,20 @@
-"""What every drafter page and API handler shares: the session cookie, the login guard, CSRF on forms,
-running services off the event loop, and rendering with the logged-in user."""
+"""What every drafter page and API handler shares: the session cookie, the login guard, the logged-in
+user, and rendering with it."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
-from urllib.parse import quote
 
-from anyio import to_thread
-from litestar import Request, Response
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
-from app import csrf
-from app.routes.common import db, render, settings
+from app.routes.common import render_page
 from app.services import auth
-from app.services.errors import MESSAGES, ServiceError, error_body
+from app.services.errors import MESSAGES, ServiceError
 
 SESSION_COOKIE = "draftreview_session"
 
@@ -51,36 +47,16 @@ def drafter_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         raise NotAuthorizedException()
 
 
-def user(request: Request) -> auth.UserInfo:
-    """The logged-in user (the guard has run)."""
+def provide_user(request: Request) -> auth.UserInfo:
+    """The logged-in user, injected as ``user`` into the drafters' handlers (app/web.py); anonymous
+    requests never get this far (``drafter_guard``), and would be refused the same way here."""
     found = current_user(request)
-    assert found is not None
+    if found is None:
+        raise NotAuthorizedException()
     return found
 
 
-def to_login(request: Request, _: NotAuthorizedException) -> Redirect:
-    """Sends an anonymous visitor of a drafter page to the login, then back."""
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return Redirect(path=f"/admin/login?next={quote(target, safe='')}", status_code=303)
-
-
-def api_unauthorized(_: Request, __: NotAuthorizedException) -> Response:
-    """401 with the API's error body."""
-    return Response(error_body("not_authenticated"), status_code=401)
-
-
-async def call(fn, *args, **kwargs):
-    """Runs a (blocking, database) service function in a worker thread."""
-    return await to_thread.run_sync(functools.partial(fn, *args, **kwargs))
-
-
-def check_csrf(request: Request, form) -> None:
-    """ServiceError csrf_failed unless the form carries the token of this browser's CSRF cookie."""
-    if not csrf.verify(settings(request).secret_key, request.cookies.get(csrf.COOKIE), form.get(csrf.FIELD)):
-        raise ServiceError("csrf_failed")
-
-
-def page(
+def render_workspace(
     request: Request,
     template: str,
     context: dict[str, Any] | None = None,
@@ -88,15 +64,15 @@ def page(
     status: int = 200,
     partial: str | None = None,
 ) -> Template:
-    """``render`` with the logged-in user in the context."""
-    return render(
+    """``render_page`` with the logged-in user in the context (every page of the drafters' workspace)."""
+    return render_page(
         request, template, {"user": current_user(request), **(context or {})}, status=status, partial=partial
     )
 
 
 def admin_error(request: Request, error: ServiceError) -> Template:
     """A drafter page's error: the message in the workspace layout."""
-    return page(
+    return render_workspace(
         request,
         "admin/error.html",
         {"code": error.code, "message": MESSAGES[error.code]},
@@ -105,4 +81,4 @@ def admin_error(request: Request, error: ServiceError) -> Template:
     )
 
 
-__all__ = ["admin_error", "call", "check_csrf", "current_user", "db", "drafter_guard", "page", "user"]
+__all__ = ["admin_error", "current_user", "drafter_guard", "provide_user", "render_workspace"]

@@ -7,31 +7,35 @@ from datetime import date, timedelta
 
 from litestar import Request, get, post
 from litestar.background_tasks import BackgroundTask
-from litestar.exceptions import HTTPException
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
-from app.db import utcnow
-from app.routes.admin_common import admin_error, call, check_csrf, page, user
-from app.routes.common import db, settings
+from app.db import Database, utcnow
+from app.routes.admin_common import admin_error, render_workspace
+from app.routes.common import check_csrf, run_blocking
 from app.services import compare as compare_service
 from app.services import exports, importing, jobs, uploads
-from app.services.auth import require_admin
+from app.services.auth import UserInfo, require_admin
 from app.services.errors import MESSAGES, ServiceError
-from app.services.review import DISPOSITIONS, version_ref
+from app.services.review import version_ref
+from app.settings import Settings
 from app.timeutil import today
 from versions.references import REASONS
+from versions.vocabulary import DISPOSITIONS
 
 
-def _upload_page(
-    request: Request, slug: str, error: ServiceError | None = None, status: int = 200
+def upload_page(
+    request: Request, db: Database, slug: str, error: ServiceError | None = None, status: int = 200
 ) -> Template:
+    """The upload form of consultation ``slug``, with ``error``'s message when a file was refused (app/web.py
+    also shows it for a body refused before the handler ran)."""
     try:
-        ref = version_ref(db(request), slug)
+        ref = version_ref(db, slug)
     except ServiceError as missing:
         return admin_error(request, missing)
     detail = getattr(error, "detail", "") if error else ""
-    return page(
+    return render_workspace(
         request,
         "admin/upload.html",
         {
@@ -45,29 +49,23 @@ def _upload_page(
 
 
 @get("/c/{slug:str}/versions/new", name="admin_upload_form")
-async def upload_form(request: Request, slug: FromPath[str]) -> Template:
+async def upload_form(db: NamedDependency[Database], request: Request, slug: FromPath[str]) -> Template:
     """The form to upload the next version."""
-    return await call(_upload_page, request, slug)
-
-
-def _too_large(request: Request, error: HTTPException) -> Template:
-    code = "upload_too_large" if error.status_code == 413 else "invalid_request"
-    return _upload_page(request, request.path_params["slug"], ServiceError(code), error.status_code)
-
-
-def _screened(request: Request, error: ServiceError) -> Template:
-    """The upload form again for a body app.security refused before the handler ran."""
-    refusal = ServiceError("upload_too_large") if error.code == "request_too_large" else error
-    return _upload_page(request, request.path_params["slug"], refusal, refusal.status)
+    return await run_blocking(upload_page, request, db, slug)
 
 
 @post(
     "/c/{slug:str}/versions/upload",
     name="admin_upload",
     request_max_body_size=uploads.MAX_UPLOAD + 65536,
-    exception_handlers={HTTPException: _too_large, ServiceError: _screened},
 )
-async def upload(request: Request, slug: FromPath[str]) -> Template:
+async def upload(
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    user: NamedDependency[UserInfo],
+    request: Request,
+    slug: FromPath[str],
+) -> Template:
     """Parses the upload and shows what was read and the parser's warnings, with the confirm form."""
     form = await request.form()
     try:
@@ -76,20 +74,20 @@ async def upload(request: Request, slug: FromPath[str]) -> Template:
         if file is None or isinstance(file, str):
             raise uploads.UploadRefused("upload_missing")
         data = await file.read()
-        pending = await call(
+        pending = await run_blocking(
             uploads.stage,
-            settings(request).data_dir,
+            settings.data_dir,
             file.filename or "",
             data,
             slug=slug,
-            user_id=user(request).id,
+            user_id=user.id,
         )
-        ref = await call(version_ref, db(request), slug)
-        against = await call(importing.preview, db(request), slug, pending.draft)
+        ref = await run_blocking(version_ref, db, slug)
+        against = await run_blocking(importing.preview, db, slug, pending.draft)
     except ServiceError as error:
-        return await call(_upload_page, request, slug, error, error.status)
+        return await run_blocking(upload_page, request, db, slug, error, error.status)
     start = today(utcnow())
-    return page(
+    return render_workspace(
         request,
         "admin/preview.html",
         {
@@ -111,30 +109,37 @@ def _date(text: str) -> date:
 
 
 @post("/c/{slug:str}/versions/confirm", name="admin_upload_confirm")
-async def confirm(request: Request, slug: FromPath[str]) -> Template | Redirect:
+async def confirm(
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    user: NamedDependency[UserInfo],
+    request: Request,
+    slug: FromPath[str],
+) -> Template | Redirect:
     """Imports the previewed upload as the next version."""
     form = await request.form()
     try:
         check_csrf(request, form)
-        result = await call(
+        result = await run_blocking(
             uploads.confirm,
-            db(request),
-            settings(request).data_dir,
+            db,
+            settings.data_dir,
             str(form.get("token") or ""),
             slug,
             stage_name=str(form.get("stage") or ""),
             opens=_date(str(form.get("opens") or "")),
             closes=_date(str(form.get("closes") or "")),
             filename=str(form.get("filename") or ""),
-            user_id=user(request).id,
+            user_id=user.id,
         )
     except ServiceError as error:
-        return await call(_upload_page, request, slug, error, error.status)
+        return await run_blocking(upload_page, request, db, slug, error, error.status)
     return Redirect(path=f"/admin/c/{slug}/rounds?saved={result.version_number}", status_code=303)
 
 
 @get("/c/{slug:str}/compare", name="admin_compare")
 async def compare(
+    db: NamedDependency[Database],
     request: Request,
     slug: FromPath[str],
     old: FromQuery[int] = 1,
@@ -146,10 +151,10 @@ async def compare(
     check, and beside each old article its comments with their dispositions. ``only``: changes only;
     ``renumbered``: 下一处修改 (and the changes-only view) include articles that were only renumbered."""
     try:
-        view = await call(compare_service.compare, db(request), slug, old, new, only, renumbered)
+        view = await run_blocking(compare_service.compare, db, slug, old, new, only, renumbered)
     except ServiceError as error:
         return admin_error(request, error)
-    return page(
+    return render_workspace(
         request,
         "admin/compare.html",
         {"view": view, "ref": view.new_ref, "dispositions": DISPOSITIONS, "reasons": REASONS},
@@ -158,6 +163,9 @@ async def compare(
 
 @get("/c/{slug:str}/export/{kind:str}", name="admin_export")
 async def export(
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    user: NamedDependency[UserInfo],
     request: Request,
     slug: FromPath[str],
     kind: FromPath[str],
@@ -171,14 +179,14 @@ async def export(
     ``exports.LARGE`` comments is written by a background job (then: the jobs page)."""
     try:
         if personal:
-            require_admin(user(request))
-        if await call(exports.needs_job, db(request), slug, kind, version):
-            params = {"data_dir": str(settings(request).data_dir), "slug": slug, "kind": kind}
+            require_admin(user)
+        if await run_blocking(exports.needs_job, db, slug, kind, version):
+            params = {"data_dir": str(settings.data_dir), "slug": slug, "kind": kind}
             params |= {"number": version, "personal": personal}
-            job_id = await call(jobs.enqueue, db(request), "exports.word", params, user=user(request).name)
+            job_id = await run_blocking(jobs.enqueue, db, "exports.word", params, user=user.name)
             return Redirect(path=f"/admin/jobs?export={job_id}", status_code=303)
-        path, name = await call(
-            exports.export, db(request), settings(request).data_dir, slug, kind, version, personal, changed
+        path, name = await run_blocking(
+            exports.export, db, settings.data_dir, slug, kind, version, personal, changed
         )
     except ServiceError as error:
         return admin_error(request, error)
@@ -191,4 +199,5 @@ async def export(
     )
 
 
-VERSION_PAGES = [upload_form, upload, confirm, compare, export]
+# ``upload`` apart: app/web.py mounts it with the handlers that show a refused body on the upload form.
+VERSION_PAGES = [upload_form, confirm, compare, export]

@@ -15,18 +15,21 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from litestar import Request, Response, Router, get, post
-from litestar.exceptions import HTTPException, ValidationException
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, Parameter, PathParameter
 
-from app.db import INT_MAX, storable
-from app.routes.common import client_address, client_trusted, count_lookup, db, settings, writer
+from app.db import INT_MAX, Database, storable
+from app.routes.common import client_address, client_trusted, count_lookup, run_blocking
 from app.services import comments as comment_service
 from app.services.comments import CommentInput, Submission
 from app.services.consultations import ConsultationSummary, list_consultations, version_view
-from app.services.errors import STATUS, ServiceError, error_body
-from app.services.review import DISPOSITIONS
+from app.services.errors import STATUS, ServiceError
+from app.services.throttle import Throttle
+from app.services.writer import CommentWriter
+from app.settings import Settings
+from versions.vocabulary import DISPOSITIONS
 
 # A positive id or number in a JSON body: validated by msgspec, documented through Parameter.
 BodyId = Annotated[int, msgspec.Meta(ge=1, le=INT_MAX), Parameter(ge=1, le=INT_MAX)]
@@ -227,20 +230,19 @@ COMMENT_ERRORS = (
 PathNumber = Annotated[int, PathParameter(ge=1, le=INT_MAX)]
 
 
-@get("/consultations", sync_to_thread=True, responses=error_responses(*READ_ERRORS))
-def consultations(request: Request) -> list[ConsultationOut]:
+@get("/consultations", responses=error_responses(*READ_ERRORS))
+async def consultations(db: NamedDependency[Database]) -> list[ConsultationOut]:
     """Every consultation, open ones first."""
-    return [_consultation(s) for s in list_consultations(db(request))]
+    return [_consultation(s) for s in await run_blocking(list_consultations, db)]
 
 
 @get(
     "/consultations/{slug:str}/versions/{number:int}",
-    sync_to_thread=True,
     responses=error_responses(*READ_ERRORS, "not_found", "consultation_not_found", "version_not_found"),
 )
-def read_version(request: Request, slug: FromPath[str], number: PathNumber) -> VersionOut:
+async def read_version(db: NamedDependency[Database], slug: FromPath[str], number: PathNumber) -> VersionOut:
     """A version's article tree with comment counts per article."""
-    v = version_view(db(request), slug, number)
+    v = await run_blocking(version_view, db, slug, number)
     return VersionOut(
         v.slug,
         v.consultation_title,
@@ -296,12 +298,14 @@ def read_version(request: Request, slug: FromPath[str], number: PathNumber) -> V
     },
 )
 async def submit_comment(
-    request: Request, slug: FromPath[str], data: JSONBody[CommentIn]
+    settings: NamedDependency[Settings],
+    writer: NamedDependency[CommentWriter],
+    request: Request,
+    slug: FromPath[str],
+    data: JSONBody[CommentIn],
 ) -> Response[AcceptedOut]:
     """Comments on round ``version`` (default: the round open now). 201 with the receipt; 200 when it
     repeats one just sent."""
-    if request.content_type[0] != "application/json":
-        raise ServiceError("unsupported_media_type")
     clean = comment_service.validate(
         CommentInput(
             data.target,
@@ -315,11 +319,13 @@ async def submit_comment(
             data.name_consent,
         )
     )
-    client = comment_service.client_hash(settings(request).secret_key, client_address(request))
+    client = comment_service.client_hash(settings.secret_key, client_address(request))
     version = data.version if data.version is not None and storable(data.version) else None
     if data.version is not None and version is None:
         raise ServiceError("version_not_found")
-    accepted = await writer(request).submit(Submission(slug, clean, client, client_trusted(request), version))
+    accepted = await writer.submit(
+        Submission(slug, clean, client, client_trusted(request, settings), version)
+    )
     body = AcceptedOut(
         accepted.receipt, accepted.created_at, accepted.duplicate, f"/api/v1/receipts/{accepted.receipt}"
     )
@@ -328,13 +334,18 @@ async def submit_comment(
 
 @get(
     "/receipts/{number:str}",
-    sync_to_thread=True,
     responses=error_responses(*READ_ERRORS, "not_found", "receipt_not_found", "lookup_throttled"),
 )
-def read_receipt(request: Request, number: FromPath[str]) -> ReceiptOut:
+async def read_receipt(
+    settings: NamedDependency[Settings],
+    throttle: NamedDependency[Throttle],
+    db: NamedDependency[Database],
+    request: Request,
+    number: FromPath[str],
+) -> ReceiptOut:
     """A comment by its receipt number, personal data masked."""
-    count_lookup(request)
-    r = comment_service.get_receipt(db(request), number)
+    await run_blocking(count_lookup, request, settings, throttle)
+    r = await run_blocking(comment_service.get_receipt, db, number)
     return ReceiptOut(
         r.receipt,
         r.slug,
@@ -364,42 +375,4 @@ def read_receipt(request: Request, number: FromPath[str]) -> ReceiptOut:
     )
 
 
-def error_response(
-    code: str, fields: dict[str, str] | None = None, headers: dict | None = None, message: str = ""
-) -> Response:
-    """The API's error body for ``code`` (``message`` instead of the code's own, e.g. with the wait)."""
-    return Response(error_body(code, fields, message), status_code=STATUS[code], headers=headers)
-
-
-def service_error(_: Request, error: ServiceError) -> Response:
-    """A ServiceError as the error body (a throttle's refusal with its true Retry-After and the wait)."""
-    return error_response(error.code, error.fields, error.headers or None, error.message)
-
-
-# Litestar's own refusals by status: a malformed parameter or body, a path no route has (also a path
-# parameter that is not a number), a method the route has not, a body type or size it does not take.
-_HTTP_CODES = {
-    400: "invalid_request",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "request_too_large",
-    415: "unsupported_media_type",
-}
-
-
-def http_error(_: Request, error: HTTPException) -> Response:
-    """An HTTPException under /api/ as the error body with a stable code (app/web.py sends the app-wide
-    404 and 405 here too, so that no API address ever answers with a page)."""
-    if isinstance(error, ValidationException):
-        return error_response("invalid_request")
-    if error.status_code in _HTTP_CODES:
-        return error_response(_HTTP_CODES[error.status_code], headers=error.headers)
-    return Response(error_body("http_error"), status_code=error.status_code, headers=error.headers)
-
-
-api_router = Router(
-    path="/api/v1",
-    route_handlers=[consultations, read_version, submit_comment, read_receipt],
-    exception_handlers={ServiceError: service_error, HTTPException: http_error},
-    tags=["public"],
-)
+API_ROUTES = [consultations, read_version, submit_comment, read_receipt]

@@ -1,4 +1,5 @@
-"""Helpers shared by the page handlers: rendering with CSRF and locale, and the app's services."""
+"""Helpers shared by the handlers: the app's services (injected), running blocking work off the event loop,
+rendering with CSRF and locale, the client's address and the receipt look-up throttle."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import functools
 import ipaddress
 from typing import Any
 
+from anyio import to_thread
 from litestar import Request
-from litestar.datastructures import Cookie
+from litestar.datastructures import Cookie, State
 from litestar.response import Template
 
 from app import csrf
@@ -17,25 +19,42 @@ from app.services.throttle import Throttle, key_for
 from app.services.writer import CommentWriter
 from app.settings import Settings
 
+# The app's services, handed to handlers by name through Litestar's dependency injection (app/web.py
+# registers these providers): a handler asks for ``db: NamedDependency[Database]``, likewise ``settings``
+# (Settings), ``throttle`` (Throttle), ``writer`` (CommentWriter) and, on the drafters' routers, ``user``
+# (UserInfo, app/routes/admin_common.py). NamedDependency says so to Litestar, which otherwise infers it.
 
-def db(request: Request) -> Database:
+
+def provide_db(state: State) -> Database:
     """The app's Database."""
-    return request.app.state.db
+    return state.db
 
 
-def settings(request: Request) -> Settings:
+def provide_settings(state: State) -> Settings:
     """The app's Settings."""
-    return request.app.state.settings
+    return state.settings
 
 
-def throttle(request: Request) -> Throttle:
+def provide_throttle(state: State) -> Throttle:
     """The app's cross-process throttle counters."""
-    return request.app.state.throttle
+    return state.throttle
 
 
-def writer(request: Request) -> CommentWriter:
+def provide_writer(state: State) -> CommentWriter:
     """The app's comment writer."""
-    return request.app.state.writer
+    return state.writer
+
+
+def _secret(request: Request) -> bytes:
+    """The key of the CSRF tokens; read from the app here because the exception handlers, which get no
+    injected dependencies, render pages too."""
+    return request.app.state.settings.secret_key
+
+
+async def run_blocking(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` in a worker thread: the one way handlers keep blocking work (the database,
+    files, Word) off the event loop. Every handler is async and goes through here."""
+    return await to_thread.run_sync(functools.partial(fn, *args, **kwargs))
 
 
 def is_htmx(request: Request) -> bool:
@@ -54,20 +73,20 @@ def client_address(request: Request) -> str:
 LOOKUP_LIMIT, LOOKUP_WINDOW = 60, 600
 
 
-def count_lookup(request: Request) -> None:
+def count_lookup(request: Request, settings: Settings, throttle: Throttle) -> None:
     """Counts a receipt look-up of this client; ServiceError lookup_throttled (with retry_after) over
     ``LOOKUP_LIMIT`` (addresses the office trusts are not counted)."""
-    if client_trusted(request):
+    if client_trusted(request, settings):
         return
-    key = key_for(settings(request).secret_key, "lookup-client", client_address(request))
-    verdict = throttle(request).hit(key, LOOKUP_LIMIT, LOOKUP_WINDOW)
+    key = key_for(settings.secret_key, "lookup-client", client_address(request))
+    verdict = throttle.hit(key, LOOKUP_LIMIT, LOOKUP_WINDOW)
     if not verdict.allowed:
         raise ServiceError("lookup_throttled", retry_after=verdict.retry_after)
 
 
-def client_trusted(request: Request) -> bool:
+def client_trusted(request: Request, settings: Settings) -> bool:
     """True when the client's address is on the office's allow-list (``DRAFTREVIEW_TRUSTED_CLIENTS``)."""
-    networks = settings(request).trusted_clients
+    networks = settings.trusted_clients
     if not networks:
         return False
     if client_address(request) in networks:
@@ -91,7 +110,13 @@ def _networks(entries: tuple[str, ...]) -> tuple:
     return tuple(found)
 
 
-def render(
+def check_csrf(request: Request, form) -> None:
+    """ServiceError csrf_failed unless the form carries the token of this browser's CSRF cookie."""
+    if not csrf.verify(_secret(request), request.cookies.get(csrf.COOKIE), form.get(csrf.FIELD)):
+        raise ServiceError("csrf_failed")
+
+
+def render_page(
     request: Request,
     template: str,
     context: dict[str, Any] | None = None,
@@ -101,7 +126,7 @@ def render(
 ) -> Template:
     """``partial`` for htmx requests when given, else the full ``template``; adds the CSRF token and
     sets the CSRF cookie when the browser has none yet."""
-    token, fresh = csrf.token_for(settings(request).secret_key, request.cookies.get(csrf.COOKIE))
+    token, fresh = csrf.token_for(_secret(request), request.cookies.get(csrf.COOKIE))
     context = {
         "csrf_token": token,
         "csrf_field": csrf.FIELD,
@@ -130,7 +155,7 @@ def render(
 def error_page(request: Request, error: ServiceError, kept: str = "") -> Template:
     """The error page for a refusal that has no form to go back to; ``kept`` is text the user typed,
     shown back so it is not lost."""
-    return render(
+    return render_page(
         request,
         "error.html",
         {"code": error.code, "message": MESSAGES[error.code], "kept": kept},

@@ -13,39 +13,41 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from anyio import to_thread
-from litestar import Request, Response, Router, get, post
-from litestar.exceptions import HTTPException
+from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
 
-from app import csrf
-from app.routes.api import WRITE_ERRORS, error_response, error_responses, http_error
-from app.routes.common import client_address, db, render, settings, throttle
+from app.db import Database
+from app.routes.api import WRITE_ERRORS, error_responses
+from app.routes.common import check_csrf, client_address, render_page, run_blocking
 from app.services import erasure
 from app.services.errors import MESSAGES, ServiceError, retry_minutes
-from app.services.throttle import key_for
+from app.services.throttle import Throttle, key_for
+from app.settings import Settings
 
 LIMIT, WINDOW = 10, 600
 
 
-def _erase(request: Request, number: str, contact: str) -> erasure.Erasure:
+def _erase(
+    request: Request, db: Database, settings: Settings, throttle: Throttle, number: str, contact: str
+) -> erasure.Erasure:
     """Counts this client's attempt (ServiceError erasure_throttled over ``LIMIT``), then erases."""
-    secret, address = settings(request).secret_key, client_address(request)
-    verdict = throttle(request).hit(key_for(secret, "erasure-client", address), LIMIT, WINDOW)
+    secret, address = settings.secret_key, client_address(request)
+    verdict = throttle.hit(key_for(secret, "erasure-client", address), LIMIT, WINDOW)
     if not verdict.allowed:
         raise ServiceError("erasure_throttled", retry_after=verdict.retry_after)
     return erasure.erase_personal_data(
-        db(request),
+        db,
         number,
         contact,
-        throttle=throttle(request),
+        throttle=throttle,
         guesser=key_for(secret, "erasure-guess", address),
-        data_dir=settings(request).data_dir,
+        data_dir=settings.data_dir,
     )
 
 
-def _page(
+def _erase_page(
     request: Request,
     number: str,
     contact: str = "",
@@ -53,7 +55,7 @@ def _page(
     done: erasure.Erasure | None = None,
 ) -> Template:
     field_error = error.fields.get("contact") if error else None
-    return render(
+    return render_page(
         request,
         "erase.html",
         {
@@ -72,26 +74,27 @@ def _page(
 @get("/receipt/erase", name="erase_form")
 async def erase_form(request: Request, number: FromQuery[str] = "") -> Template:
     """The erasure form with what will be erased and what kept; ``number`` fills in the receipt."""
-    # async like the POST on the same path (see pages.comment_form for why).
-    return _page(request, number.strip()[:40])
+    return _erase_page(request, number.strip()[:40])
 
 
 @post("/receipt/erase", name="erase_submit")
-async def erase_submit(request: Request) -> Template:
+async def erase_submit(
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    throttle: NamedDependency[Throttle],
+    request: Request,
+) -> Template:
     """Checks the receipt and contact and erases; the form again with a precise message when refused."""
     form = await request.form()
     number, contact = str(form.get("number") or "")[:40], str(form.get("contact") or "")[:200]
     try:
-        if not csrf.verify(
-            settings(request).secret_key, request.cookies.get(csrf.COOKIE), form.get(csrf.FIELD)
-        ):
-            raise ServiceError("csrf_failed")
-        done = await to_thread.run_sync(_erase, request, number, contact)
+        check_csrf(request, form)
+        done = await run_blocking(_erase, request, db, settings, throttle, number, contact)
     except ServiceError as error:
-        page = _page(request, number, contact, error)
+        page = _erase_page(request, number, contact, error)
         page.headers.update(error.headers)
         return page
-    return _page(request, done.receipt, done=done)
+    return _erase_page(request, done.receipt, done=done)
 
 
 @dataclass
@@ -122,12 +125,17 @@ ERRORS = (
 
 
 @post("/receipts/{number:str}/erasure", status_code=200, responses=error_responses(*ERRORS))
-async def erase_api(request: Request, number: FromPath[str], data: JSONBody[ErasureIn]) -> ErasureOut:
+async def erase_api(
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    throttle: NamedDependency[Throttle],
+    request: Request,
+    number: FromPath[str],
+    data: JSONBody[ErasureIn],
+) -> ErasureOut:
     """Erases the personal data of the comment with receipt ``number`` when ``contact`` matches; 200 also
     when it was erased before. Refusals use the stable codes listed per status."""
-    if request.content_type[0] != "application/json":
-        raise ServiceError("unsupported_media_type")
-    done = await to_thread.run_sync(_erase, request, number, data.contact)
+    done = await run_blocking(_erase, request, db, settings, throttle, number, data.contact)
     return ErasureOut(
         done.receipt,
         "personal_data_already_erased" if done.already else "personal_data_erased",
@@ -136,14 +144,4 @@ async def erase_api(request: Request, number: FromPath[str], data: JSONBody[Eras
     )
 
 
-def _service_error(_: Request, error: ServiceError) -> Response:
-    return error_response(error.code, error.fields, error.headers or None, error.message)
-
-
-erasure_api = Router(
-    path="/api/v1",
-    route_handlers=[erase_api],
-    tags=["public"],
-    exception_handlers={ServiceError: _service_error, HTTPException: http_error},
-)
 ERASURE_PAGES = [erase_form, erase_submit]

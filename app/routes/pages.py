@@ -5,59 +5,65 @@ from __future__ import annotations
 import dataclasses
 from urllib.parse import quote
 
-from anyio import to_thread
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from app import csrf
+from app.db import Database
 from app.i18n import LOCALES
 from app.routes.common import (
+    check_csrf,
     client_address,
     client_trusted,
     count_lookup,
-    db,
     error_page,
     is_htmx,
-    render,
-    settings,
-    writer,
+    render_page,
+    run_blocking,
 )
 from app.services import attachments, proposals
 from app.services import comments as comment_service
-from app.services.comments import COMMENTER_TYPES, MAX_CONTENT, STATUS_LABELS, CommentInput, Submission
+from app.services.comments import MAX_CONTENT, STATUS_LABELS, CommentInput, Submission
 from app.services.consultations import find_article, list_consultations, version_view
 from app.services.errors import MESSAGES, ServiceError, retry_minutes
-from app.services.review import DISPOSITIONS
 from app.services.rounds import matching_articles
+from app.services.throttle import Throttle
+from app.services.writer import CommentWriter
+from app.settings import Settings
+from versions.vocabulary import COMMENTER_TYPES, DISPOSITIONS
 
 
-@get("/", name="home", sync_to_thread=True)
-def home(request: Request) -> Template:
+@get("/", name="home")
+async def home(db: NamedDependency[Database], request: Request) -> Template:
     """The consultations, open ones first."""
-    return render(request, "home.html", {"consultations": list_consultations(db(request))})
+    return render_page(request, "home.html", {"consultations": await run_blocking(list_consultations, db)})
 
 
-@get("/c/{slug:str}", name="draft", sync_to_thread=True)
-def draft(
-    request: Request, slug: FromPath[str], version: FromQuery[int | None] = None, go: FromQuery[str] = ""
+@get("/c/{slug:str}", name="draft")
+async def draft(
+    db: NamedDependency[Database],
+    request: Request,
+    slug: FromPath[str],
+    version: FromQuery[int | None] = None,
+    go: FromQuery[str] = "",
 ) -> Template | Redirect:
     """The reading view of the current (or the given) round; ``go`` (the jump box: 第十三条, 十三, 13)
     sends the reader to that article, or says it was not found."""
     try:
-        view = version_view(db(request), slug, version)
+        view = await run_blocking(version_view, db, slug, version)
     except ServiceError as error:
         return error_page(request, error)
     if go:
         found = find_article(view, go)
         if found:
             return Redirect(path=f"/c/{slug}?version={view.number}#{found.id}", status_code=303)
-        return render(request, "draft.html", {"view": view, "go": go, "go_error": True}, status=404)
-    return render(request, "draft.html", {"view": view})
+        return render_page(request, "draft.html", {"view": view, "go": go, "go_error": True}, status=404)
+    return render_page(request, "draft.html", {"view": view})
 
 
-def _offer(request: Request, slug: str, view, target: str):
+def _offer(db: Database, slug: str, view, target: str):
     """When the round read is not taking comments: the open round and the articles of it matching
     ``target`` (from versions.align), for the message that sends the person there; None without one."""
     open_round = view.open_round
@@ -65,12 +71,12 @@ def _offer(request: Request, slug: str, view, target: str):
         return None
     matches = []
     if target != "draft":
-        matches = matching_articles(db(request), slug, view.number, target, open_round.number)
+        matches = matching_articles(db, slug, view.number, target, open_round.number)
     return {"round": open_round, "matches": matches}
 
 
 def _form_context(
-    request: Request,
+    db: Database,
     slug: str,
     raw: CommentInput,
     version: int | None = None,
@@ -82,7 +88,7 @@ def _form_context(
     """Context for the comment form on round ``version`` (full page or partial); ServiceError when the
     round or the target is unknown. ``proposal_base`` is the provision the proposal box was prefilled with
     (default the target); ``refused_file`` names an attachment that was refused."""
-    view = version_view(db(request), slug, version)
+    view = version_view(db, slug, version)
     article = None
     if raw.target != "draft":
         article = view.article(raw.target)
@@ -106,12 +112,13 @@ def _form_context(
         "limits": attachments,
         "max_content": MAX_CONTENT,
         "length": len(content),
-        "offer": _offer(request, slug, view, raw.target) if view.period.state != "open" else None,
+        "offer": _offer(db, slug, view, raw.target) if view.period.state != "open" else None,
     }
 
 
 @get("/c/{slug:str}/comment", name="comment_form")
 async def comment_form(
+    db: NamedDependency[Database],
     request: Request,
     slug: FromPath[str],
     target: FromQuery[str] = "draft",
@@ -121,14 +128,12 @@ async def comment_form(
     """The comment form on round ``version`` for the draft, an article or a paragraph (inline partial
     for htmx); ``propose`` opens the proposed-wording box (the links choosing which paragraph to
     reword ask for it)."""
-    # async with an explicit thread hop: a sync_to_thread GET sharing its path with an async POST
-    # came back unawaited in Litestar 2.25.
     try:
-        context = await to_thread.run_sync(_form_context, request, slug, CommentInput(target=target), version)
+        context = await run_blocking(_form_context, db, slug, CommentInput(target=target), version)
     except ServiceError as error:
         return error_page(request, error)
     context["proposal_open"] = context["proposal_open"] or propose
-    return render(request, "comment.html", context, partial="_comment_form.html")
+    return render_page(request, "comment.html", context, partial="_comment_form.html")
 
 
 def _read_form(form) -> CommentInput:
@@ -152,13 +157,13 @@ def _read_form(form) -> CommentInput:
 
 
 def _with_proposal(
-    request: Request, slug: str, version: int | None, clean: CommentInput, base_target: str
+    db: Database, slug: str, version: int | None, clean: CommentInput, base_target: str
 ) -> CommentInput:
     """The comment with its proposal as stored: "" when the prefilled text was left unchanged.
     ServiceError proposal_target_changed when the target was switched after the text was edited."""
     if clean.target == "draft" or not clean.proposed_text:
         return clean
-    view = version_view(db(request), slug, version)
+    view = version_view(db, slug, version)
     article = view.article(base_target or clean.target)
     if article is None:
         raise ServiceError("target_not_found")
@@ -182,7 +187,13 @@ def _read_version(form) -> int | None:
     # Room for every file allowed plus one over, so that too large a set is refused with the form kept.
     request_max_body_size=(attachments.MAX_FILES + 1) * attachments.MAX_FILE,
 )
-async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Redirect:
+async def submit_comment(
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    writer: NamedDependency[CommentWriter],
+    request: Request,
+    slug: FromPath[str],
+) -> Template | Redirect:
     """Stores a comment (with its proposed wording and attachments) and shows its receipt; on any
     refusal, the form again with the user's text."""
     form = await request.form()
@@ -190,23 +201,18 @@ async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Re
     base_target = str(form.get("proposal_base") or "")
     version = _read_version(form)
     try:
-        if not csrf.verify(
-            settings(request).secret_key, request.cookies.get(csrf.COOKIE), form.get(csrf.FIELD)
-        ):
-            raise ServiceError("csrf_failed")
+        check_csrf(request, form)
         clean = comment_service.validate(raw)
-        clean = await to_thread.run_sync(_with_proposal, request, slug, version, clean, base_target)
-        files = await to_thread.run_sync(
-            attachments.receive, settings(request).data_dir, form.getall("attachments", [])
-        )
-        client = comment_service.client_hash(settings(request).secret_key, client_address(request))
-        accepted = await writer(request).submit(
-            Submission(slug, clean, client, client_trusted(request), version, attachments=files)
+        clean = await run_blocking(_with_proposal, db, slug, version, clean, base_target)
+        files = await run_blocking(attachments.receive, settings.data_dir, form.getall("attachments", []))
+        client = comment_service.client_hash(settings.secret_key, client_address(request))
+        accepted = await writer.submit(
+            Submission(slug, clean, client, client_trusted(request, settings), version, attachments=files)
         )
     except ServiceError as error:
-        return await to_thread.run_sync(_refused, request, slug, raw, version, error, base_target)
+        return await run_blocking(_refused, request, db, slug, raw, version, error, base_target)
     if is_htmx(request):
-        return render(
+        return render_page(
             request,
             "_comment_done.html",
             {"receipt": accepted.receipt, "target": clean.target, "duplicate": accepted.duplicate},
@@ -216,6 +222,7 @@ async def submit_comment(request: Request, slug: FromPath[str]) -> Template | Re
 
 def _refused(
     request: Request,
+    db: Database,
     slug: str,
     raw: CommentInput,
     version: int | None,
@@ -230,7 +237,7 @@ def _refused(
     field_errors = error.fields or None
     try:
         context = _form_context(
-            request,
+            db,
             slug,
             raw,
             version,
@@ -243,13 +250,13 @@ def _refused(
         return error_page(request, other, kept=raw.content)
     if error.retry_after:
         context["retry_minutes"] = retry_minutes(error.retry_after)
-    page = render(request, "comment.html", context, status=error.status, partial="_comment_form.html")
+    page = render_page(request, "comment.html", context, status=error.status, partial="_comment_form.html")
     page.headers.update(error.headers)
     return page
 
 
 def _lookup_refused(request: Request, number: str, error: ServiceError) -> Template:
-    page = render(
+    page = render_page(
         request,
         "receipt_lookup.html",
         {
@@ -263,28 +270,41 @@ def _lookup_refused(request: Request, number: str, error: ServiceError) -> Templ
     return page
 
 
-@get("/receipt", name="receipt_lookup", sync_to_thread=True)
-def receipt_lookup(request: Request, number: FromQuery[str] = "") -> Template | Redirect:
+@get("/receipt", name="receipt_lookup")
+async def receipt_lookup(
+    settings: NamedDependency[Settings],
+    throttle: NamedDependency[Throttle],
+    db: NamedDependency[Database],
+    request: Request,
+    number: FromQuery[str] = "",
+) -> Template | Redirect:
     """The look-up form; with ``number``, the receipt page it names."""
     if not number:
-        return render(request, "receipt_lookup.html", {"number": "", "error": None})
+        return render_page(request, "receipt_lookup.html", {"number": "", "error": None})
     try:
-        count_lookup(request)
-        receipt = comment_service.get_receipt(db(request), number)
+        await run_blocking(count_lookup, request, settings, throttle)
+        receipt = await run_blocking(comment_service.get_receipt, db, number)
     except ServiceError as error:
         return _lookup_refused(request, number, error)
     return Redirect(path=f"/receipt/{receipt.receipt}", status_code=303)
 
 
-@get("/receipt/{number:str}", name="receipt", sync_to_thread=True)
-def receipt(request: Request, number: FromPath[str], new: FromQuery[bool] = False) -> Template:
+@get("/receipt/{number:str}", name="receipt")
+async def receipt(
+    settings: NamedDependency[Settings],
+    throttle: NamedDependency[Throttle],
+    db: NamedDependency[Database],
+    request: Request,
+    number: FromPath[str],
+    new: FromQuery[bool] = False,
+) -> Template:
     """What the commenter sent (personal data masked) and its status."""
     try:
-        count_lookup(request)
-        found = comment_service.get_receipt(db(request), number)
+        await run_blocking(count_lookup, request, settings, throttle)
+        found = await run_blocking(comment_service.get_receipt, db, number)
     except ServiceError as error:
         return _lookup_refused(request, number, error)
-    return render(
+    return render_page(
         request,
         "receipt.html",
         {"receipt": found, "new": new, "status_labels": STATUS_LABELS, "dispositions": DISPOSITIONS},
@@ -309,11 +329,11 @@ def health() -> str:
     return "ok"
 
 
-@get("/readyz", name="ready", media_type="text/plain", sync_to_thread=True)
-def ready(request: Request) -> str:
+@get("/readyz", name="ready", media_type="text/plain")
+async def ready(db: NamedDependency[Database]) -> str:
     """Readiness probe for a load balancer: "ok" when the database answers; a database outage becomes
     the app's 503 (see app.web) so a balancer stops sending traffic here until it is back."""
-    db(request).ping()
+    await run_blocking(db.ping)
     return "ok"
 
 

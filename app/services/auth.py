@@ -188,8 +188,8 @@ def _check(hashed: str, password: str) -> bool:
 
 
 def _hasher_thread() -> None:
-    # A lower priority (NICE) for this thread and the lane threads argon2 starts from it (Linux nice values are
-    # per thread and inherited): a flood of logins then takes only the processor the comments leave.
+    # A lower priority (NICE) for this thread and the lane threads argon2 starts from it (Linux nice values
+    # are per thread and inherited): a flood of logins then takes only the processor the comments leave.
     with contextlib.suppress(OSError, AttributeError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
 

@@ -22,12 +22,16 @@ from app.db import Database
 from app.services.errors import N_, ServiceError
 from app.services.search import index_comments
 from app.timeutil import CST, closing_day
-from versions.numerals import to_chinese
+from versions.vocabulary import (
+    COMMENTER_TYPES,
+    ORGANISATION_TYPES,
+    PERSONAL_FIELDS,
+    mask,
+    target_label,
+)
 
 MAX_CONTENT = 5000
-COMMENTER_TYPES = (N_("个人"), N_("企业"), N_("社会组织"), N_("国家机关"), N_("专家学者"), N_("其他"))
 STATUS_LABELS = {"received": N_("已收到"), "answered": N_("已答复")}
-PERSONAL_FIELDS = ("name", "organisation", "region", "contact")
 MAX_LENGTH = {"name": 50, "organisation": 100, "region": 50, "contact": 100}
 BLANK = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]*$")
 MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
@@ -185,7 +189,9 @@ def _round(conn: Connection, slug: str, number: int | None, now: datetime):
     return (open_rows or rows)[-1]
 
 
-def _target_ids(conn: Connection, version_id: int, target: str) -> tuple[int | None, int | None]:
+def target_ids(conn: Connection, version_id: int, target: str) -> tuple[int | None, int | None]:
+    """(article id, paragraph id) of node ``target`` in version ``version_id``: (None, None) for "draft",
+    (article, None) for an article; ServiceError target_not_found when the version has no such node."""
     if target == "draft":
         return None, None
     a, p = T["a"], T["p"]
@@ -265,7 +271,7 @@ def store_batch(
             _check_period(version, now)
             key = (version.id, sub.comment.target)
             if key not in targets:
-                targets[key] = _target_ids(conn, *key)
+                targets[key] = target_ids(conn, *key)
             same = (sub.client_hash, version.id, sub.comment.target, digest)
             if same in earlier:
                 results.append(earlier[same])
@@ -279,42 +285,72 @@ def store_batch(
             continue
         recent[sub.client_hash] = recent.get(sub.client_hash, 0) + 1
         oldest.setdefault(sub.client_hash, now)
-        article_id, paragraph_id = targets[key]
-        receipt = new_receipt(now)
-        rows.append(
-            {
-                "receipt": receipt,
-                "version_id": version.id,
-                "article_id": article_id,
-                "paragraph_id": paragraph_id,
-                "content_hash": digest,
-                "client_hash": sub.client_hash,
-                "created_at": now,
-                "status": "received",
-                **vars(sub.comment),
-            }
-        )
+        row = comment_row(sub.comment, version.id, targets[key], sub.client_hash, now, digest)
+        rows.append(row)
         files.append(sub.attachments)
+        receipt = str(row["receipt"])
         results.append(Accepted(receipt, now))
         earlier[same] = Accepted(receipt, now, True)
-    if rows:
-        ids = conn.execute(insert(m).returning(m.c.id, sort_by_parameter_order=True), rows).scalars().all()
-        # The attachments' text is searched with the comment: its bigrams go in the comment's index.
-        index_comments(
-            conn,
-            [
-                (i, "\n".join([row["content"], *(f.text for f in checked)]))
-                for i, row, checked in zip(ids, rows, files, strict=True)
-            ],
-        )
-        store_attachment_rows(conn, list(zip(ids, files, strict=True)), now)
+    insert_comments(conn, rows, files)
     return results
 
 
-def store_attachment_rows(conn: Connection, pairs: list[tuple[int, tuple]], now: datetime) -> None:
-    """Inserts the attachment rows of (comment id, checked files) pairs and indexes their text for
-    search, inside the caller's transaction (the files themselves are already stored; their text's
-    bigrams are the caller's to index with the comment's)."""
+def comment_row(
+    comment: CommentInput,
+    version_id: int,
+    target: tuple[int | None, int | None],
+    client: str,
+    created_at: datetime,
+    digest: str | None = None,
+    **extra: object,
+) -> dict[str, object]:
+    """The Comment row of validated ``comment`` on version ``version_id``: ``target`` is its
+    (article id, paragraph id) from ``target_ids``, ``client`` the sender's keyed hash, ``digest`` its
+    ``content_hash`` (computed from the comment alone when None), a new receipt number for
+    ``created_at``; ``extra`` sets further columns (an offline comment's source, received_on, ...).
+    The one way every writer (the site and API, offline entry, the demo) shapes a comment row."""
+    article_id, paragraph_id = target
+    return {
+        **vars(comment),
+        "receipt": new_receipt(created_at),
+        "version_id": version_id,
+        "article_id": article_id,
+        "paragraph_id": paragraph_id,
+        "content_hash": content_hash(comment) if digest is None else digest,
+        "client_hash": client,
+        "created_at": created_at,
+        "status": "received",
+        **extra,
+    }
+
+
+def insert_comments(conn: Connection, rows: list[dict], files: list[tuple] | None = None) -> list[int]:
+    """Inserts the ``comment_row`` rows with one executemany inside the caller's transaction, with their
+    search index (the bigrams of the text and of the attachments' text) and the rows of their
+    attachments (``files``: the checked, already stored files of each row; none when omitted). Returns
+    the new comment ids in the order of ``rows``."""
+    if not rows:
+        return []
+    files = files or [()] * len(rows)
+    m = T["m"]
+    ids = list(conn.execute(insert(m).returning(m.c.id, sort_by_parameter_order=True), rows).scalars())
+    # The attachments' text is searched with the comment: its bigrams go in the comment's index.
+    index_comments(
+        conn,
+        [
+            (i, "\n".join([str(row["content"]), *(f.text for f in checked)]))
+            for i, row, checked in zip(ids, rows, files, strict=True)
+        ],
+    )
+    _store_attachment_rows(
+        conn, [(i, checked, row["created_at"]) for i, row, checked in zip(ids, rows, files, strict=True)]
+    )
+    return ids
+
+
+def _store_attachment_rows(conn: Connection, triples: list[tuple[int, tuple, object]]) -> None:
+    """Inserts the attachment rows of (comment id, checked files, the comment's time) triples (the files
+    themselves are already stored; their text's bigrams are indexed with the comment's)."""
     rows = [
         {
             "comment_id": comment_id,
@@ -327,23 +363,18 @@ def store_attachment_rows(conn: Connection, pairs: list[tuple[int, tuple]], now:
             "personal": True,
             "created_at": now,
         }
-        for comment_id, checked in pairs
+        for comment_id, checked, now in triples
         for n, f in enumerate(checked)
     ]
     if rows:
         conn.execute(insert(models.Attachment.__table__), rows)
 
 
-# Submitters whose organisation speaks for them: its name (and region) are not personal data. For every
-# other type (个人 above all) organisation and region could identify the person and are masked.
-ORGANISATION_TYPES = ("企业", "社会组织", "国家机关")
-
-
 @dataclass(frozen=True)
 class Answer:
     """The office's answer to a comment, as its receipt shows it once the round's answers are public."""
 
-    disposition: str  # a review.DISPOSITIONS key
+    disposition: str  # a vocabulary.DISPOSITIONS key
     reason: str
     answered_at: datetime
     corrected: bool  # changed after the answers were published
@@ -382,19 +413,6 @@ class Receipt:
     # 修改建议稿 as (targeted text, proposed text, diff segments); the names of the files sent (never served).
     proposal: tuple | None = None
     attachments: tuple[str, ...] = ()
-
-
-def mask(value: str, kind: str) -> str:
-    """Personal data as the receipt page shows it: 张*, 138****5678, a***@example.com."""
-    if not value:
-        return ""
-    if kind == "contact" and "@" in value:
-        local, _, domain = value.partition("@")
-        return f"{local[:1]}***@{domain}"
-    if kind == "contact":
-        digits = re.sub(r"\D", "", value)
-        return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else "****"
-    return value[:1] + "*" * max(len(value) - 1, 1)
 
 
 def _answer(session, comment: models.Comment, published_at: datetime | None) -> Answer | None:
@@ -474,15 +492,3 @@ def get_receipt(db: Database, number: str) -> Receipt:
         None if proposal is None else (proposal[0], comment.proposed_text, proposal[1]),
         files,
     )
-
-
-def paragraph_label(number: int) -> str:
-    """第二款 for 2, 第一百一十款 for 110 (an annex imported after the last article can have that many)."""
-    return f"第{to_chinese(number)}款"
-
-
-def target_label(article_label: str | None, paragraph_no: int | None) -> str:
-    """总体意见, 第十三条 or 第十三条第二款."""
-    if article_label is None:
-        return "总体意见"
-    return article_label + (paragraph_label(paragraph_no) if paragraph_no else "")

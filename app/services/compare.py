@@ -1,11 +1,10 @@
 """Comparing two stored versions: the article trees rebuilt from the database, aligned once per version
-pair (published versions are never edited, so the alignment is cached for the life of the process), the comments
-of the old version beside the articles they were written on, and carried forward to the matching
+pair (published versions are never edited, so the alignment is cached for the life of the process), the
+comments of the old version beside the articles they were written on, and carried forward to the matching
 article(s) of the new version."""
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -14,9 +13,10 @@ from sqlalchemy import select
 
 from app import models
 from app.db import Database
+from app.services.drafts import load_draft
 from app.services.errors import ServiceError
 from app.services.review import VersionRef, version_ref
-from versions import Article, Division, Draft, Item, Paragraph, align
+from versions import Draft, align
 from versions.align import Pair
 from versions.labels import LABELS, Change
 from versions.pairs import parts
@@ -25,63 +25,6 @@ from versions.references import citation_notes, stale_by_article
 CACHE_SIZE = 32
 _cache: OrderedDict[tuple, tuple[Draft, Draft, object]] = OrderedDict()
 _lock = threading.Lock()
-
-
-def _items(raw: list[dict]) -> tuple[Item, ...]:
-    return tuple(Item(i["id"], i["label"], i["text"], i["line"], _items(i.get("items", []))) for i in raw)
-
-
-def load_draft(db: Database, version_id: int) -> Draft:
-    """The stored version ``version_id`` as the parser's Draft (warnings left out)."""
-    with db.reading() as session:
-        version = session.get(models.Version, version_id)
-        divisions = session.scalars(
-            select(models.Division)
-            .where(models.Division.version_id == version_id)
-            .order_by(models.Division.position)
-        ).all()
-        articles = session.scalars(
-            select(models.Article)
-            .where(models.Article.version_id == version_id)
-            .order_by(models.Article.position)
-        ).all()
-        paragraphs: dict[int, list[Paragraph]] = {}
-        for p in session.scalars(
-            select(models.Paragraph)
-            .where(models.Paragraph.version_id == version_id)
-            .order_by(models.Paragraph.article_id, models.Paragraph.position)
-        ):
-            paragraphs.setdefault(p.article_id, []).append(
-                Paragraph(p.node_id, p.text, p.line, _items(json.loads(p.items)))
-            )
-        labels = {d.node_id: d.label for d in divisions}
-        return Draft(
-            version.title,
-            version.stage,
-            version.preamble,
-            version.enactment_date,
-            tuple(
-                Division(d.node_id, d.kind, d.number, d.label, d.title, d.line, d.parent_node_id)
-                for d in divisions
-            ),
-            tuple(
-                Article(
-                    a.node_id,
-                    a.number,
-                    a.label,
-                    a.caption,
-                    tuple(paragraphs.get(a.id, ())),
-                    a.line,
-                    a.sub,
-                    None,
-                    labels.get(a.chapter_node_id or ""),
-                    labels.get(a.section_node_id or ""),
-                    a.chapter_node_id,
-                    a.section_node_id,
-                )
-                for a in articles
-            ),
-        )
 
 
 def aligned(db: Database, old_id: int, new_id: int):
@@ -109,11 +52,6 @@ def aligned(db: Database, old_id: int, new_id: int):
     result = (old, new, align(old, new))
     if None in revision:
         return result
-    with _lock:
-        _cache[key] = result
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return result
     with _lock:
         _cache[key] = result
         while len(_cache) > CACHE_SIZE:

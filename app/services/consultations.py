@@ -6,11 +6,8 @@ Everything here runs on the read engine, so pages never queue behind the comment
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
-import threading
 import unicodedata
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,14 +15,11 @@ from sqlalchemy import func, select
 
 from app import models
 from app.db import Database, storable, utcnow
+from app.services.drafts import items_json, load_draft
 from app.services.errors import ServiceError
 from app.timeutil import closing_day, days_left
-
-# A version's tree never changes once imported, and rebuilding it costs most of a reading page (hundreds of
-# ORM objects): it is loaded once per version and process; only the comment counts are read every time.
-TREE_CACHE_SIZE = 64
-_trees: OrderedDict[tuple, tuple[list, list]] = OrderedDict()
-_trees_lock = threading.Lock()
+from versions import Draft
+from versions.vocabulary import paragraph_label
 
 
 @dataclass(frozen=True)
@@ -114,6 +108,18 @@ def list_consultations(db: Database, now: datetime | None = None) -> list[Consul
     )
 
 
+@dataclass(frozen=True)
+class DivisionView:
+    """A 编, 分编, 章 or 节 as the reading page and the API show it."""
+
+    node_id: str
+    kind: str
+    number: int
+    label: str
+    title: str
+    parent_node_id: str | None
+
+
 @dataclass
 class ParagraphView:
     id: str
@@ -139,8 +145,8 @@ class ArticleView:
 class Group:
     """A 章 (or the articles outside any 章) with its 节 and articles, for the table of contents."""
 
-    division: models.Division | None
-    sections: list[models.Division] = field(default_factory=list)
+    division: DivisionView | None
+    sections: list[DivisionView] = field(default_factory=list)
     articles: list[ArticleView] = field(default_factory=list)
 
 
@@ -157,7 +163,7 @@ class VersionView:
     preamble: str
     enactment_date: str | None
     period: Period
-    divisions: list[models.Division]
+    divisions: list[DivisionView]
     articles: list[ArticleView]
     comment_count: int
     draft_comment_count: int
@@ -201,67 +207,26 @@ class VersionView:
         return None
 
 
-def _tree(
-    db: Database, session, version_id: int, published_at: datetime
-) -> tuple[list, list[tuple[int, ArticleView]]]:
-    """(divisions, [(article row id, ArticleView without counts)]) of a published version, from the cache:
-    published versions are never edited, and the publication time in the key keeps an id reused after a
-    delete from naming the old entry, in this process or any other."""
-    key = (db.url, version_id, published_at)
-    with _trees_lock:
-        if key in _trees:
-            _trees.move_to_end(key)
-            return _trees[key]
-    from app.services.comments import paragraph_label
-
-    divisions = list(
-        session.scalars(
-            select(models.Division)
-            .where(models.Division.version_id == version_id)
-            .order_by(models.Division.position)
+def _tree(draft: Draft) -> tuple[list[DivisionView], list[ArticleView]]:
+    """The page views of a version's Draft: its divisions, and its articles without comment counts."""
+    divisions = [DivisionView(d.id, d.kind, d.number, d.label, d.title, d.parent) for d in draft.divisions]
+    articles = [
+        ArticleView(
+            a.id,
+            a.number,
+            a.sub,
+            a.label,
+            a.caption,
+            a.chapter_id,
+            a.section_id,
+            [
+                ParagraphView(p.id, paragraph_label(n), p.text, items_json(p.items))
+                for n, p in enumerate(a.paragraphs, start=1)
+            ],
         )
-    )
-    articles = session.scalars(
-        select(models.Article)
-        .where(models.Article.version_id == version_id)
-        .order_by(models.Article.position)
-    ).all()
-    paragraphs = session.scalars(
-        select(models.Paragraph)
-        .where(models.Paragraph.version_id == version_id)
-        .order_by(models.Paragraph.article_id, models.Paragraph.position)
-    )
-    by_article: dict[int, list[ParagraphView]] = {}
-    for p in paragraphs:
-        by_article.setdefault(p.article_id, []).append(
-            ParagraphView(p.node_id, paragraph_label(p.position + 1), p.text, json.loads(p.items))
-        )
-    for division in divisions:
-        session.expunge(division)
-    tree = (
-        divisions,
-        [
-            (
-                a.id,
-                ArticleView(
-                    a.node_id,
-                    a.number,
-                    a.sub,
-                    a.label,
-                    a.caption,
-                    a.chapter_node_id,
-                    a.section_node_id,
-                    by_article.get(a.id, []),
-                ),
-            )
-            for a in articles
-        ],
-    )
-    with _trees_lock:
-        _trees[key] = tree
-        while len(_trees) > TREE_CACHE_SIZE:
-            _trees.popitem(last=False)
-    return tree
+        for a in draft.articles
+    ]
+    return divisions, articles
 
 
 def version_view(
@@ -286,18 +251,21 @@ def version_view(
         if shown is None:
             raise ServiceError("consultation_not_found" if not rounds else "version_not_found")
         version = session.get(models.Version, shown.version_id)
-        divisions, articles = _tree(db, session, version.id, version.published_at)
+        # Comments per article node id (None: on the whole draft); the tree itself comes from the cache.
         counts = dict(
             session.execute(
-                select(models.Comment.article_id, func.count(models.Comment.id))
+                select(models.Article.node_id, func.count(models.Comment.id))
+                .select_from(models.Comment)
+                .outerjoin(models.Article, models.Article.id == models.Comment.article_id)
                 .where(models.Comment.version_id == version.id)
-                .group_by(models.Comment.article_id)
+                .group_by(models.Article.node_id)
             ).all()
         )
         total = sum(_counts_by_version(session, [r.version_id for r in rounds]).values())
         office = office_of(consultation)
         session.expunge_all()
-    views = [dataclasses.replace(view, comment_count=counts.get(row_id, 0)) for row_id, view in articles]
+    divisions, articles = _tree(load_draft(db, version.id))
+    views = [dataclasses.replace(view, comment_count=counts.get(view.id, 0)) for view in articles]
     current_open = open_round(rounds)
     return VersionView(
         slug,

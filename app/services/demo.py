@@ -12,7 +12,7 @@ import hashlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from app import models
 from app.db import Database, utcnow
@@ -22,7 +22,6 @@ from app.services.comments import CommentInput
 from app.services.dispositions import dispose
 from app.services.importing import import_file
 from app.services.rounds import set_note, set_office
-from app.services.search import index_comments
 from app.timeutil import today
 
 DATA = Path(models.__file__).resolve().parent / "data"
@@ -93,33 +92,24 @@ NOTES = {
 def _insert(
     db: Database, version_id: int, rows: list[tuple[str, str, str, str]], start: datetime
 ) -> list[int]:
-    ids = []
     with db.writing() as session:
         conn = session.connection()
+        stored = []
         for n, (target, content, kind, source) in enumerate(rows):
             at = start + timedelta(hours=6 * n + 1)
-            article_id, paragraph_id = comments._target_ids(conn, version_id, target)
-            clean = CommentInput(target, content, commenter_type=kind)
-            comment_id = conn.execute(
-                insert(models.Comment).returning(models.Comment.id),
-                {
-                    **vars(clean),
-                    "receipt": comments.new_receipt(at),
-                    "version_id": version_id,
-                    "article_id": article_id,
-                    "paragraph_id": paragraph_id,
-                    "content_hash": comments.content_hash(clean),
-                    "client_hash": hashlib.sha256(f"demo:{n}".encode()).hexdigest(),
-                    "created_at": at,
-                    "status": "received",
-                    "source": source,
-                    "source_detail": MARK,
-                    "received_on": at.date() if source != "online" else None,
-                },
-            ).scalar_one()
-            index_comments(conn, [(comment_id, content)])
-            ids.append(comment_id)
-    return ids
+            stored.append(
+                comments.comment_row(
+                    CommentInput(target, content, commenter_type=kind),
+                    version_id,
+                    comments.target_ids(conn, version_id, target),
+                    hashlib.sha256(f"demo:{n}".encode()).hexdigest(),
+                    at,
+                    source=source,
+                    source_detail=MARK,
+                    received_on=at.date() if source != "online" else None,
+                )
+            )
+        return comments.insert_comments(conn, stored)
 
 
 def seed_demo(db: Database, now: datetime | None = None) -> bool:

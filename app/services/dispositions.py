@@ -14,11 +14,10 @@ from app import models
 from app.db import Database, utcnow
 from app.services.auth import UserInfo
 from app.services.errors import ServiceError
-from app.services.review import DISPOSITIONS
+from versions.vocabulary import DISPOSITIONS, NO_REASON_NEEDED
 
 MAX_REASON = 2000
 MAX_SELECTION = 5000
-NO_REASON_NEEDED = ("adopted", "under_study")
 C, D = models.Comment.__table__, models.Disposition.__table__
 B = models.BulkAction.__table__
 SCOPES = ("selection", "filter", "cluster")

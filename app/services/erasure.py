@@ -43,10 +43,11 @@ from app.services import attachment_rows
 from app.services.comments import RECEIPT, CommentInput, content_hash, normalise_receipt
 from app.services.errors import ServiceError
 from app.services.throttle import Throttle
+from versions.vocabulary import PERSONAL_FIELDS
 
 GUESSES, GUESS_WINDOW = 3, 86400  # online attempts per client per comment per day
 MAX_FAILURES = 5  # failed online attempts on one comment after which every further one is logged
-ERASED_FIELDS = ("name", "organisation", "region", "contact", "client_hash")
+ERASED_FIELDS = (*PERSONAL_FIELDS, "client_hash")
 log = logging.getLogger(__name__)
 
 

@@ -10,27 +10,16 @@ from sqlalchemy import func, select
 
 from app import models
 from app.db import Database
-from app.services.comments import paragraph_label
 from app.services.consultations import version_view
-from app.services.review import DISPOSITIONS, version_ref
+from app.services.drafts import load_draft
+from app.services.review import version_ref
 from app.timeutil import closing_day, today
 from exporters.result import ExportResult
 from exporters.summary import SummaryComment, SummaryInput, SummaryOptions, SummaryTarget, write_summary
+from versions.vocabulary import DISPOSITIONS, paragraph_label
 
 C, D = models.Comment.__table__, models.Disposition.__table__
 ATT = models.Attachment.__table__
-
-
-def _item_lines(items: list[dict]) -> list[str]:
-    lines = []
-    for item in items:
-        lines.append(item["label"] + item["text"])
-        lines.extend(_item_lines(item.get("items", [])))
-    return lines
-
-
-def _paragraph_text(text: str, items: list[dict]) -> str:
-    return "\n".join(([text] if text else []) + _item_lines(items))
 
 
 def _summary_comment(r) -> SummaryComment:
@@ -47,7 +36,8 @@ def _summary_comment(r) -> SummaryComment:
         name=name,
         contact=contact,
         region=region,
-        # Without name, contact or organisation, the keyed hash of the sender's address tells commenters apart.
+        # Without name, contact or organisation, the keyed hash of the sender's address tells commenters
+        # apart.
         commenter="" if (name or contact or organisation or erased) else r.client_hash,
         disposition=DISPOSITIONS.get(r.disposition, r.disposition),
         reason=r.reason or "",
@@ -63,25 +53,26 @@ def summary_input(db: Database, slug: str, number: int | None = None) -> Summary
     """Version ``number`` (default the latest) of consultation ``slug`` with every comment and its latest
     answer, as exporter input. Raises ServiceError consultation_not_found / version_not_found."""
     view = version_view(db, slug, number)
-    headings = {d.node_id: f"{d.label}\u3000{d.title}".rstrip() for d in view.divisions}
-    targets: list[SummaryTarget] = []
-    for article in view.articles:
-        chapter = headings.get(article.chapter_id or "", "")
-        texts = [_paragraph_text(p.text, p.items) for p in article.paragraphs]
-        targets.append(SummaryTarget(article.id, article.label, chapter, "\n".join(texts)))
-        if len(article.paragraphs) > 1:
-            for position, (paragraph, text) in enumerate(
-                zip(article.paragraphs, texts, strict=True), start=1
-            ):
-                targets.append(
-                    SummaryTarget(paragraph.id, article.label + paragraph_label(position), chapter, text)
-                )
     with db.reading() as session:
         version_id = session.scalar(
             select(models.Version.id)
             .join(models.Consultation)
             .where(models.Consultation.slug == slug, models.Version.number == view.number)
         )
+    draft = load_draft(db, version_id)
+    headings = {d.id: f"{d.label}\u3000{d.title}".rstrip() for d in draft.divisions}
+    targets: list[SummaryTarget] = []
+    for article in draft.articles:
+        chapter = headings.get(article.chapter_id or "", "")
+        targets.append(SummaryTarget(article.id, article.label, chapter, article.text))
+        if len(article.paragraphs) > 1:
+            for position, paragraph in enumerate(article.paragraphs, start=1):
+                targets.append(
+                    SummaryTarget(
+                        paragraph.id, article.label + paragraph_label(position), chapter, paragraph.render()
+                    )
+                )
+    with db.reading() as session:
         latest = select(D.c.comment_id, func.max(D.c.id).label("last")).group_by(D.c.comment_id).subquery()
         files = (
             select(ATT.c.comment_id, func.count().label("attachment_count"))

@@ -26,7 +26,7 @@ EXPORTS = {"summary": "意见汇总表", "comparison": "条文对照表", "redli
 LARGE = 5000  # comments: a 意见汇总表 of more is written by a background job, not inside the request
 
 
-def _scratch(data_dir: Path) -> Path:
+def scratch_file(data_dir: Path) -> Path:
     folder = data_dir / "exports"
     folder.mkdir(mode=0o700, exist_ok=True)
     handle, name = tempfile.mkstemp(suffix=".docx", dir=folder)
@@ -45,14 +45,15 @@ def export(
 ) -> tuple[Path, str]:
     """Writes the Word export ``kind`` of version ``number`` (default the latest) into a temporary file
     under the data dir; returns (path, download name). ``changed_only``: the 条文对照表 holds only the
-    修改条文 (changed, added, deleted and moved articles), not 全部条文. ServiceError export_not_found for an unknown kind,
-    consultation_not_found / version_not_found, no_earlier_version when there is none to compare with."""
+    修改条文 (changed, added, deleted and moved articles), not 全部条文. ServiceError export_not_found for an
+    unknown kind, consultation_not_found / version_not_found, no_earlier_version when there is none to
+    compare with."""
     if kind not in EXPORTS:
         raise ServiceError("export_not_found")
     ref = version_ref(db, slug, number)
     if kind == "summary":
         data = summary_input(db, slug, ref.number)
-        path = _scratch(data_dir)
+        path = scratch_file(data_dir)
         write_summary(data, path, SummaryOptions(show_personal=personal))
         return path, f"{slug}-v{ref.number}-意见汇总表.docx"
     earlier = [n for n in ref.numbers if n < ref.number]
@@ -60,7 +61,7 @@ def export(
         raise ServiceError("no_earlier_version")
     old_ref = version_ref(db, slug, earlier[-1])
     old, new, alignment = aligned(db, old_ref.version_id, ref.version_id)
-    path = _scratch(data_dir)
+    path = scratch_file(data_dir)
     if kind == "comparison":
         notes = disposition_notes(db, slug, ref.number)
         # 说明 names the comments whose wording an article adopted: "采纳第12号意见" (issue 17).

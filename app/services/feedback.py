@@ -23,23 +23,15 @@ from app.db import Database, utcnow
 from app.services import themes
 from app.services.auth import UserInfo
 from app.services.errors import ServiceError
-from app.services.review import DISPOSITIONS, SOURCES
 from app.timeutil import closing_day, today
 from exporters.feedback import FeedbackInput
 from exporters.text import chinese_date
+from versions.numerals import to_chinese
+from versions.vocabulary import DISPOSITIONS, GENERAL, NAMED, SOURCES
 
 C, A, D = models.Comment.__table__, models.Article.__table__, models.Division.__table__
 F = models.FeedbackReport.__table__
-NAMED = ("adopted", "partly_adopted")  # dispositions whose commenters may be named
-GENERAL = "总体意见"
 MAX_BODY = 50000
-NUMERALS = "一二三四五六七八九十"
-
-
-def _numeral(n: int) -> str:
-    if n <= 10:
-        return NUMERALS[n - 1]
-    return ("" if n < 20 else NUMERALS[n // 10 - 1]) + "十" + (NUMERALS[n % 10 - 1] if n % 10 else "")
 
 
 def figures(db: Database, version_id: int, now: datetime | None = None) -> dict:
@@ -146,7 +138,7 @@ def draft_body(f: dict) -> str:
     for n, theme in enumerate(f["themes"], 1):
         handling = theme["handling"] or "正在研究。"
         lines.append(
-            f"（{_numeral(n)}）{theme['label']}。共{theme['comments']}条意见，{theme['commenters']}人提出。{handling}"
+            f"（{to_chinese(n)}）{theme['label']}。共{theme['comments']}条意见，{theme['commenters']}人提出。{handling}"
         )
     lines.append("三、意见采纳情况")
     answered = "，".join(f"{label}{n}条" for label, n in f["dispositions"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,9 +12,11 @@ from sqlalchemy import func, select
 
 from app import models
 from app.db import Database, utcnow
+from app.services.drafts import items_json, load_draft
 from app.services.errors import ServiceError
 from app.timeutil import period
-from versions import Draft, Item, parse_file
+from versions import Draft, parse_file
+from versions.labels import LABELS
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 
@@ -30,13 +32,6 @@ class ImportResult:
     created_consultation: bool
     articles: int
     warnings: tuple
-
-
-def _items_json(items: tuple[Item, ...]) -> list[dict]:
-    return [
-        {"id": i.id, "label": i.label, "text": i.text, "line": i.line, "items": _items_json(i.items)}
-        for i in items
-    ]
 
 
 def _store_tree(session, version: models.Version, draft: Draft) -> None:
@@ -74,7 +69,7 @@ def _store_tree(session, version: models.Version, draft: Draft) -> None:
                         node_id=p.id,
                         position=k,
                         text=p.text,
-                        items=json.dumps(_items_json(p.items), ensure_ascii=False),
+                        items=json.dumps(items_json(p.items), ensure_ascii=False),
                         line=p.line,
                     )
                     for k, p in enumerate(article.paragraphs)
@@ -185,8 +180,6 @@ def fingerprint(draft: Draft) -> tuple:
 
 def refuse_identical(db: Database, slug: str, draft: Draft) -> None:
     """IdenticalVersion when ``draft`` is word for word a version of consultation ``slug``."""
-    from app.services.compare import load_draft  # compare imports review; importing is imported early
-
     with db.reading() as session:
         versions = session.execute(
             select(models.Version.id, models.Version.number, models.Version.stage)
@@ -213,12 +206,12 @@ class UploadPreview:
     current_number: int
     summary: dict[str, int]
     pairs: tuple
+    labels: dict[str, str] = field(default_factory=lambda: {str(k): v for k, v in LABELS.items()})
 
 
 def preview(db: Database, slug: str, draft: Draft) -> UploadPreview | None:
     """``draft`` compared with the latest version of ``slug`` (None when there is none). IdenticalVersion
     when it is word for word one of its versions."""
-    from app.services.compare import load_draft
     from versions import align
 
     refuse_identical(db, slug, draft)

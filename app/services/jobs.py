@@ -359,7 +359,8 @@ class Queue:
                 self._tasks[name].schedule(delay=arranged + every - now)
 
     def drain(self) -> int:
-        """Runs, in this thread, every task on the queue now (tests and ``worker --burst``); returns how many."""
+        """Runs, in this thread, every task on the queue now (tests and ``worker --burst``); returns how
+        many."""
         storage = self.huey.storage
         blocking, storage.blocking = getattr(storage, "blocking", False), False  # an empty queue ends it
         count = 0

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from app import models
 from app.db import Database, utcnow
@@ -18,11 +18,8 @@ from app.services import comments
 from app.services.auth import UserInfo
 from app.services.comments import CommentInput
 from app.services.errors import ServiceError
-from app.services.review import SOURCES
-from app.services.search import index_comments
 from app.timeutil import today
-
-C = models.Comment.__table__
+from versions.vocabulary import SOURCES
 
 
 @dataclass(frozen=True)
@@ -96,27 +93,16 @@ def enter(
         conn = session.connection()
         if conn.scalar(select(models.Version.id).where(models.Version.id == version_id)) is None:
             raise ServiceError("version_not_found")
-        article_id, paragraph_id = comments._target_ids(conn, version_id, clean.target)
-        receipt = comments.new_receipt(now)
-        values = vars(clean)
-        comment_id = conn.execute(
-            insert(C).returning(C.c.id),
-            {
-                **values,
-                "receipt": receipt,
-                "version_id": version_id,
-                "article_id": article_id,
-                "paragraph_id": paragraph_id,
-                "content_hash": comments.content_hash(clean),
-                "client_hash": hashlib.sha256(f"offline:{user.id}".encode()).hexdigest(),
-                "created_at": now,
-                "status": "received",
-                "source": raw.source,
-                "source_detail": raw.source_detail.strip(),
-                "received_on": received,
-                "entered_by": user.id,
-            },
-        ).scalar_one()
-        index_comments(conn, [(comment_id, "\n".join([clean.content, *(f.text for f in files)]))])
-        comments.store_attachment_rows(conn, [(comment_id, files)], now)  # checked and stored by the caller
-    return receipt
+        row = comments.comment_row(
+            clean,
+            version_id,
+            comments.target_ids(conn, version_id, clean.target),
+            hashlib.sha256(f"offline:{user.id}".encode()).hexdigest(),
+            now,
+            source=raw.source,
+            source_detail=raw.source_detail.strip(),
+            received_on=received,
+            entered_by=user.id,
+        )
+        comments.insert_comments(conn, [row], [files])  # the files checked and stored by the caller
+    return str(row["receipt"])

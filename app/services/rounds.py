@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from app import models
 from app.db import Database, utcnow
 from app.services.errors import ServiceError
+from app.timeutil import period
 
 if TYPE_CHECKING:
     from app.services.consultations import Period
@@ -157,8 +158,6 @@ def publish(db: Database, slug: str, number: int, opens, closes, now: datetime |
     """Publishes the round being prepared ``number`` of ``slug`` (issue 17's working draft) for comments
     from ``opens`` to ``closes`` (Beijing dates, the closing day included); returns its version id.
     ServiceError version_not_found (no such round, or already published), period_invalid."""
-    from app.timeutil import period
-
     if closes < opens:
         raise ServiceError("period_invalid")
     now = now or utcnow()

@@ -3,8 +3,8 @@
 Chinese has no spaces between words, so a word index does not work; every 2-character substring of a
 comment (lower-cased, none spanning whitespace) is a row of ``comment_gram``. A query term of two or more
 characters needs only its rarest bigrams looked up; the candidates are then checked with LIKE, so the
-answer is exactly "contains the term". A one-character term falls back to LIKE alone (a scan). The text extracted from a comment's attachments
-is indexed with the comment and matched like its content.
+answer is exactly "contains the term". A one-character term falls back to LIKE alone (a scan). The text
+extracted from a comment's attachments is indexed with the comment and matched like its content.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def person_clause(query: str, comments, dialect: str = "sqlite") -> ColumnElemen
     """A WHERE clause for comments whose receipt number is ``query`` or ends with it (a caller reading
     out the last letters), or whose name, organisation, region or contact contains it; None when empty.
     Drafters only: the public never searches personal data."""
-    from app.services.comments import RECEIPT, normalise_receipt
+    from app.services.comments import RECEIPT, normalise_receipt  # comments imports this module
 
     text = unicodedata.normalize("NFKC", query or "").strip()[:MAX_TERM]
     if not text:

@@ -2,8 +2,9 @@
 app/services/themes.py, tested on planted corpora in tests/app/test_topics.py.
 
 1. Campaigns: comments whose normalised text is identical, or that the near-duplicate clusters put
-   together (MinHash, app/services/clusters.py, kept current as comments arrive), are one *voice*; the analysis sees each voice once, so a campaign of 10,000 copies weighs as one view
-   and its size is shown beside it.
+   together (MinHash, app/services/clusters.py, kept current as comments arrive), are one *voice*; the
+   analysis sees each voice once, so a campaign of 10,000 copies weighs as one view and its size is shown
+   beside it.
 2. Words: jieba, with a user dictionary of the draft's own terms (captions, chapter titles, quoted
    defined terms), stop words and one-character words dropped.
 3. TF-IDF (scikit-learn), then:
@@ -238,7 +239,8 @@ def _analyse(
     """Themes of the comments ``texts`` ({comment id: text}). ``terms`` go into jieba's user dictionary;
     ``kept`` maps the id of each theme people decided on to its comments: those comments stay in it, and
     new voices close to it (KEEP_SIMILARITY) join it. Up to ``agglomerative_max`` other voices are
-    grouped by agglomerative clustering alone; beyond, by NMF first. ``progress(fraction, what)`` is called as it goes."""
+    grouped by agglomerative clustering alone; beyond, by NMF first. ``progress(fraction, what)`` is called
+    as it goes."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     report = progress or (lambda _f, _w: None)

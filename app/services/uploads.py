@@ -126,8 +126,8 @@ def confirm(
     user_id: int | None = None,
 ) -> ImportResult:
     """Imports the upload ``token`` (staged for ``slug`` by ``user_id``) as the next version of ``slug``,
-    unpublished, and discards the kept file. UploadRefused upload_expired for a token staged elsewhere, by someone else, or
-    too long ago."""
+    unpublished, and discards the kept file. UploadRefused upload_expired for a token staged elsewhere, by
+    someone else, or too long ago."""
     path = _stored(data_dir, token, slug, user_id)
     draft = _parse(path.read_bytes(), path.name)
     result = import_draft(

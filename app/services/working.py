@@ -17,9 +17,9 @@ from sqlalchemy import delete, func, select
 
 from app import models
 from app.db import Database, utcnow
-from app.services.compare import load_draft
+from app.services.drafts import items_json, load_draft
 from app.services.errors import ServiceError
-from app.services.importing import _items_json, _store_tree
+from app.services.importing import _store_tree
 from versions import parse_text
 
 MAX_TEXT = 20000
@@ -224,7 +224,7 @@ def replace_article_text(session, article: models.Article, text: str) -> None:
             node_id=p.id,
             position=k,
             text=p.text,
-            items=json.dumps(_items_json(p.items), ensure_ascii=False),
+            items=json.dumps(items_json(p.items), ensure_ascii=False),
             line=article.line,
         )
         for k, p in enumerate(parsed.articles[0].paragraphs)
@@ -240,7 +240,8 @@ def save_article(db: Database, slug: str, node_id: str, text: str) -> None:
 
 
 def with_paragraph(session, article: models.Article, node_id: str, text: str) -> str:
-    """The article's text with paragraph ``node_id`` replaced by ``text``; ServiceError provision_not_found."""
+    """The article's text with paragraph ``node_id`` replaced by ``text``; ServiceError
+    provision_not_found."""
     paragraphs = session.scalars(select(P).where(P.article_id == article.id).order_by(P.position)).all()
     if node_id not in {p.node_id for p in paragraphs}:
         raise ServiceError("provision_not_found")

@@ -73,7 +73,8 @@ class CommentWriter:
         return await future
 
     def submit_sync(self, submission: Submission) -> Accepted:
-        """``submit`` from a thread that is not the event loop's (the tests' concurrent writers): waits for the receipt."""
+        """``submit`` from a thread that is not the event loop's (the tests' concurrent writers): waits for
+        the receipt."""
         future: concurrent.futures.Future = concurrent.futures.Future()
         self._queue.put(_Job(submission, lambda result: _settle(future, result)))
         return future.result()

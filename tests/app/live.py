@@ -88,16 +88,25 @@ def chromium_browser():
 
 
 @contextlib.contextmanager
+def server_with_users(data_dir: Path, password: str, accounts: dict[str, str]) -> Iterator[str]:
+    """``running_server`` on ``data_dir`` with the ``accounts`` (name → role) added, all with ``password``;
+    yields the base URL."""
+    with running_server(data_dir) as (base, env):
+        for name, role in accounts.items():
+            subprocess.run(
+                app_command("user", "add", name, "--role", role, "--password-stdin"),
+                input=password + "\n",
+                text=True,
+                check=True,
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+            )
+        yield base
+
+
+@contextlib.contextmanager
 def server_with_user(data_dir: Path, name: str, password: str, role: str = "drafter") -> Iterator[str]:
     """``running_server`` on ``data_dir`` with one account ``name`` of ``role`` added; yields the base URL."""
-    with running_server(data_dir) as (base, env):
-        subprocess.run(
-            app_command("user", "add", name, "--role", role, "--password-stdin"),
-            input=password + "\n",
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-        )
+    with server_with_users(data_dir, password, {name: role}) as base:
         yield base

@@ -22,10 +22,10 @@ from schemathesis.checks import (
 )
 
 from app.routes.admin_common import SESSION_COOKIE
-from app.services.review import DISPOSITIONS, SOURCES
 from app.web import create_app
 from tests.app.helpers import comments, log_in
 from tests.conftest import SLUG
+from versions.vocabulary import DISPOSITIONS, SOURCES
 
 CHECKS = [
     not_a_server_error,

@@ -3,12 +3,11 @@ the comments of 第十三条, answer one, compare the two demo versions and foll
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.app.live import CHROMIUM, ROOT, app_command, chromium_browser, running_server
+from tests.app.live import CHROMIUM, chromium_browser, server_with_user
 
 PASSWORD = "correct horse battery"
 pytestmark = [
@@ -20,16 +19,7 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """``draftreview serve`` on a fresh data dir (first start seeds the demo) with one drafter account."""
-    with running_server(tmp_path_factory.mktemp("data")) as (base, env):
-        subprocess.run(
-            app_command("user", "add", "drafter1", "--role", "drafter", "--password-stdin"),
-            input=PASSWORD + "\n",
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-        )
+    with server_with_user(tmp_path_factory.mktemp("data"), "drafter1", PASSWORD) as base:
         yield base
 
 

@@ -1,5 +1,5 @@
-"""A drafter downloads the Word 条文对照表 from the overview page, choosing 全部条文 or 修改条文 from a select,
-with JavaScript on (desktop) and off (phone), and the document holds exactly the articles chosen."""
+"""A drafter downloads the Word 条文对照表 from the overview page, choosing 全部条文 or 修改条文 from a
+select, with JavaScript on (desktop) and off (phone), and the document holds exactly the articles chosen."""
 
 from __future__ import annotations
 

@@ -7,7 +7,6 @@ the round and sees the comparison attribute the change to the comment."""
 from __future__ import annotations
 
 import re
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.app import attachment_files as files
-from tests.app.live import CHROMIUM, ROOT, app_command, chromium_browser, running_server
+from tests.app.live import CHROMIUM, chromium_browser, server_with_user
 
 PASSWORD = "correct horse battery"
 SLUG = "hlj-digital-economy"
@@ -36,17 +35,9 @@ def browser():
 
 @pytest.fixture
 def server(tmp_path_factory):
-    """A fresh ``draftreview serve`` (first start seeds the demo) with one administrator account (it publishes)."""
-    with running_server(tmp_path_factory.mktemp("data")) as (base, env):
-        subprocess.run(
-            app_command("user", "add", "drafter1", "--role", "admin", "--password-stdin"),
-            input=PASSWORD + "\n",
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-        )
+    """A fresh ``draftreview serve`` (first start seeds the demo) with one administrator account (it
+    publishes)."""
+    with server_with_user(tmp_path_factory.mktemp("data"), "drafter1", PASSWORD, role="admin") as base:
         yield base
 
 

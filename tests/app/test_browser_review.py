@@ -6,12 +6,11 @@ then holds is read from the server's own SQLite file."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.app.live import CHROMIUM, ROOT, app_command, chromium_browser, running_server
+from tests.app.live import CHROMIUM, ROOT, chromium_browser, server_with_users
 
 PASSWORD = "correct horse battery"
 SLUG = "hlj-digital-economy"
@@ -26,17 +25,7 @@ pytestmark = [
 def server(tmp_path_factory):
     """``draftreview serve`` on a fresh data dir with the demo and a drafter account; (base URL, data dir)."""
     data = tmp_path_factory.mktemp("data")
-    with running_server(data) as (base, env):
-        for name, role in (("drafter1", "drafter"), ("admin1", "admin")):
-            subprocess.run(
-                app_command("user", "add", name, "--role", role, "--password-stdin"),
-                input=PASSWORD + "\n",
-                text=True,
-                check=True,
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-            )
+    with server_with_users(data, PASSWORD, {"drafter1": "drafter", "admin1": "admin"}) as base:
         yield base, data
 
 

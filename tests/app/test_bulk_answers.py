@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from app.db import utcnow
-from app.services import dispositions, offline, review
+from app.services import comment_context, dispositions, offline, review, totals
 from app.services.auth import create_user
 from app.services.comments import CommentInput
 from app.services.demo import FIRST_ROUND
@@ -30,7 +30,7 @@ def everything(db) -> review.VersionRef:
 
 def values(db, ids: list[int]) -> list[tuple[str, str]]:
     return [
-        (r.disposition, review.comment_detail(db, r.id).saved_reason)
+        (r.disposition, comment_context.comment_detail(db, r.id).saved_reason)
         for r in review.rows_by_id(db, everything(db).scope(None), ids)
     ]
 
@@ -47,11 +47,11 @@ def test_lists_and_overview_cover_every_round_with_a_round_filter(demo):
     )
     assert review.list_comments(demo, ref.scope(None), review.Filters()).total == len(FIRST_ROUND) + 1
     assert review.list_comments(demo, ref.scope(2), review.Filters(round=2)).total == 1
-    stats = review.overview(demo, ref.scope(None), ref.version_id)
+    stats = totals.overview(demo, ref.scope(None), ref.version_id)
     assert (stats.total, stats.answered) == (len(FIRST_ROUND) + 1, 7)
     art13 = next(t for t in stats.by_article if t.key == "art-13")
     assert art13.count == 5  # four in the first round, one in the second
-    assert review.overview(demo, ref.scope(1)).total == len(FIRST_ROUND)
+    assert totals.overview(demo, ref.scope(1)).total == len(FIRST_ROUND)
 
 
 def test_bulk_answer_is_one_action_and_undo_restores_what_each_had(demo, drafter):
@@ -73,7 +73,7 @@ def test_bulk_answer_is_one_action_and_undo_restores_what_each_had(demo, drafter
     dispositions.dispose(demo, drafter, "adopted", "", comment_ids=[art26[0]])
     assert dispositions.undo(demo, drafter, ref.consultation_id, action.id) == 7
     assert values(demo, art26)[1:] == before[1:] and values(demo, art26)[0] == ("adopted", "")
-    history = review.comment_detail(demo, art26[1]).history
+    history = comment_context.comment_detail(demo, art26[1]).history
     assert [h.value for h in history][-2:] == ["not_adopted", ""]  # the history keeps every change
     with pytest.raises(ServiceError) as again:
         dispositions.undo(demo, drafter, ref.consultation_id, action.id)
@@ -146,9 +146,9 @@ def test_neighbours_follow_the_filtered_list(demo):
     ref = everything(demo)
     filters = review.Filters(article="art-26")
     ids = review.matching_ids(demo, ref.scope(None), filters)  # newest first
-    near = review.neighbours(demo, ref.scope(None), filters, ids[1])
+    near = comment_context.neighbours(demo, ref.scope(None), filters, ids[1])
     assert (near.previous, near.next) == (ids[0], ids[2])
-    open_ = [i for i in ids if review.comment_detail(demo, i).comment.disposition == ""]
+    open_ = [i for i in ids if comment_context.comment_detail(demo, i).comment.disposition == ""]
     assert near.next_open == next(i for i in open_ if i < ids[1])
 
 

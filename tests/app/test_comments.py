@@ -214,3 +214,20 @@ def test_upcoming_consultation_refuses_comments(client, seeded, sample_draft):
     assert response.status_code == 409
     assert "本次征求意见尚未开始，暂不接收意见。" in response.text
     assert comment_count(seeded) == 0
+
+
+def test_every_commenter_dataclass_declares_the_personal_fields():
+    """The personal fields are one list (versions.vocabulary): each dataclass carrying a commenter has them
+    all."""
+    import dataclasses
+
+    from app.routes.admin_api import OfflineIn
+    from app.routes.api import CommentIn, ReceiptOut
+    from app.services.comments import CommentInput, Receipt
+    from app.services.review import CommentRow
+    from exporters.summary import SummaryComment
+    from versions.vocabulary import PERSONAL_FIELDS
+
+    for cls in (CommentInput, Receipt, CommentRow, SummaryComment, CommentIn, ReceiptOut, OfflineIn):
+        fields = {f.name for f in dataclasses.fields(cls)}
+        assert set(PERSONAL_FIELDS) <= fields, cls.__name__

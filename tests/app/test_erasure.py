@@ -1,5 +1,5 @@
-"""Erasure of a commenter's personal data (个人信息保护法 第四十七条): the service, the page, the JSON API, the
-``draftreview erase`` command, the drafters' view and the 意见汇总表, on every database backend."""
+"""Erasure of a commenter's personal data (个人信息保护法 第四十七条): the service, the page, the JSON API,
+the ``draftreview erase`` command, the drafters' view and the 意见汇总表, on every database backend."""
 
 from __future__ import annotations
 
@@ -424,7 +424,8 @@ def cli_env(monkeypatch, tmp_path, database_url, seeded):
             ["--contact", "139 1234 5678"],
             "",
             0,
-            "已删除回执 {receipt} 的个人信息（姓名、单位、地区、联系方式、网络地址标识），意见内容和处理情况保留。",
+            "已删除回执 {receipt} 的个人信息（姓名、单位、地区、联系方式、网络地址标识），"
+            "意见内容和处理情况保留。",
             "",
         ),
         (["--contact", "-"], "13912345678\n", 0, "已删除回执 {receipt} 的个人信息", ""),

@@ -72,7 +72,7 @@ def long_article_draft(paragraphs: int) -> str:
     return "\n".join(lines)
 
 
-# --- item 3: zip bombs ----------------------------------------------------------------------------------------
+# --- item 3: zip bombs --------------------------------------------------------------------------------------
 
 
 def test_03_docx_part_inflating_past_the_budget_is_refused_while_inflating():
@@ -86,7 +86,7 @@ def test_03_docx_part_inflating_past_the_budget_is_refused_while_inflating():
     assert refused.value.code == "docx-bomb"
 
 
-# --- item 4: linear parsing -------------------------------------------------------------------------------------
+# --- item 4: linear parsing ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("lines", [2_000, 8_000])
@@ -104,7 +104,7 @@ def test_04_parser_work_is_linear_on_lines_without_sentence_ends(monkeypatch, li
     assert sum(examined) <= 300 * lines
 
 
-# --- item 5: articles with 110 paragraphs and more -----------------------------------------------------------------
+# --- item 5: articles with 110 paragraphs and more ----------------------------------------------------------
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ def test_05_an_article_with_120_paragraphs_serves_every_page(long_client, db):
     assert long_client.get("/admin/c/long/export/summary?version=1").status_code == 200
 
 
-# --- item 6: the password hash runs outside any transaction ----------------------------------------------------------
+# --- item 6: the password hash runs outside any transaction -------------------------------------------------
 
 
 def test_06_password_check_holds_no_write_lock(db, monkeypatch):
@@ -171,7 +171,7 @@ def test_06_password_check_holds_no_write_lock(db, monkeypatch):
     assert held == []
 
 
-# --- item 8: user names cannot be discovered; no one can lock an owner out --------------------------------------------
+# --- item 8: user names cannot be discovered; no one can lock an owner out ----------------------------------
 
 
 def test_08_real_and_unknown_names_get_the_same_answers_and_the_same_work(db, monkeypatch):
@@ -193,7 +193,7 @@ def test_08_real_and_unknown_names_get_the_same_answers_and_the_same_work(db, mo
     assert answers["nobody"] == ([("login_failed", 401, False)] * 5 + [("login_throttled", 429, True)] * 2, 5)
 
 
-# --- item 12: 500s with tracebacks --------------------------------------------------------------------------------------
+# --- item 12: 500s with tracebacks --------------------------------------------------------------------------
 
 
 HOSTILE_NUMBERING = (
@@ -272,7 +272,7 @@ def test_12_a_static_file_used_as_a_folder(client):
     assert (answer.status_code, "找不到该页面。" in answer.text) == (404, True)
 
 
-# --- item 13: NUL bytes anywhere in a .txt ---------------------------------------------------------------------------------
+# --- item 13: NUL bytes anywhere in a .txt ------------------------------------------------------------------
 
 
 def test_13_nul_bytes_after_the_first_4_kib_are_refused_before_any_write(db, tmp_path):
@@ -285,7 +285,7 @@ def test_13_nul_bytes_after_the_first_4_kib_are_refused_before_any_write(db, tmp
         assert session.scalar(select(models.Consultation.id)) is None
 
 
-# --- item 14: receipt look-ups are throttled ---------------------------------------------------------------------------
+# --- item 14: receipt look-ups are throttled ----------------------------------------------------------------
 
 
 def test_14_receipt_lookups_are_throttled_per_client(client):
@@ -300,7 +300,7 @@ def test_14_receipt_lookups_are_throttled_per_client(client):
     assert (page.status_code, "查询过于频繁。请于10分钟后再试。" in page.text) == (429, True)
 
 
-# --- items 15 and 16: no erased value left in the SQLite files; files private --------------------------------------
+# --- items 15 and 16: no erased value left in the SQLite files; files private -------------------------------
 
 
 def test_15_erased_contact_leaves_no_trace_in_the_database_or_its_wal(settings, seeded):
@@ -338,7 +338,7 @@ def test_16_database_files_are_created_private(tmp_path):
     assert files and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in files), files
 
 
-# --- item 17: no password printed ------------------------------------------------------------------------------------------
+# --- item 17: no password printed ---------------------------------------------------------------------------
 
 
 def test_17_database_password_is_never_printed():
@@ -348,7 +348,7 @@ def test_17_database_password_is_never_printed():
     assert shown == "postgresql+psycopg://app:***@db.example:5432/draftreview"
 
 
-# --- item 18: Retry-After tells the truth ------------------------------------------------------------------------------------
+# --- item 18: Retry-After tells the truth -------------------------------------------------------------------
 
 
 def test_18_comment_limit_says_when_a_slot_frees(client):
@@ -381,7 +381,7 @@ def test_18_trusted_addresses_have_no_per_client_limit(settings, seeded):
     assert answers == [201] * 8
 
 
-# --- item 20: staged uploads are bound and expire ----------------------------------------------------------------------------
+# --- item 20: staged uploads are bound and expire -----------------------------------------------------------
 
 
 def test_20_staged_upload_is_bound_to_its_consultation_and_drafter_and_expires(tmp_path, db):
@@ -402,7 +402,7 @@ def test_20_staged_upload_is_bound_to_its_consultation_and_drafter_and_expires(t
     assert list(folder.iterdir()) == []
 
 
-# --- item 21: parse reads with a bound -------------------------------------------------------------------------------------
+# --- item 21: parse reads with a bound ----------------------------------------------------------------------
 
 
 def _one_gigabyte() -> None:
@@ -425,7 +425,7 @@ def test_21_parse_dev_zero_stops_at_the_limit():
     )
 
 
-# --- the rows that need real servers --------------------------------------------------------------------------------------
+# --- the rows that need real servers ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,7 @@ LIMIT = 20  # the servers' comment limit in these tests
 pytestmark = pytest.mark.slow
 
 
-# --- real servers --------------------------------------------------------------------------------------------------
+# --- real servers -------------------------------------------------------------------------------------------
 
 
 @contextlib.contextmanager
@@ -153,7 +153,7 @@ def count_comments(url: str, prefix: str) -> int:
         db.dispose()
 
 
-# --- items 1, 7, 2, 10: three processes on PostgreSQL ---------------------------------------------------------------------
+# --- items 1, 7, 2, 10: three processes on PostgreSQL -------------------------------------------------------
 
 
 @needs_pg
@@ -262,7 +262,7 @@ def test_02_forwarded_for_is_believed_from_a_named_proxy(tmp_path):
     assert direct == [201] * LIMIT + [429] * 5  # a client that is not the proxy cannot pretend to be many
 
 
-# --- item 11: kill -9 during the first start's seeding -------------------------------------------------------------------
+# --- item 11: kill -9 during the first start's seeding ------------------------------------------------------
 
 
 def _seeding_state(url: str) -> tuple[bool, bool]:
@@ -314,7 +314,7 @@ def test_11_kill_9_during_first_start_seeding_is_completed_by_the_next_start(tmp
     assert (versions, demo, marked is not None) == (2, len(FIRST_ROUND), True)
 
 
-# --- item 22: a data folder that cannot be written ------------------------------------------------------------------------
+# --- item 22: a data folder that cannot be written ----------------------------------------------------------
 
 
 @contextlib.contextmanager

@@ -56,7 +56,8 @@ def test_comment_gram_rebuild_keeps_rows(settings, sample_draft):
 
 
 def _rebuild_and_back(db: Database, sample_draft, settings) -> None:
-    # Rows are written with today's models (at head), then the table goes back to 0003's layout and forward again.
+    # Rows are written with today's models (at head), then the table goes back to 0003's layout and forward
+    # again.
     _migrate(db, "head")
     start = today(utcnow())
     version_id = import_draft(

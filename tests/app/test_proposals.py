@@ -58,7 +58,8 @@ def test_a_paragraph_proposal_is_stored_and_shown_as_a_diff(client, seeded, htmx
     page = client.get(f"/receipt/{stored.receipt}").text
     assert "建议修改后的条文" in page
     assert (
-        '<div class="diff"><span>建设工程移动通信基础设施建设标准，由省通信管理</span><del>主管部门</del><ins>局</ins>'
+        '<div class="diff"><span>建设工程移动通信基础设施建设标准，由省通信管理</span>'
+        "<del>主管部门</del><ins>局</ins>"
         "<span>会同省住房和城乡建设主管部门及有关单位制定。</span></div>"
     ) in page
 

@@ -5,7 +5,6 @@ CSP holding in a real browser (no violation reported while a reader and a drafte
 from __future__ import annotations
 
 import re
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from sqlalchemy import select
 
 from app import models
 from tests.app.helpers import PASSWORD, log_in
-from tests.app.live import CHROMIUM, ROOT, app_command, chromium_browser, running_server
+from tests.app.live import CHROMIUM, ROOT, chromium_browser, server_with_user
 
 SLUG = "hlj-digital-economy"
 HEADERS = {
@@ -286,16 +285,7 @@ document.addEventListener("securitypolicyviolation",
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 def test_no_csp_violation_while_reading_commenting_and_reviewing(tmp_path):
-    with running_server(tmp_path) as (base, env), chromium_browser() as browser:
-        subprocess.run(
-            app_command("user", "add", "drafter1", "--password-stdin"),
-            input=PASSWORD + "\n",
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-        )
+    with server_with_user(tmp_path, "drafter1", PASSWORD) as base, chromium_browser() as browser:
         page = browser.new_page()
         page.add_init_script(VIOLATIONS)
         seen: list[str] = []

@@ -7,7 +7,10 @@ from versions import parse_text
 from versions.align import align
 
 OLD = "某某条例\n\n第一条 为了规范管理，制定本条例。\n\n第二条 依照食品卫生法执行。\n\n第三条 附则。\n"
-NEW = "某某条例\n\n第一条 为了规范管理，制定本条例。\n\n第二条 新增<script>alert(1)</script>条文。\n\n第三条 依照食品安全法执行。\n"
+NEW = (
+    "某某条例\n\n第一条 为了规范管理，制定本条例。\n\n第二条 新增<script>alert(1)</script>条文。\n\n"
+    "第三条 依照食品安全法执行。\n"
+)
 
 
 def page():

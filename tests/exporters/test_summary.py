@@ -1,4 +1,5 @@
-"""意见汇总表: the generated .docx reopened with python-docx; rows, order, clusters, masking, escaping, fonts."""
+"""意见汇总表: the generated .docx reopened with python-docx; rows, order, clusters, masking, escaping,
+fonts."""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from exporters.text import Cleaner, chinese_date, escape, excerpt, mask_contact, mask_name
+from exporters.text import Cleaner, chinese_date, escape, excerpt
+from versions.vocabulary import mask_contact, mask_name
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,8 @@ ARTICLES = {
 
 
 def draft(*articles, chapters=None):
-    """A draft from article texts in order; ``chapters`` maps an index to a chapter heading placed before it."""
+    """A draft from article texts in order; ``chapters`` maps an index to a chapter heading placed before
+    it."""
     lines = []
     for index, text in enumerate(articles, 1):
         if chapters and index in chapters:
@@ -72,7 +73,8 @@ def test_deletion_is_placed_where_it_stood():
 
 
 def test_a_far_move_does_not_drag_a_deletion_along():
-    # 第二条 moves to the end and 第四条 is deleted: the deletion stays between 第三条 and 第五条, where it stood.
+    # 第二条 moves to the end and 第四条 is deleted: the deletion stays between 第三条 and 第五条, where it
+    # stood.
     old = draft(*ARTICLES.values())
     new = draft(ARTICLES[1], ARTICLES[3], ARTICLES[5], ARTICLES[6], ARTICLES[2])
     assert rows(align(old, new)) == [

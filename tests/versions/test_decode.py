@@ -8,7 +8,10 @@ from docx import Document
 
 from versions import ParseError, parse_bytes
 
-DRAFT = "某某条例（征求意见稿）\n\n第一章 总则\n\n第一条【目的】为了规范管理，制定本条例。\n\n第二条 本条例自公布之日起施行。\n"
+DRAFT = (
+    "某某条例（征求意见稿）\n\n第一章 总则\n\n第一条【目的】为了规范管理，制定本条例。\n\n"
+    "第二条 本条例自公布之日起施行。\n"
+)
 
 
 @pytest.mark.parametrize(
