@@ -1,6 +1,7 @@
 """Comment ingest benchmark: the real server under 32 concurrent clients, next to a trivial GET.
 
     uv run python bench/ingest.py [--seconds 10] [--connections 32] [--database-url URL [--workers N]]
+        [--clients N]
 
 Starts ``draftreview serve`` (uvicorn, embedded SQLite in WAL mode, fresh temp data dir; or, with
 ``--database-url``, PostgreSQL in a schema of its own, dropped afterwards, served by ``--workers`` app
@@ -10,7 +11,10 @@ refuses with 422 (the request path without database work); ``POST /api/v1/consul
 with every body different, so none is a duplicate. Prints requests/s, p50/p99 and errors of each, the
 ratios to the GET and the comment POST's ratio to the refused one (the issue's goal: at least 0.8), and
 finally checks that every receipt acknowledged with 201 is in the database. The per-client comment limit
-is switched off for the run (DRAFTREVIEW_COMMENT_LIMIT=0): every request comes from one address.
+is switched off for the run (DRAFTREVIEW_COMMENT_LIMIT=0): every request comes from one address, unless
+``--clients N`` has the comments claim N addresses through ``X-Forwarded-For`` (the server believing
+127.0.0.1 as its proxy): on PostgreSQL the comments of one client take turns under its advisory lock,
+so several app processes only help when the comments come from several clients, as they do.
 """
 
 from __future__ import annotations
@@ -47,8 +51,12 @@ function request()
   counter = counter + 1
   local body = string.format(
     '{"target":"art-13-p2","content":"压测意见 %d-%d：建议明确责任主体。"}', id, counter)
-  return wrk.format(
-    "POST", "/api/v1/consultations/SLUG/comments", {["Content-Type"] = "application/json"}, body)
+  local headers = {["Content-Type"] = "application/json"}
+  if CLIENTS > 1 then  -- as a reverse proxy would name them (the server believes 127.0.0.1's header)
+    local n = (id * 7919 + counter) % CLIENTS
+    headers["X-Forwarded-For"] = string.format("10.%d.%d.1", math.floor(n / 256) % 256, n % 256)
+  end
+  return wrk.format("POST", "/api/v1/consultations/SLUG/comments", headers, body)
 end
 function response(status, headers, body)
   if status == 201 then
@@ -168,12 +176,22 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--database-url", default="", help="PostgreSQL (default: the embedded SQLite)")
     parser.add_argument("--workers", type=int, default=1, help="app processes (serve --workers; PostgreSQL)")
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=1,
+        help="distinct client addresses the comments claim through X-Forwarded-For (default 1: all from one)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
     work = Path(tempfile.mkdtemp(prefix="draftreview-bench-"))
     backend = "PostgreSQL" if args.database_url else "SQLite"
-    print(f"{backend}, {args.workers} app process(es), load average before: {load_average()}", flush=True)
+    print(
+        f"{backend}, {args.workers} app process(es), {args.clients} client address(es), "
+        f"load average before: {load_average()}",
+        flush=True,
+    )
     with database(args, work) as (url, stored_receipts):
         port = free_port()
         env = {**os.environ, "DRAFTREVIEW_DATA_DIR": str(work / "data"), "DRAFTREVIEW_COMMENT_LIMIT": "0"}
@@ -182,7 +200,9 @@ def main() -> int:
             env["DATABASE_URL"] = url
         command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
         server = subprocess.Popen(
-            command + (["--workers", str(args.workers)] if args.workers > 1 else []),
+            command
+            + (["--workers", str(args.workers)] if args.workers > 1 else [])
+            + (["--forwarded-allow-ips", "127.0.0.1"] if args.clients > 1 else []),
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -192,7 +212,7 @@ def main() -> int:
             base = f"http://127.0.0.1:{port}"
             wait_ready(base + "/healthz", seconds=180)
             script = work / "post.lua"
-            script.write_text(LUA)
+            script.write_text(LUA.replace("CLIENTS", str(args.clients)))
             refused_script = work / "refused.lua"
             refused_script.write_text(REFUSED)
             get = wrk(base + "/healthz", args.seconds, args.connections, None, work)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,7 +41,10 @@ THRESHOLD = 0.6
 NUM_PERM = 128
 SHINGLE = 3
 BANDS = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM).hashranges
-CATCH_UP_BATCH = 64  # comments per transaction: short, so the comment writer never waits long
+CATCH_UP_BATCH = 64  # comments looked at per transaction
+# A catch-up transaction ends once it has indexed for this long: on SQLite it holds the one write lock, so
+# the comment writer waits at most about this (64 comments at ~18 ms each under load held it for a second).
+CATCH_UP_BUDGET = 0.05
 REBUILD_BELOW = 2000  # an unindexed version with more comments than this is rebuilt, not caught up
 _LOCK = 7200119  # PostgreSQL advisory lock: one index writer at a time across processes
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -242,11 +246,17 @@ def _join(conn: Connection, version_id: int, comment_id: int, key: int, componen
     conn.execute(update(C).where(members).values(cluster_id=representative))
 
 
-def index_comments(conn: Connection, rows: Sequence[tuple[int, int, str]]) -> None:
+def index_comments(
+    conn: Connection, rows: Sequence[tuple[int, int, str]], budget: float | None = None
+) -> int:
     """Adds (id, version id, content) comments, oldest first, to the index and to their clusters, inside
-    the caller's transaction (which holds the index lock)."""
+    the caller's transaction (which holds the index lock); with a ``budget`` (seconds), stops after the
+    comment that exhausts it. Returns how many were indexed (the first ones of ``rows``)."""
     hashed = signatures([content for _, _, content in rows])
-    for (comment_id, version_id, content), signature in zip(rows, hashed, strict=True):
+    began = time.monotonic()
+    for done, ((comment_id, version_id, content), signature) in enumerate(zip(rows, hashed, strict=True)):
+        if budget is not None and done and time.monotonic() - began > budget:
+            return done
         # A cluster id left from before the index (or set through a stale one) is recomputed here.
         conn.execute(
             update(C).where(C.c.id == comment_id, C.c.cluster_id.is_not(None)).values(cluster_id=None)
@@ -276,6 +286,7 @@ def index_comments(conn: Connection, rows: Sequence[tuple[int, int, str]]) -> No
             insert(M).values(comment_id=comment_id, version_id=version_id, text_key=key, signature=stored)
         )
         _join(conn, version_id, comment_id, key, components)
+    return len(rows)
 
 
 def _pending(conn: Connection, limit: int, everything: bool, after: int = 0) -> list[tuple[int, int, str]]:
@@ -316,14 +327,13 @@ def catch_up(db: Database, *, everything: bool = False, batch: int = CATCH_UP_BA
                 return done
             rows = _pending(conn, batch, everything, after)
             large = _unindexed_versions(conn, rows)
-            if not large:
-                index_comments(conn, rows)
+            indexed = 0 if large else index_comments(conn, rows, CATCH_UP_BUDGET)
         for version_id in large:
             rebuild_version(db, version_id)
         if not rows:
             return done
-        if not large:  # after a rebuild the same ids are looked at again: those stored meanwhile are pending
-            done, after = done + len(rows), rows[-1][0]
+        if indexed:  # after a rebuild the same ids are looked at again: those stored meanwhile are pending
+            done, after = done + indexed, rows[indexed - 1][0]
 
 
 def rebuild_version(db: Database, version_id: int, progress=None) -> ClusterResult:
