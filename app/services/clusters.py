@@ -316,11 +316,15 @@ def _unindexed_versions(conn: Connection, rows: Sequence[tuple[int, int, str]]) 
 
 
 @jobs.register_task("clusters.catch_up")
-def catch_up(db: Database, *, everything: bool = False, batch: int = CATCH_UP_BATCH) -> int:
-    """Indexes every comment not yet in the index, in short transactions; returns how many. Returns
-    early, doing nothing, while another process holds the index lock (it will do the work)."""
+def catch_up(
+    db: Database, *, everything: bool = False, batch: int = CATCH_UP_BATCH, pause: float = 1.0
+) -> int:
+    """Indexes every comment not yet in the index, in short transactions, each followed by a pause of
+    ``pause`` times its length; returns how many. Returns early, doing nothing, while another process
+    holds the index lock (it will do the work)."""
     done, after = 0, 0
     while True:
+        began = time.monotonic()
         with db.writing() as session:
             conn = session.connection()
             if not _lock(conn, wait=False):
@@ -334,6 +338,9 @@ def catch_up(db: Database, *, everything: bool = False, batch: int = CATCH_UP_BA
             return done
         if indexed:  # after a rebuild the same ids are looked at again: those stored meanwhile are pending
             done, after = done + indexed, rows[indexed - 1][0]
+        # As long again before the next transaction: at most half of the time (and of the GIL, in the app's
+        # process) goes to the index, so a flood of comments is stored first and indexed seconds later.
+        time.sleep(pause * (time.monotonic() - began))
 
 
 def rebuild_version(db: Database, version_id: int, progress=None) -> ClusterResult:
