@@ -315,15 +315,32 @@ def _unindexed_versions(conn: Connection, rows: Sequence[tuple[int, int, str]]) 
     return found
 
 
+TASK_SECONDS = 10.0  # one run of the task: a stopping app waits at most about this for it
+
+
 @jobs.register_task("clusters.catch_up")
+def catch_up_task(db: Database) -> None:
+    """The task the writer nudges and the minute runs: ``catch_up`` for at most TASK_SECONDS (a graceful
+    stop waits for a running task), nudging itself when it ran out of time with comments left."""
+    deadline = time.monotonic() + TASK_SECONDS
+    catch_up(db, deadline=deadline)
+    if time.monotonic() >= deadline:
+        jobs.nudge(db, "clusters.catch_up")
+
+
 def catch_up(
-    db: Database, *, everything: bool = False, batch: int = CATCH_UP_BATCH, pause: float = 1.0
+    db: Database,
+    *,
+    everything: bool = False,
+    batch: int = CATCH_UP_BATCH,
+    pause: float = 1.0,
+    deadline: float | None = None,
 ) -> int:
-    """Indexes every comment not yet in the index, in short transactions, each followed by a pause of
-    ``pause`` times its length; returns how many. Returns early, doing nothing, while another process
-    holds the index lock (it will do the work)."""
+    """Indexes every comment not yet in the index (or those it reaches before the monotonic ``deadline``),
+    in short transactions, each followed by a pause of ``pause`` times its length; returns how many.
+    Returns early, doing nothing, while another process holds the index lock (it will do the work)."""
     done, after = 0, 0
-    while True:
+    while deadline is None or time.monotonic() < deadline:
         began = time.monotonic()
         with db.writing() as session:
             conn = session.connection()
@@ -341,6 +358,7 @@ def catch_up(
         # As long again before the next transaction: at most half of the time (and of the GIL, in the app's
         # process) goes to the index, so a flood of comments is stored first and indexed seconds later.
         time.sleep(pause * (time.monotonic() - began))
+    return done
 
 
 def rebuild_version(db: Database, version_id: int, progress=None) -> ClusterResult:
