@@ -202,6 +202,7 @@ def main() -> int:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--maintenance", type=int, default=2000, help="comments stored after the load")
+    parser.add_argument("--seed", type=int, default=9, help="of the comments stored after the load")
     parser.add_argument("--existing", type=Path, help="the folder of a previous SQLite run: no new load")
     parser.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated, of {','.join(PHASES)}")
     args = parser.parse_args()
@@ -274,7 +275,8 @@ def phases(args, db, url: str, folder: Path, refs) -> int:
                 flush=True,
             )
     if "maintenance" in args.phases:
-        load(db, largest.version_id, args.maintenance, seed=9)
+        # Another --seed on each rerun with --existing: the same seed stores copies of the same texts again.
+        load(db, largest.version_id, args.maintenance, seed=args.seed)
         began = time.perf_counter()
         done = clusters.catch_up(db, everything=True, pause=0)  # the indexing itself, without the pauses
         spent = time.perf_counter() - began
