@@ -124,13 +124,17 @@ def _refused_page(request: Request, error: ServiceError) -> Template:
 def _upload_too_large(request: Request, error: HTTPException) -> Template:
     """The upload form again for a body Litestar refused (413: over the upload limit)."""
     code = "upload_too_large" if error.status_code == 413 else "invalid_request"
-    return upload_page(request, request.path_params["slug"], ServiceError(code), error.status_code)
+    # Exception handlers get no injected dependencies: the database comes from the app's state.
+    db = provide_db(request.app.state)
+    return upload_page(request, db, request.path_params["slug"], ServiceError(code), error.status_code)
 
 
 def _upload_screened(request: Request, error: ServiceError) -> Template:
     """The upload form again for a body app.security refused before the handler ran."""
     refusal = ServiceError("upload_too_large") if error.code == "request_too_large" else error
-    return upload_page(request, request.path_params["slug"], refusal, refusal.status)
+    return upload_page(
+        request, provide_db(request.app.state), request.path_params["slug"], refusal, refusal.status
+    )
 
 
 def _not_found(request: Request, error: NotFoundException) -> Response | Template:

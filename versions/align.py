@@ -105,6 +105,15 @@ def matching_text(article: Article) -> str:
     return REFERENCE.sub("第#条", normalise(article.text))
 
 
+def matching_texts(articles: tuple[Article, ...]) -> list[str]:
+    """``matching_text`` of every article, normalised and masked in one pass over the whole draft (NFKC
+    composes nothing across the NUL between two articles, and no reference spans it)."""
+    texts = [a.text for a in articles]
+    if any("\0" in text for text in texts):
+        return [matching_text(a) for a in articles]
+    return REFERENCE.sub("第#条", normalise("\0".join(texts))).split("\0") if texts else []
+
+
 def align(old: Draft, new: Draft) -> Alignment:
     """Reads two versions; returns their article-by-article alignment and the references to check."""
     from versions.pairs import build_pairs
@@ -127,8 +136,8 @@ class Matcher:
 
     def __init__(self, old: tuple[Article, ...], new: tuple[Article, ...]) -> None:
         self.old, self.new = old, new
-        self.old_text = [matching_text(a) for a in old]
-        self.new_text = [matching_text(a) for a in new]
+        self.old_text = matching_texts(old)
+        self.new_text = matching_texts(new)
         self.new_for_old: dict[int, int] = {}
         self.old_for_new: dict[int, int] = {}
         self.score: dict[tuple[int, int], float] = {}

@@ -21,7 +21,7 @@ from typing import Any, Final, Literal
 
 import fast_diff_match_patch as fdmp
 
-from versions.words import ATOMIC, aligned, boundaries, junctions_safe, snap, terms
+from versions.words import ATOMIC, aligned, boundaries, junctions_safe, snap, terms, words
 
 Op = Literal["equal", "insert", "delete"]
 EQUAL: Final = "equal"
@@ -40,6 +40,11 @@ TOKEN = ATOMIC
 PRIVATE_USE = 0xE000  # the BMP private use area (the C++ diff splits characters beyond the BMP)
 PRIVATE_USE_SIZE = 0x1900
 PRIVATE_CHARS = re.compile("[\ue000-\uf8ff]")
+# A replaced run this long on both sides (a rewritten clause, or changes folded together) is looked into
+# word by word: shared whole words at least REFINE_EQUAL characters long, or holding a clause end, stay
+# equal text between smaller changes; shorter shared words stay inside the change, as folding left them.
+REFINE_SIDE = 8
+REFINE_EQUAL = 4
 
 
 def diff(old: str, new: str) -> list[Segment]:
@@ -51,13 +56,15 @@ def diff(old: str, new: str) -> list[Segment]:
     encoded_old, encoded_new, tokens = _encode(old, new)
     raw = fdmp.diff(encoded_old, encoded_new, timelimit=0, cleanup="No", counts_only=False)
     # The C++ diff sometimes reports an empty insertion; it says nothing, so it goes.
-    raw = [
-        (op, "".join(tokens.get(char, char) for char in text) if tokens else text) for op, text in raw if text
-    ]
+    if tokens:
+        decode = lambda match: tokens[match.group(0)]  # noqa: E731
+        raw = [(op, PRIVATE_CHARS.sub(decode, text)) for op, text in raw if text]
+    else:
+        raw = [(op, text) for op, text in raw if text]
     parts = _snap(_slide(_clusters(raw), keep), keep, old, new)
-    if len(parts) <= 3:
-        return _flatten(parts)  # one change between a common prefix and suffix: nothing to absorb
-    return _flatten(_absorb(parts))
+    if len(parts) > 3:
+        parts = _absorb(parts)  # (one change between a common prefix and suffix: nothing to absorb)
+    return _flatten(_refine(parts, keep))
 
 
 def _encode(old: str, new: str) -> tuple[str, str, dict[str, str]]:
@@ -237,6 +244,50 @@ def _absorbable(before: list, equal: str, after: list) -> bool:
     if any(text and text[-1] in SEPARATORS for text in before):
         return False
     return not any(text and text[0] in SEPARATORS for text in after)
+
+
+def _refine(parts: list[_Part], keep: frozenset[str]) -> list[_Part]:
+    """Splits every long replaced run at the whole words both its sides share (see REFINE_SIDE)."""
+    refined: list[_Part] = [parts[0]]
+    for index in range(1, len(parts) - 1, 2):
+        change = parts[index]
+        if min(len(change[0]), len(change[1])) >= REFINE_SIDE:
+            refined.extend(_shared_words(change[0], change[1], keep))
+        else:
+            refined.append(change)
+        refined.append(parts[index + 1])
+    return refined
+
+
+def _shared_words(old: str, new: str, keep: frozenset[str]) -> list[_Part]:
+    """The replaced run ``old`` → ``new`` as changes alternating with the shared words worth showing as
+    equal (starts and ends with a change, either side of which may be empty); ``[[old, new]]`` when none."""
+    old_words, new_words = words(old, keep), words(new, keep)
+    codes: dict[str, str] = {}
+    for word in (*old_words, *new_words):
+        codes.setdefault(word, chr(PRIVATE_USE + len(codes) % PRIVATE_USE_SIZE))
+    if len(codes) > PRIVATE_USE_SIZE:
+        return [[old, new]]
+    encoded = ("".join(codes[w] for w in old_words), "".join(codes[w] for w in new_words))
+    raw = fdmp.diff(*encoded, timelimit=0, cleanup="No", counts_only=True)
+    pieces: list[_Part] = [["", ""]]
+    at_old = at_new = 0
+    for op, count in raw:
+        if op == "-":
+            pieces[-1][0] += "".join(old_words[at_old : at_old + count])
+            at_old += count
+        elif op == "+":
+            pieces[-1][1] += "".join(new_words[at_new : at_new + count])
+            at_new += count
+        else:
+            shared = "".join(old_words[at_old : at_old + count])
+            at_old, at_new = at_old + count, at_new + count
+            if len(shared) >= REFINE_EQUAL or any(char in SEPARATORS for char in shared):
+                pieces.extend((shared, ["", ""]))
+            else:
+                pieces[-1][0] += shared
+                pieces[-1][1] += shared
+    return pieces if len(pieces) > 1 else [[old, new]]
 
 
 def _flatten(parts: list[_Part]) -> list[Segment]:

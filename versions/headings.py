@@ -7,6 +7,7 @@ single ``Line`` (or the whole list once) and returns plain values; ``parser`` bu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -57,6 +58,7 @@ OPENERS = (
     "违反",
 )
 SPACE = ("", " ", "\t", "\u3000")
+ORDINARY = re.compile("[\u4e00-\u9fff!-~]*")  # characters that are their own matching copy
 
 
 @dataclass(frozen=True)
@@ -141,19 +143,20 @@ class SeamStats:
     the same on the document and on the tree rendered back to text.
     """
 
-    def __init__(self, lines: tuple[Line, ...]) -> None:
+    def __init__(self, lines: tuple[Line, ...], heading: Callable = article_heading) -> None:
+        """Reads every line; ``heading`` is ``article_heading`` or a cached copy of it (the parser's)."""
         self.openings: dict[str, int] = {}
         previous_ends, started, expected = True, False, 1
         for line in lines:
             if division_heading(line):
                 previous_ends = True
                 continue
-            heading = article_heading(line, expected)
-            if heading:
-                started, expected = True, heading.number + 1
-                if heading.body:
-                    self._count(normalise(heading.body)[:1])
-                previous_ends = not heading.body or ends_sentence(heading.body)
+            found = heading(line, expected)
+            if found:
+                started, expected = True, found.number + 1
+                if found.body:
+                    self._count(normalise(found.body)[:1])
+                previous_ends = not found.body or ends_sentence(found.body)
                 continue
             if not started:
                 continue
@@ -175,6 +178,10 @@ class SeamStats:
 
 def original_prefix(text: str, norm_length: int) -> str:
     """The shortest prefix of ``text`` whose matching copy is ``norm_length`` characters long."""
+    head = text[:norm_length]
+    if len(head) == norm_length and ORDINARY.fullmatch(head):
+        return head  # Han letters and ASCII only (the usual case): each counts one, as below
+
     consumed = 0
     for index, char in enumerate(text):
         if consumed >= norm_length:

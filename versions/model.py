@@ -8,10 +8,38 @@ re-parses: ``art-13``, ``art-13-p2`` (第二款), ``art-83-p1-i3`` (第一款第
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Generic, Literal, TypeVar, overload
 
 DivisionKind = Literal["编", "分编", "章", "节"]
+T = TypeVar("T")
+
+
+class once(Generic[T]):
+    """A property computed on first read and kept in the instance's ``__dict__`` (outside the dataclass
+    fields, so equality and the frozen contract are untouched). functools.cached_property does the same
+    but takes a lock on every first read in Python 3.11, which costs more than rendering a paragraph."""
+
+    def __init__(self, function: Callable[[Any], T]) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> once[T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> T | once[T]:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
 
 
 @dataclass(frozen=True)
@@ -35,6 +63,12 @@ class Item:
 
     def render(self) -> str:
         """The item as lines: its label and text, then its sub-items."""
+        return self.rendered
+
+    # Rendered once: alignment, references and the diff all read it many times. The cache lives in the
+    # instance's __dict__, outside the dataclass fields, so equality and the frozen contract are untouched.
+    @once
+    def rendered(self) -> str:
         lines = [self.label + self.text]
         lines.extend(sub.render() for sub in self.items)
         return "\n".join(lines)
@@ -51,6 +85,12 @@ class Paragraph:
 
     def render(self) -> str:
         """The paragraph as lines: its text, then each item on its own line."""
+        return self.rendered
+
+    @once
+    def rendered(self) -> str:
+        if not self.items:
+            return self.text
         lines = [self.text] if self.text else []
         lines.extend(item.render() for item in self.items)
         return "\n".join(lines)
@@ -98,12 +138,13 @@ class Article:
     chapter_id: str | None = None
     section_id: str | None = None
 
-    @property
+    @once
     def text(self) -> str:
-        """Full text: paragraphs joined by newlines, items included, label and caption excluded."""
+        """Full text: paragraphs joined by newlines, items included, label and caption excluded (computed
+        once)."""
         return "\n".join(p.render() for p in self.paragraphs)
 
-    @property
+    @once
     def key(self) -> tuple[int, int]:
         """Sort key in numbering order (第二十条之一 after 第二十条)."""
         return (self.number, self.sub)

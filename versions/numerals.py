@@ -24,12 +24,17 @@ NUMERAL_CHARS = "".join(DIGITS) + "".join(UNITS) + "0123456789０１２３４５
 _DIGIT_NAMES = "零一二三四五六七八九"
 
 
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+@lru_cache(maxsize=4096)
 def to_int(numeral: str) -> int:
-    """Reads 一百零一, 二十, 十三, 101 or １０１; raises ValueError on anything else."""
+    """Reads 一百零一, 二十, 十三, 101 or １０１; raises ValueError on anything else. Cached: a draft
+    repeats the same few hundred numerals in its labels and citations."""
     numeral = numeral.strip()
     if not numeral:
         raise ValueError("empty numeral")
-    ascii_digits = numeral.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    ascii_digits = numeral.translate(FULL_WIDTH_DIGITS)
     if ascii_digits.isdigit():
         return int(ascii_digits)
     total = section = 0

@@ -16,6 +16,7 @@ from versions.decode import MAX_INPUT_BYTES, decode_bytes
 from versions.errors import ParseError
 from versions.headings import (
     DIVISION,
+    ArticleHeading,
     SeamStats,
     article_heading,
     division_heading,
@@ -61,8 +62,7 @@ def parse_text(text: str) -> Draft:
     title, stage, preamble = find_title(builder.preamble, cleaned.front_matter)
     enactment = oddities.enactment_date(articles)
     warnings = [*cleaned.warnings, *builder.warnings, *division_warnings]
-    for line in cleaned.lines:
-        warnings.extend(oddities.scan(line.number, line.text))
+    warnings.extend(oddities.scan_lines([(line.number, line.text) for line in cleaned.lines]))
     warnings.sort(key=lambda w: w.line)
     return Draft(title, stage, preamble, enactment, divisions, articles, tuple(warnings))
 
@@ -121,6 +121,7 @@ class _Builder:
         self.wrapped = _is_hard_wrapped(lines)
         self.wrap_joins: list[int] = []
         self._seams: SeamStats | None = None
+        self._headings: dict[tuple[int, int], ArticleHeading | None] = {}
 
     def run(self) -> None:
         orphan = False  # between a heading and the first article under it
@@ -173,7 +174,7 @@ class _Builder:
         return True
 
     def _article(self, line: Line) -> bool:
-        heading = article_heading(line, self.articles[-1].number + 1 if self.articles else 1)
+        heading = self._heading(line, self.articles[-1].number + 1 if self.articles else 1)
         if heading is None:
             return False
         self._check_number(heading.number, heading.sub, line.number)
@@ -183,6 +184,13 @@ class _Builder:
             article.paragraphs.append(_Block("", [heading.body], line.number, line.number))
         self.articles.append(article)
         return True
+
+    def _heading(self, line: Line, expected: int) -> ArticleHeading | None:
+        """``article_heading``, each line read once for each expected number (SeamStats reads them too)."""
+        key = (line.number, expected)
+        if key not in self._headings:
+            self._headings[key] = article_heading(line, expected)
+        return self._headings[key]
 
     def _check_number(self, number: int, sub: int, line: int) -> None:
         if not self.articles:
@@ -244,7 +252,8 @@ class _Builder:
             self.wrap_joins.append(block.last_line)
             return True
         if self._seams is None:
-            self._seams = SeamStats(self.lines)  # only documents with an unfinished line need it
+            # Only documents with an unfinished line need it; it reads the headings the builder reads.
+            self._seams = SeamStats(self.lines, self._heading)
         if self._seams.looks_truncated(block.tail, line.norm):
             self.warnings.append(
                 ParseWarning(

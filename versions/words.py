@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any
 
 from versions.numerals import NUMERAL_CHARS
@@ -24,9 +24,11 @@ from versions.numerals import NUMERAL_CHARS
 DIGITS = "0-9０-９"
 CN = "零〇一二三四五六七八九十百千两"
 # Each of these changes as a whole: a renumbering reads [-第二十一条-]{+第二十三条+}, an amount
-# [-五十万元-]{+五百万元+}.
+# [-五十万元-]{+五百万元+}. The lookahead names every character a span can start with: the regex engine
+# then skips the other positions at once instead of trying each alternative there (half the time of a scan).
 ATOMIC = re.compile(
-    "|".join(
+    rf"(?=[第{DIGITS}{CN}（(A-Za-z])(?:"
+    + "|".join(
         [
             rf"第[{NUMERAL_CHARS}]+[条款项章节编目](?:之[{NUMERAL_CHARS}]+)?",
             rf"[{DIGITS}{CN}]+(?:\.[{DIGITS}]+)?[万亿]?元(?:以上|以下|以内)?",
@@ -37,6 +39,7 @@ ATOMIC = re.compile(
             r"[A-Za-z0-9]{2,}",
         ]
     )
+    + ")"
 )
 TERM = re.compile(r"[“「]([^”」\n]{2,12})[”」]|【([^】\n]{2,12})】")
 CONTEXT = 12  # characters of context segmented on each side of a change
@@ -62,7 +65,8 @@ class Bounds:
     def __init__(self, text: str, keep: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.ends = list(accumulate(map(len, _tokenizer().cut(text, False))))  # where each word ends
-        self.edges = {0, len(text), *self.ends}
+        # Offsets inside an atomic span or a term: usually none, so kept as a (mostly empty) set built
+        # only from what is found.
         self.blocked: set[int] = set()
         for match in ATOMIC.finditer(text):
             self.blocked.update(range(match.start() + 1, match.end()))
@@ -71,17 +75,20 @@ class Bounds:
             while start >= 0:
                 self.blocked.update(range(start + 1, start + len(term)))
                 start = text.find(term, start + 1)
+        # Word ends (0 and the text's length included) outside those spans: the usual "yes".
+        self.edges = {0, *self.ends}
+        if self.blocked:
+            self.edges -= self.blocked
         self._tilings: dict[tuple[int, int], list[int]] = {}
 
     def __contains__(self, position: int) -> bool:
-        if position in self.blocked:
-            return False
         if position in self.edges:
             return True
-        if not 0 < position < len(self.text):
+        if position in self.blocked or not 0 < position < len(self.text):
             return False
-        index = bisect_right(self.ends, position)  # the word the position is inside
-        word = (self.ends[index - 1] if index else 0, self.ends[index])
+        ends = self.ends
+        index = bisect_right(ends, position)  # the word the position is inside
+        word = (ends[index - 1] if index else 0, ends[index])
         if word[1] - word[0] < 3:
             return False
         if word not in self._tilings:
@@ -139,6 +146,16 @@ def boundaries(
     return SentenceBounds(text, keep, {} if cache is None else cache)
 
 
+def words(text: str, keep: frozenset[str] = frozenset()) -> list[str]:
+    """Reads a text; returns it cut into words: the segmenter's, with amounts, dates, references, item labels
+    and the drafts' own terms (``keep``) whole. Joined, they give the text back."""
+    bounds = Bounds(text, keep)
+    cuts = [0, *(end for end in bounds.ends if end not in bounds.blocked)]
+    if cuts[-1] != len(text):
+        cuts.append(len(text))
+    return [text[a:b] for a, b in pairwise(cuts) if b > a]
+
+
 def _tiling(start: int, end: int, inner: dict[int, list[int]]) -> list[int]:
     """Inner cut points of the tiling of [start, end) by the fewest dictionary sub-words and single
     characters, or [] when only single characters would tile it."""
@@ -161,15 +178,10 @@ def junctions_safe(left: str, old: str, new: str, right: str) -> bool:
     nothing there can cut a word, so nothing needs segmenting."""
     first_old, first_new = (old or right)[:1], (new or right)[:1]
     last_old, last_new = (old or left)[-1:], (new or left)[-1:]
-    return not any(
-        _han(a) and _han(b)
-        for a, b in (
-            (left[-1:], first_old),
-            (left[-1:], first_new),
-            (last_old, right[:1]),
-            (last_new, right[:1]),
-        )
-    )
+    before, after = left[-1:], right[:1]
+    if _han(before) and (_han(first_old) or _han(first_new)):
+        return False
+    return not (_han(after) and (_han(last_old) or _han(last_new)))
 
 
 def snap(
@@ -183,18 +195,20 @@ def snap(
     are given): how many characters before it (at most ``room[0]``) and after it (at most ``room[1]``) it
     must take to start and end at a word boundary in both versions; none on a side where no boundary is
     found within CONTEXT // 2."""
-    limit_left, limit_right = min(room[0], CONTEXT // 2), min(room[1], CONTEXT // 2)
-    take_left = next(
-        (k for k in range(limit_left + 1) if starts[0] - k in old_bounds and starts[1] - k in new_bounds), 0
-    )
-    take_right = next(
-        (k for k in range(limit_right + 1) if ends[0] + k in old_bounds and ends[1] + k in new_bounds), 0
-    )
+    take_left = take_right = 0
+    for k in range(min(room[0], CONTEXT // 2) + 1):
+        if starts[0] - k in old_bounds and starts[1] - k in new_bounds:
+            take_left = k
+            break
+    for k in range(min(room[1], CONTEXT // 2) + 1):
+        if ends[0] + k in old_bounds and ends[1] + k in new_bounds:
+            take_right = k
+            break
     return take_left, take_right
 
 
 def _han(char: str) -> bool:
-    return bool(char) and "\u4e00" <= char <= "\u9fff"
+    return "\u4e00" <= char <= "\u9fff"  # False for "" too
 
 
 def aligned(text: str, cuts: list[tuple[int, int]], keep: frozenset[str] = frozenset()) -> list[int]:

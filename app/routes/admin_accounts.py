@@ -93,15 +93,17 @@ ACTIONS = {
 }
 
 
-@post("/users/{name:str}/{action:str}", name="admin_user_action")
+@post("/users/{account:str}/{action:str}", name="admin_user_action")
 async def act(
     db: NamedDependency[Database],
     user: NamedDependency[UserInfo],
     request: Request,
-    name: FromPath[str],
+    account: FromPath[str],
     action: FromPath[str],
 ) -> Template | Redirect:
-    """Disables, enables, resets the password of, or ends the sessions of account ``name``."""
+    """Disables, enables, resets the password of, or ends the sessions of ``account``.
+
+    The path parameter is not called ``name``: url_for's own first argument is."""
     form = await request.form()
     try:
         check_csrf(request, form)
@@ -109,12 +111,12 @@ async def act(
         if action not in ACTIONS:
             raise ServiceError("not_found")
         done, run = ACTIONS[action]
-        await run_blocking(run, db, name, form)
+        await run_blocking(run, db, account, form)
     except ServiceError as error:
         if error.code == "password_too_short":
             return await run_blocking(_accounts_page, request, db, error)
         return admin_error(request, error)
-    return Redirect(path=f"/admin/users?done={done}&user={name}", status_code=303)
+    return Redirect(path=f"/admin/users?done={done}&user={account}", status_code=303)
 
 
 ACCOUNT_PAGES = [users, add, act]

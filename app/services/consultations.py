@@ -5,7 +5,6 @@ Everything here runs on the read engine, so pages never queue behind the comment
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -207,8 +206,9 @@ class VersionView:
         return None
 
 
-def _tree(draft: Draft) -> tuple[list[DivisionView], list[ArticleView]]:
-    """The page views of a version's Draft: its divisions, and its articles without comment counts."""
+def _tree(draft: Draft, counts: dict[str | None, int]) -> tuple[list[DivisionView], list[ArticleView]]:
+    """The page views of a version's Draft: its divisions, and its articles with their comment counts
+    (``counts``: by article node id)."""
     divisions = [DivisionView(d.id, d.kind, d.number, d.label, d.title, d.parent) for d in draft.divisions]
     articles = [
         ArticleView(
@@ -223,6 +223,7 @@ def _tree(draft: Draft) -> tuple[list[DivisionView], list[ArticleView]]:
                 ParagraphView(p.id, paragraph_label(n), p.text, items_json(p.items))
                 for n, p in enumerate(a.paragraphs, start=1)
             ],
+            counts.get(a.id, 0),
         )
         for a in draft.articles
     ]
@@ -264,8 +265,7 @@ def version_view(
         total = sum(_counts_by_version(session, [r.version_id for r in rounds]).values())
         office = office_of(consultation)
         session.expunge_all()
-    divisions, articles = _tree(load_draft(db, version.id))
-    views = [dataclasses.replace(view, comment_count=counts.get(view.id, 0)) for view in articles]
+    divisions, views = _tree(load_draft(db, version.id), counts)
     current_open = open_round(rounds)
     return VersionView(
         slug,

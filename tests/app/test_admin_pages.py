@@ -12,9 +12,11 @@ import pytest
 from docx import Document
 
 from app.db import utcnow
-from app.services import review
+from app.services import offline, review
+from app.services.auth import create_user
+from app.services.comments import CommentInput
 from app.services.uploads import MAX_UPLOAD
-from tests.app.helpers import log_in, page_token
+from tests.app.helpers import PASSWORD, log_in, page_token
 
 SLUG = "hlj-digital-economy"
 V1 = f"/admin/c/{SLUG}/comments?version=1"
@@ -108,6 +110,30 @@ def test_bulk_disposition_for_a_selection_and_for_a_cluster(drafter, demo):
     assert empty.status_code == 422 and "请至少选择一条意见" in empty.text
 
 
+def test_bulk_answer_for_everything_matching_covers_more_than_the_page_shown(drafter, demo):
+    clerk = create_user(demo, "clerk1", "drafter", PASSWORD)
+    ref = review.version_ref(demo, SLUG)
+    today = (utcnow() + timedelta(hours=8)).date().isoformat()
+    for n in range(review.PER_PAGE + 5):
+        raw = CommentInput("art-13", f"座谈会意见第{n + 1}条：建议分期实施。", consent=True)
+        offline.enter(demo, clerk, ref.version_id, offline.OfflineInput(raw, "meeting", "", today))
+    assert f"共 {review.PER_PAGE + 5} 条意见" in drafter.get(f"/admin/c/{SLUG}/comments?source=meeting").text
+    token = page_token(drafter, f"/admin/c/{SLUG}/comments?source=meeting")
+    form = {
+        "_csrf_token": token,
+        "value": "under_study",
+        "reason": "",
+        "scope": "filter",
+        "query": "source=meeting",
+    }
+    confirm = drafter.post(f"/admin/c/{SLUG}/dispositions/confirm", data=form)
+    assert f"将对以下 {review.PER_PAGE + 5} 条意见记录处理意见“待研究”。" in confirm.text
+    done = drafter.post(f"/admin/c/{SLUG}/dispositions", data={**form, "expected": str(review.PER_PAGE + 5)})
+    assert f"已将 {review.PER_PAGE + 5} 条意见的处理意见记为“待研究”。" in done.text
+    listed = review.list_comments(demo, ref.scope(None), review.Filters(source="meeting"), per_page=100)
+    assert {r.disposition for r in listed.rows} == {"under_study"} and listed.total == review.PER_PAGE + 5
+
+
 def test_offline_entry_page(drafter):
     token = page_token(drafter, f"/admin/c/{SLUG}/offline?version=1")
     today = (utcnow() + timedelta(hours=8)).date().isoformat()
@@ -129,6 +155,14 @@ def test_offline_entry_page(drafter):
     assert "已录入，编号 YJ-" in done.text
     listed = drafter.get(f"{V1}&source=letter&q=征求企业")
     assert "共 1 条意见" in listed.text and "某建筑公司" in listed.text and "第十三条第二款" in listed.text
+    # Batch entry: source, source note and date stay for the next letter; the letter's own fields empty.
+    meeting = {**data, "source": "meeting", "source_detail": "五常市座谈会", "content": "建议分期实施。"}
+    again = drafter.post(f"/admin/c/{SLUG}/offline", data=meeting)
+    assert "已录入，编号 YJ-" in again.text
+    assert '<option value="meeting" selected>' in again.text
+    assert 'name="source_detail" value="五常市座谈会"' in again.text
+    assert f'name="received_on" type="date" value="{today}"' in again.text
+    assert "建议分期实施。" not in again.text and "某建筑公司" not in again.text
     refused = drafter.post(
         f"/admin/c/{SLUG}/offline", data={**data, "content": " ", "received_on": "2999-01-01"}
     )
@@ -195,6 +229,15 @@ def test_upload_shows_warnings_then_confirm_imports_the_next_version(drafter, de
         "与第 2 版的比对" in preview.text and "删除" in preview.text
     )  # the comparison with the current round
     assert "[numbering-gap]" in preview.text or "第二条" in preview.text  # the parser's warning is shown
+    assert "<li>第 9 行 [article-gap] 条文编号不连续：缺少第二条。</li>" in preview.text
+    # The comparison: a summary, then side by side (the old text struck through on the left).
+    assert (
+        '<p class="totals"><span class="tag">修改 1</span> <span class="tag">删除 82</span>' in preview.text
+    )
+    assert (
+        '<tr class="st-deleted">\n    <td><p class="art-head">第三条【基本原则】</p>'
+        '<div class="text"><del>发展数字经济' in preview.text
+    )
     upload = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
     form = {
         "_csrf_token": token,

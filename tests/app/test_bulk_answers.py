@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select, text
 
+from app import models
 from app.db import utcnow
-from app.services import comment_context, dispositions, offline, review, totals
+from app.services import comment_context, dispositions, offline, review, search, totals
 from app.services.auth import create_user
 from app.services.comments import CommentInput
 from app.services.demo import FIRST_ROUND
+from app.services.erasure import erase_personal_data
 from app.services.errors import ServiceError
 from app.services.importing import IdenticalVersion, import_file
 from tests.app.helpers import PASSWORD
@@ -132,6 +135,61 @@ def test_search_by_person(demo, drafter, who, expected):
             ),
         )
     assert review.list_comments(demo, ref.scope(None), review.Filters(who=who)).total == expected
+
+
+def enter_letter(db, drafter, name: str, organisation: str, contact: str) -> str:
+    ref = everything(db)
+    raw = offline.OfflineInput(
+        CommentInput("art-13", "来信意见", name, "企业", organisation, "", contact, True),
+        "letter",
+        "",
+        (utcnow() + timedelta(hours=8)).date().isoformat(),
+    )
+    return offline.enter(db, drafter, ref.version_id, raw)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("wang jian", 1),  # Latin letters in any case, a space inside
+        ("ABC 农机", 1),
+        ("g", 1),  # one character: no bigram, a scan
+        ("0451", 1),  # digits of a contact
+        ("g j", 1),  # single letters around a space: no bigram either, a scan
+        ("wang jianguo abc", 0),
+    ],
+)
+def test_search_by_person_on_every_backend(demo, drafter, who, expected):
+    # On PostgreSQL this goes through migration 0012's bigram index; the answer must be the scan's.
+    enter_letter(demo, drafter, "Wang Jianguo", "abc 农机合作社", "0451-87654321")
+    ref = everything(demo)
+    assert review.list_comments(demo, ref.scope(None), review.Filters(who=who)).total == expected
+
+
+def test_person_search_forgets_erased_personal_data(demo, drafter):
+    receipt = enter_letter(demo, drafter, "欧阳娜娜", "红旗农机", "13912345678")
+    ref = everything(demo)
+    found = review.list_comments(demo, ref.scope(None), review.Filters(who="欧阳")).rows
+    assert [r.receipt for r in found] == [receipt]
+    erase_personal_data(demo, receipt, None)
+    for who in ("欧阳", "红旗农机", "13912345678"):
+        assert review.list_comments(demo, ref.scope(None), review.Filters(who=who)).total == 0, who
+    assert review.list_comments(demo, ref.scope(None), review.Filters(who=receipt[-5:])).total == 1
+
+
+def test_person_search_uses_the_index_on_postgresql(demo):
+    if demo.write.dialect.name != "postgresql":
+        pytest.skip("the person index exists on PostgreSQL only (SQLite scans)")
+    C = models.Comment.__table__
+    with demo.read.connect() as conn:
+        for who in ("王建", "SJBUR"):
+            stmt = select(func.count()).select_from(C).where(search.person_clause(who, C, "postgresql"))
+            sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+            conn.exec_driver_sql("SET enable_seqscan = off")  # a handful of rows: show the index is usable
+            plan = "\n".join(conn.execute(text("EXPLAIN " + sql.replace("%%", "%"))).scalars())
+            conn.exec_driver_sql("RESET enable_seqscan")
+            assert "ix_comment_person_bigrams" in plan, plan
+            assert ("ix_comment_receipt_reversed" in plan) == (who == "SJBUR"), plan
 
 
 def test_search_by_receipt_whole_and_last_letters(demo):

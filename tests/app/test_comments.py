@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 
@@ -9,7 +10,13 @@ import pytest
 from sqlalchemy import update
 
 from app import models
+from app.routes.admin_api import OfflineIn
+from app.routes.api import CommentIn, ReceiptOut
+from app.services.comments import CommentInput, Receipt
+from app.services.review import CommentRow
+from exporters.summary import SummaryComment
 from tests.app.helpers import comment_count, comments, csrf_token
+from versions.vocabulary import PERSONAL_FIELDS
 
 URL = "/c/hlj-digital-economy/comment"
 RECEIPT = re.compile(r"YJ-\d{8}-[2-9A-HJ-NP-Z]{8}")
@@ -216,18 +223,10 @@ def test_upcoming_consultation_refuses_comments(client, seeded, sample_draft):
     assert comment_count(seeded) == 0
 
 
-def test_every_commenter_dataclass_declares_the_personal_fields():
+@pytest.mark.parametrize(
+    "cls", [CommentInput, Receipt, CommentRow, SummaryComment, CommentIn, ReceiptOut, OfflineIn]
+)
+def test_every_commenter_dataclass_declares_the_personal_fields(cls):
     """The personal fields are one list (versions.vocabulary): each dataclass carrying a commenter has them
     all."""
-    import dataclasses
-
-    from app.routes.admin_api import OfflineIn
-    from app.routes.api import CommentIn, ReceiptOut
-    from app.services.comments import CommentInput, Receipt
-    from app.services.review import CommentRow
-    from exporters.summary import SummaryComment
-    from versions.vocabulary import PERSONAL_FIELDS
-
-    for cls in (CommentInput, Receipt, CommentRow, SummaryComment, CommentIn, ReceiptOut, OfflineIn):
-        fields = {f.name for f in dataclasses.fields(cls)}
-        assert set(PERSONAL_FIELDS) <= fields, cls.__name__
+    assert set(PERSONAL_FIELDS) <= {f.name for f in dataclasses.fields(cls)}

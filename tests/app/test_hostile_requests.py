@@ -81,7 +81,7 @@ def form_posts(db) -> dict[str, tuple[str, dict]]:
         ),
         "/admin/c/{slug:str}/rounds/{number:int}/answers": (f"/admin/c/{SLUG}/rounds/1/answers", {}),
         "/admin/users": ("/admin/users", {"name": "drafter9", "role": "drafter", "password": PASSWORD}),
-        "/admin/users/{name:str}/{action:str}": ("/admin/users/drafter1/end-sessions", {}),
+        "/admin/users/{account:str}/{action:str}": ("/admin/users/drafter1/end-sessions", {}),
         "/admin/c/{slug:str}/themes/run": (f"/admin/c/{SLUG}/themes/run", {"version": "1"}),
         "/admin/c/{slug:str}/themes/merge": (
             f"/admin/c/{SLUG}/themes/merge",

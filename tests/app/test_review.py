@@ -162,6 +162,31 @@ def test_disposition_history_and_bulk(demo):
     assert review.list_comments(demo, ref.version_id, review.Filters(disposition="not_adopted")).total == 7
 
 
+def test_comment_detail_shows_its_article_with_the_paragraph_marked_and_its_cluster(demo):
+    ref = first(demo)
+    row = review.list_comments(demo, ref.version_id, review.Filters(q="移动通信基础设施建设标准")).rows[0]
+    detail = comment_context.comment_detail(demo, row.id)
+    P, A = models.Paragraph, models.Article
+    with demo.reading() as session:
+        paragraphs = session.scalars(
+            select(P.text)
+            .join(A, A.id == P.article_id)
+            .where(A.version_id == ref.version_id, A.node_id == "art-13")
+            .order_by(P.position)
+        ).all()
+    assert [text for _, text, _ in detail.article_text] == list(paragraphs)
+    assert [(label, marked) for label, _, marked in detail.article_text if marked] == [("第二款", True)]
+    assert (detail.siblings, detail.slug, detail.version_number) == ([], SLUG, 1)
+
+    campaign = review.list_comments(demo, ref.version_id, review.Filters(q="经过加工无法识别")).rows
+    cluster = campaign[0].cluster_id
+    members = [r.id for r in review.list_comments(demo, ref.version_id, review.Filters(cluster=cluster)).rows]
+    assert cluster is not None and len(members) == 7
+    detail = comment_context.comment_detail(demo, members[2])
+    assert [s.id for s in detail.siblings] == [i for i in members if i != members[2]]  # newest first
+    assert {s.cluster_size for s in detail.siblings} == {7}
+
+
 @pytest.mark.parametrize(
     ("value", "reason", "ids", "code"),
     [

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from app import models
+from app.db import utcnow
+from app.i18n import format_date
 from app.services import auth
 from app.services.errors import MESSAGES
 from app.services.review import version_ref
@@ -19,7 +24,7 @@ SLUG = "hlj-digital-economy"
 ADMIN_ONLY = {
     ("GET", "/admin/users"),
     ("POST", "/admin/users"),
-    ("POST", "/admin/users/{name:str}/{action:str}"),
+    ("POST", "/admin/users/{account:str}/{action:str}"),
     ("POST", "/admin/c/{slug:str}/rounds/{number:int}/publish"),
     ("POST", "/admin/c/{slug:str}/rounds/{number:int}/answers"),
     ("POST", "/admin/c/{slug:str}/working-publish"),
@@ -28,7 +33,7 @@ VALUES = {
     "slug": SLUG,
     "comment_id": "1",
     "number": "2",
-    "name": "someone",
+    "account": "someone",
     "action": "end-sessions",
     "kind": "summary",
     "theme_id": "1",
@@ -158,6 +163,21 @@ def test_publishing_a_round_and_its_answers(walker, demo):
     )
     assert again.status_code == 409 and "该版本已经发布。" in again.text
     assert version_ref(demo, SLUG, 1).published
+    # Once the round has closed, the administrator makes its answers public; the date is recorded and shown.
+    with demo.writing() as session:
+        first = session.scalar(select(models.Version).where(models.Version.number == 1))
+        first.closes_at = utcnow() - timedelta(days=1)
+    done = client.post(
+        f"/admin/c/{SLUG}/rounds/1/answers", data={"_csrf_token": token}, follow_redirects=False
+    )
+    assert (done.status_code, done.headers["location"]) == (303, f"/admin/c/{SLUG}/rounds?done=answers")
+    with demo.reading() as session:
+        published = session.scalar(
+            select(models.Version.answers_published_at).where(models.Version.number == 1)
+        )
+    page = client.get(f"/admin/c/{SLUG}/rounds?done=answers").text
+    assert "已公开本轮处理意见：意见人可在回执页面查看处理意见和理由。" in page
+    assert f"处理意见已于 {format_date(published)} 公开；此后的修改会在回执上显示为更正。" in page
 
 
 def test_user_commands(tmp_path):

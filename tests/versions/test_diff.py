@@ -87,6 +87,93 @@ def test_diff(old, new, segments):
     assert diff(old, new) == segments
 
 
+# A long replaced run (REFINE_SIDE characters or more on both sides) is split at the whole words both sides
+# share when they are REFINE_EQUAL characters or longer, or hold a clause end (issue 14); shorter shared words
+# stay inside the change, as folding short equal runs left them.
+@pytest.mark.parametrize(
+    ("old", "new", "segments"),
+    [
+        (
+            "由县级以上地方人民政府农业农村 (畜牧兽医)主管部门对货主、承运人和接收人分别"
+            "处五千元以上一万元以下罚款",
+            "由县级以上地方人民政府农业农村主管部门对运输人处五千元以上一万元以下罚款",
+            [
+                ("equal", "由县级以上地方人民政府农业农村"),
+                ("delete", " (畜牧兽医)"),
+                ("equal", "主管部门对"),
+                ("delete", "货主、承运人和接收人分别"),
+                ("insert", "运输人"),
+                ("equal", "处五千元以上一万元以下罚款"),
+            ],
+        ),
+        (
+            "由国务院农业农村 (畜牧兽医)主管部门会同林业草原等有关部门制定",
+            "由国务院农业农村主管部门会同野生动物保护等有关部门制定",
+            [
+                ("equal", "由国务院农业农村"),
+                ("delete", " (畜牧兽医)"),
+                ("equal", "主管部门会同"),
+                ("delete", "林业草原"),
+                ("insert", "野生动物保护"),
+                ("equal", "等有关部门制定"),
+            ],
+        ),
+        (
+            "处三千元以上一万元以下罚款",
+            "情节严重的，并处三千元以上三万元以下罚款",
+            [
+                ("delete", "处"),
+                ("insert", "情节严重的，并处"),
+                ("equal", "三千元以上"),
+                ("delete", "一万元以下"),
+                ("insert", "三万元以下"),
+                ("equal", "罚款"),
+            ],
+        ),
+        (
+            "公司不具有法人资格，其民事责任由公司承担。",
+            "公司具有法人资格，依法独立承担民事责任。",
+            [
+                ("equal", "公司"),
+                ("delete", "不"),
+                ("equal", "具有法人资格，"),
+                ("delete", "其"),
+                ("insert", "依法独立承担"),
+                ("equal", "民事责任"),
+                ("delete", "由公司承担"),
+                ("equal", "。"),
+            ],
+        ),
+        (
+            "根据风险程度，国家对兽医器械实行分类备案管理，具体办法由国务院规定。",
+            "兽药和兽医器械的具体管理办法由国务院规定。",
+            [
+                ("delete", "根据风险程度，国家对"),
+                ("insert", "兽药和"),
+                ("equal", "兽医器械"),
+                ("delete", "实行分类备案管理，"),
+                ("insert", "的"),
+                ("equal", "具体"),
+                ("insert", "管理"),
+                ("equal", "办法由国务院规定。"),
+            ],
+        ),
+        # Shared words shorter than REFINE_EQUAL (在, 作出) stay inside the rewritten clause.
+        (
+            "申请人应当在三十日内作出书面决定",
+            "申请人可以在六十日内作出答复意见",
+            [
+                ("equal", "申请人"),
+                ("delete", "应当在三十日内作出书面决定"),
+                ("insert", "可以在六十日内作出答复意见"),
+            ],
+        ),
+    ],
+)
+def test_long_replaced_runs_split_at_shared_words(old, new, segments):
+    assert diff(old, new) == segments
+
+
 def test_an_insertion_snaps_to_punctuation():
     segments = diff("应当加强领导。鼓励创新。", "应当加强领导。支持研发。鼓励创新。")
     assert segments == [("equal", "应当加强领导。"), ("insert", "支持研发。"), ("equal", "鼓励创新。")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from versions.words import Bounds, SentenceBounds, boundaries, terms
+from versions.words import Bounds, SentenceBounds, boundaries, terms, words
 
 TEXTS = [
     "",
@@ -34,3 +34,20 @@ def test_a_sentence_both_versions_share_is_segmented_once():
 
 def test_a_term_across_a_sentence_end_is_segmented_whole():
     assert isinstance(boundaries("甲。乙", frozenset({"甲。乙"})), Bounds)
+
+
+@pytest.mark.parametrize(
+    ("text", "keep", "expected"),
+    [
+        ("", frozenset(), []),
+        (
+            "处五十万元以上罚款，依照本法第三十八条（一）项",
+            frozenset(),
+            ["处", "五十万元以上", "罚款", "，", "依照", "本法", "第三十八条", "（一）", "项"],
+        ),
+        ("推动数据要素市场建设", frozenset({"数据要素"}), ["推动", "数据要素", "市场", "建设"]),
+    ],
+)
+def test_words_keep_atomic_spans_and_terms_whole(text, keep, expected):
+    assert words(text, keep) == expected
+    assert "".join(words(text, keep)) == text
