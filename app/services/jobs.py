@@ -27,6 +27,9 @@ API (all functions take the app's ``Database``; none needs a web request)::
 of adding another. An exception raised by the function fails the job: a ``ServiceError`` shows its Chinese
 message, anything else its type and text (the traceback goes to the log). Functions must be safe to run
 again from the start (a job whose process died is re-run). Drafters see jobs at ``/admin/jobs``.
+
+This module holds the job table's side; the huey side (the queue, its runners, ``nudge``) is
+app/services/job_queue.py, whose names are reached from here too (``jobs.Runner``, ``jobs.burst``…).
 """
 
 from __future__ import annotations
