@@ -1,6 +1,6 @@
 """Comparing two stored versions: the article trees rebuilt from the database, aligned once per version
-pair (versions are never edited, so the alignment is cached for the life of the process), the comments
-of the old version beside the articles they were written on, and carried forward to the matching
+pair (published versions are never edited, so the alignment is cached for the life of the process), the
+comments of the old version beside the articles they were written on, and carried forward to the matching
 article(s) of the new version."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app import models
 from app.db import Database
@@ -23,27 +23,34 @@ from versions.pairs import parts
 from versions.references import citation_notes, stale_by_article
 
 CACHE_SIZE = 32
-_cache: OrderedDict[tuple[str, int, int], tuple[Draft, Draft, object]] = OrderedDict()
+_cache: OrderedDict[tuple, tuple[Draft, Draft, object]] = OrderedDict()
 _lock = threading.Lock()
 
 
 def aligned(db: Database, old_id: int, new_id: int):
-    """(old Draft, new Draft, Alignment) of two versions, computed once per pair and then cached."""
-    key = (db.url, old_id, new_id)
+    """(old Draft, new Draft, Alignment) of two versions, computed once per pair and then cached.
+
+    Only published versions are cached (a round being prepared is still edited: app/services/working.py),
+    keyed by their ids and publication times, read *before* their text: a version published by another
+    process while this one was reading it can then only be recomputed, never cached half-edited, and an id
+    reused for another version after a delete names another entry."""
+    with db.reading() as session:
+        published = dict(
+            session.execute(
+                select(models.Version.id, models.Version.published_at).where(
+                    models.Version.id.in_((old_id, new_id))
+                )
+            ).all()
+        )
+    revision = (published.get(old_id), published.get(new_id))
+    key = (db.url, old_id, new_id, *revision)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
     old, new = load_draft(db, old_id), load_draft(db, new_id)
     result = (old, new, align(old, new))
-    with db.reading() as session:
-        # A round being prepared is still edited (app/services/working.py): never cached.
-        drafts = session.scalar(
-            select(func.count())
-            .select_from(models.Version)
-            .where(models.Version.id.in_((old_id, new_id)), models.Version.published_at.is_(None))
-        )
-    if drafts:
+    if None in revision:
         return result
     with _lock:
         _cache[key] = result

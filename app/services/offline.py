@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app import models
 from app.db import Database, utcnow
-from app.services import comments
+from app.services import comments, jobs
 from app.services.auth import UserInfo
 from app.services.comments import CommentInput
 from app.services.errors import ServiceError
@@ -105,4 +105,5 @@ def enter(
             entered_by=user.id,
         )
         comments.insert_comments(conn, [row], [files])  # the files checked and stored by the caller
+    jobs.nudge(db, "clusters.catch_up")  # it joins its cluster within seconds, as an online comment does
     return str(row["receipt"])

@@ -50,6 +50,9 @@ class CommentWriter:
 
     def start(self) -> None:
         """Starts the writer thread (idempotent)."""
+        # The job modules (scikit-learn, datasketch…) are imported now, before the first comment: imported by
+        # the first nudge instead, they held the GIL for seconds while the first comments waited.
+        jobs.load_kinds()
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="comment-writer", daemon=True)
             self._thread.start()

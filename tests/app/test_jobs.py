@@ -222,3 +222,26 @@ def test_draftreview_worker_runs_jobs_and_stops_on_ctrl_c(seeded, settings, tmp_
         worker.send_signal(signal.SIGINT)
         output, _ = worker.communicate(timeout=60)
     assert worker.returncode == 0, output
+
+
+def test_nudge_returns_at_once_and_a_side_thread_queues_it(monkeypatch):
+    import threading
+
+    from app.services import job_queue
+
+    queued, release = [], threading.Event()
+
+    class SlowQueue:  # the first use of a real queue imports every job module: seconds on a busy machine
+        def nudge(self, name):
+            release.wait(10)
+            queued.append(name)
+
+    monkeypatch.setattr(job_queue, "queue_for", lambda db: SlowQueue())
+    began = time.monotonic()
+    jobs.nudge(object(), "clusters.catch_up")
+    assert time.monotonic() - began < 0.5  # the comment writer never waits for the queue
+    release.set()
+    deadline = time.monotonic() + 10
+    while not queued and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert queued == ["clusters.catch_up"]

@@ -208,7 +208,9 @@ def test_disposition_refusals_write_nothing(demo, value, reason, ids, code):
         assert session.scalar(select(func.count(models.Disposition.id))) == before
 
 
-def test_offline_entry_is_listed_searchable_and_attached(demo):
+def test_offline_entry_is_listed_searchable_and_attached(demo, monkeypatch):
+    nudged = []
+    monkeypatch.setattr(offline.jobs, "nudge", lambda db, name: nudged.append((db, name)))
     user = create_user(demo, "drafter1", "drafter", PASSWORD)
     ref = first(demo)
     today = (utcnow() + timedelta(hours=8)).date().isoformat()
@@ -234,6 +236,7 @@ def test_offline_entry_is_listed_searchable_and_attached(demo):
         "道里区基层立法联系点",
     )
     assert row.received_on.isoformat() == today
+    assert nudged == [(demo, "clusters.catch_up")]  # it joins its cluster soon, as an online comment does
 
 
 @pytest.mark.parametrize(
