@@ -9,12 +9,13 @@ On PostgreSQL both are the same engine.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -174,3 +175,21 @@ class Database:
         self.read.dispose()
         if self.write is not self.read:
             self.write.dispose()
+
+
+@contextmanager
+def own_schema(base_url: str, prefix: str) -> Iterator[str]:
+    """Reads a PostgreSQL URL; yields a URL to a new, empty schema of that database (named ``prefix`` and a
+    random suffix), dropped with everything in it afterwards. Tests and benchmarks use it so that runs
+    never see each other's tables."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base_url else "?"
+    try:
+        yield f"{base_url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -26,17 +26,16 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import func, insert, select, text
 
 from app import models
-from app.db import is_sqlite, utcnow
+from app.db import is_sqlite, own_schema, utcnow
 from app.services import comments, review, search, totals
 from app.services.bootstrap import first_start
 from app.services.demo import SAMPLE_V2
@@ -218,20 +217,10 @@ def main() -> int:
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="review-bench-"))
-    url, schema, admin = f"sqlite:///{folder / 'bench.sqlite3'}", None, None
-    if args.database_url:
-        schema = f"review_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(args.database_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{args.database_url}{'&' if '?' in args.database_url else '?'}options=-csearch_path%3D{schema}"
-    try:
+    if not args.database_url:
+        return run(args, f"sqlite:///{folder / 'bench.sqlite3'}", folder)
+    with own_schema(args.database_url, "review") as url:
         return run(args, url, folder)
-    finally:
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
 
 
 def measure(db, ref: review.VersionRef, receipt: str, repeat: int) -> None:

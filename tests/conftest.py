@@ -4,14 +4,14 @@ TEST_DATABASE_URL is set, again on PostgreSQL in a schema of its own (dropped af
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
-from sqlalchemy import create_engine, text
+
+from app.db import own_schema
 
 # CI runs the property tests on a fixed set of examples so that a submission's verdict is reproducible;
 # everywhere else they explore new examples on every run.
@@ -29,18 +29,8 @@ def database_url(request, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
         return
-    base = os.environ["TEST_DATABASE_URL"]
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with own_schema(os.environ["TEST_DATABASE_URL"], "t") as url:
+        yield url
 
 
 @pytest.fixture

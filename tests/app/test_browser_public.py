@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import os
 import re
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import select, update
 
 from app import models
+from app.db import own_schema
 from tests.app.live import CHROMIUM, ROOT, chromium_browser, running_server
 
 RECEIPT = re.compile(r"YJ-\d{8}-[2-9A-HJ-NP-Z]{8}")
@@ -46,19 +46,8 @@ def server(request, tmp_path_factory):
         with running_server(data) as (base, env):
             yield base, env, url
         return
-    base_url = os.environ["TEST_DATABASE_URL"]
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{base_url}{'&' if '?' in base_url else '?'}options=-csearch_path%3D{schema}"
-    try:
-        with running_server(data, url) as (base, env):
-            yield base, env, url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with own_schema(os.environ["TEST_DATABASE_URL"], "t") as url, running_server(data, url) as (base, env):
+        yield base, env, url
 
 
 @pytest.fixture(scope="module")

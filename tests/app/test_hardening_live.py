@@ -13,7 +13,6 @@ import socket
 import subprocess
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +23,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from app import models
-from app.db import Database
+from app.db import Database, own_schema
 from app.services import auth
 from tests.app.helpers import TOKEN
 from tests.app.live import ROOT, START_DEADLINE, app_command
@@ -42,16 +41,8 @@ pytestmark = pytest.mark.slow
 @contextlib.contextmanager
 def fresh_schema() -> Iterator[str]:
     """A URL to a new, empty PostgreSQL schema of this test's own (dropped afterwards)."""
-    schema = f"h15_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{PG}{'&' if '?' in PG else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with own_schema(PG, "h15") as url:
+        yield url
 
 
 def free_port() -> int:
