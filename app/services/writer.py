@@ -11,7 +11,6 @@ commits, the next fills up, so the commit cost is shared by everyone who arrived
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import logging
 import queue
 import threading
@@ -74,13 +73,6 @@ class CommentWriter:
 
         self._queue.put(_Job(submission, answer))
         return await future
-
-    def submit_sync(self, submission: Submission) -> Accepted:
-        """``submit`` from a thread that is not the event loop's (the tests' concurrent writers): waits for
-        the receipt."""
-        future: concurrent.futures.Future = concurrent.futures.Future()
-        self._queue.put(_Job(submission, lambda result: _settle(future, result)))
-        return future.result()
 
     def _run(self) -> None:
         while True:

@@ -3,6 +3,7 @@ and goes back on downgrade, with the same bigram rows and search still finding t
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from alembic import command
@@ -72,7 +73,7 @@ def _rebuild_and_back(db: Database, sample_draft, settings) -> None:
     writer.start()
     try:
         for n, content in enumerate(TEXTS):
-            writer.submit_sync(Submission(SLUG, CommentInput("art-13", content), f"client-{n}"))
+            asyncio.run(writer.submit(Submission(SLUG, CommentInput("art-13", content), f"client-{n}")))
     finally:
         writer.stop()
     before = _grams(db)

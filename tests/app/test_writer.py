@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -20,7 +21,7 @@ def test_concurrent_submissions_are_all_stored(settings, seeded):
     subs.append(Submission(SLUG, CommentInput("art-999", "错的条"), "client-x"))
     try:
         with ThreadPoolExecutor(16) as pool:
-            futures = [pool.submit(writer.submit_sync, s) for s in subs]
+            futures = [pool.submit(asyncio.run, writer.submit(s)) for s in subs]
         receipts = [f.result() for f in futures[:-1]]
         with pytest.raises(ServiceError) as refused:
             futures[-1].result()
