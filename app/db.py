@@ -9,6 +9,7 @@ On PostgreSQL both are the same engine.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -190,6 +192,15 @@ def own_schema(base_url: str, prefix: str) -> Iterator[str]:
     try:
         yield f"{base_url}{separator}options=-csearch_path%3D{schema}"
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        # A background thread of the code under test (a job nudge queued just before the end) may still be
+        # writing in the schema: PostgreSQL then breaks the deadlock by failing the DROP, so try again.
+        for attempt in range(5):
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                break
+            except OperationalError:
+                if attempt == 4:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
         admin.dispose()
